@@ -1,0 +1,70 @@
+// The AutoRec model (Sedhain et al. 2015) on the engine's layers. Item-based (I-AutoRec) rows are
+// items and the inputs are their vectors of user ratings; user-based (U-AutoRec) swaps the roles.
+// Any number of hidden layers: hidden = {500} is the paper's model, {500, 250, 500} its deep variant.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/layers.h"
+
+namespace autorec {
+
+using engine::Activation;
+
+enum class Orientation { ItemBased, UserBased };
+
+// "item", "user" (and the names back); throws std::invalid_argument otherwise.
+Orientation parse_orientation(const std::string& name);
+std::string orientation_name(Orientation orientation);
+// "identity", "sigmoid", "tanh", "relu", "elu", "selu".
+Activation parse_activation(const std::string& name);
+std::string activation_name(Activation activation);
+
+struct ModelConfig {
+  Orientation orientation = Orientation::ItemBased;
+  std::vector<std::int64_t> hidden = {500};
+  Activation hidden_activation = Activation::Sigmoid;  // every hidden layer (the paper: sigmoid)
+  Activation output_activation = Activation::Identity; // the decoder (the paper: identity)
+  float dropout = 0.0f;                                 // inverted dropout on hidden activations, training only
+  std::uint64_t seed = 1;                               // initialisation
+};
+
+class AutoRecModel {
+ public:
+  // n_inputs: length of an input row (users for item-based, items for user-based).
+  AutoRecModel(const ModelConfig& config, std::int64_t n_inputs, engine::Device device);
+
+  // Forward and backward on one batch of rows (inputs = targets = the batch's observed ratings):
+  // adds the batch's sum of squared errors to `sse` and ADDS loss_scale * d(sse/2) to the gradients.
+  void train_batch(const engine::SparseMatrix& batch, float loss_scale, engine::DeviceAccumulator& sse,
+                   std::uint64_t dropout_seed);
+  // Predictions at the nonzeros of `pattern` for the rows whose inputs are `inputs` (same row count):
+  // out (1, pattern.nnz()), unclipped.
+  void predict_at(const engine::SparseMatrix& inputs, const engine::SparseMatrix& pattern, engine::TensorView out);
+  // Full predicted rows (inputs.rows(), n_inputs), for ranking.
+  void predict_rows(const engine::SparseMatrix& inputs, engine::TensorView out);
+  // The code layer (the middle hidden layer's activations) for the given rows.
+  engine::ConstTensorView encode(const engine::SparseMatrix& inputs);
+
+  const ModelConfig& config() const { return config_; }
+  std::int64_t n_inputs() const { return n_inputs_; }
+  engine::ParameterStore& parameters() { return store_; }
+  const engine::ParameterStore& parameters() const { return store_; }
+
+ private:
+  // Runs the encoder stack; `training` applies dropout with `dropout_seed`.
+  engine::ConstTensorView forward_hidden(const engine::SparseMatrix& inputs, bool training, std::uint64_t dropout_seed);
+
+  ModelConfig config_;
+  std::int64_t n_inputs_;
+  engine::ParameterStore store_;
+  engine::SparseInputLayer input_;
+  std::vector<engine::DenseLayer> hidden_;
+  engine::SparseOutputLayer output_;
+  std::vector<engine::ConstTensorView> activations_;  // per hidden layer (after dropout), this batch
+  std::vector<engine::Workspace> dropped_;            // per hidden layer: dropped activations, then gradients
+};
+
+}  // namespace autorec

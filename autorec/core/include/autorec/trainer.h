@@ -1,0 +1,97 @@
+// Training: mini-batches of rows in a shuffled order (or the full batch, for RProp), the paper's
+// objective, early stopping on validation RMSE keeping the best weights, and checkpoint/resume hooks.
+//
+// Objective. The paper minimises   (1/2) sum_obs (y - r)^2 + (lambda/2) ||W||^2   over the whole
+// training set. A batch holding a fraction q of the rows contributes (1/2) SSE_batch + q (lambda/2)
+// ||W||^2, so one epoch of batches adds up to exactly the paper's objective and lambda means the same
+// for every batch size. LossKind::Mean divides the error term by the number of training ratings
+// (the same minimiser, gradients of a friendlier scale for SGD).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "autorec/model.h"
+#include "engine/optimizers.h"
+#include "engine/sparse_matrix.h"
+
+namespace autorec {
+
+enum class OptimizerKind { Adam, AdamW, Sgd, Rprop };
+enum class LossKind { Sum, Mean };
+
+OptimizerKind parse_optimizer(const std::string& name);  // "adam", "adamw", "sgd", "rprop"
+std::string optimizer_name(OptimizerKind kind);
+
+struct TrainConfig {
+  OptimizerKind optimizer = OptimizerKind::Adam;
+  float learning_rate = 1e-3f;
+  float momentum = 0.9f;           // SGD
+  float lambda = 1.0f;             // L2 on weights (the paper's lambda), never on biases
+  LossKind loss = LossKind::Sum;
+  std::int64_t batch_size = 256;   // rows per batch; 0 = full batch (RProp always uses the full batch)
+  int max_epochs = 200;
+  int patience = 20;               // epochs without validation improvement before stopping
+  std::uint64_t seed = 1;          // batch order and dropout
+};
+
+struct EpochRecord {
+  int epoch = 0;                 // 1-based
+  double train_loss = 0.0;       // the objective (error + L2 term), summed over the epoch
+  double train_rmse = 0.0;       // from the epoch's training errors (before each batch's update)
+  double validation_rmse = 0.0;  // NaN without a validation set
+  double seconds = 0.0;
+};
+
+// Called after every batch (batches done in this epoch, batches per epoch) and after every epoch.
+struct TrainCallbacks {
+  std::function<void(int epoch, std::int64_t batch, std::int64_t batches)> on_batch;
+  std::function<void(const EpochRecord&)> on_epoch;
+};
+
+// Validation RMSE of the model as it stands (the evaluator plugs in here; NaN = no validation).
+using ValidationFn = std::function<double(AutoRecModel&)>;
+
+class Trainer {
+ public:
+  Trainer(AutoRecModel& model, const TrainConfig& config);
+
+  // Trains on `train` (rows = the model's rows, on the model's device or the host) until max_epochs,
+  // early stopping, or *stop becomes true (checked between batches: the epoch in progress is
+  // abandoned, history keeps the finished epochs, the weights stay as they are and interrupted()
+  // is set). Otherwise, on return the model holds the best weights seen by validation (or the last
+  // ones without validation).
+  void fit(const engine::SparseMatrix& train, const ValidationFn& validate, const TrainCallbacks& callbacks,
+           const std::atomic<bool>* stop = nullptr);
+
+  const std::vector<EpochRecord>& history() const { return history_; }
+  int best_epoch() const { return best_epoch_; }
+  double best_validation_rmse() const { return best_validation_rmse_; }
+  bool interrupted() const { return interrupted_; }
+  engine::Optimizer& optimizer() { return *optimizer_; }
+
+  // Resume support: the epochs done so far and the best weights seen (checkpoints save both).
+  void restore_progress(std::vector<EpochRecord> history, int best_epoch, double best_validation_rmse);
+  engine::ParameterStore& best_parameters() { return best_; }
+
+ private:
+  // One pass over the rows; returns false if interrupted.
+  bool run_epoch(const engine::SparseMatrix& train, int epoch, const TrainCallbacks& callbacks,
+                 const std::atomic<bool>* stop, EpochRecord& record);
+  void apply_update(double row_fraction);
+
+  AutoRecModel& model_;
+  TrainConfig config_;
+  std::unique_ptr<engine::Optimizer> optimizer_;
+  engine::ParameterStore best_;  // a copy of the parameters at the best epoch
+  std::vector<EpochRecord> history_;
+  int best_epoch_ = 0;
+  double best_validation_rmse_ = 0.0;
+  bool interrupted_ = false;
+  double loss_scale_ = 1.0;
+};
+
+}  // namespace autorec

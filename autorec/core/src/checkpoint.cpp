@@ -1,0 +1,78 @@
+// Checkpoint glue: snapshots of a live model and trainer, and putting them back.
+#include "autorec/checkpoint.h"
+
+#include <sstream>
+
+namespace autorec {
+
+CheckpointError::CheckpointError(const std::filesystem::path& file, const std::string& reason)
+    : std::runtime_error(file.string() + ": " + reason), file_(file) {}
+
+std::string RunIdentity::describe() const {
+  std::ostringstream out;
+  out << source << " (" << n_ratings << " ratings, " << n_users << " users, " << n_items << " items), " << protocol;
+  return out.str();
+}
+
+std::string parameters_record(const engine::ParameterStore& store) {
+  std::ostringstream out(std::ios::binary);
+  store.save_values(out);
+  return std::move(out).str();
+}
+
+void load_parameters_record(engine::ParameterStore& store, const std::string& record) {
+  std::istringstream in(record, std::ios::binary);
+  store.load_values(in);
+}
+
+std::string optimizer_record(const engine::Optimizer& optimizer) {
+  std::ostringstream out(std::ios::binary);
+  optimizer.save_state(out);
+  return std::move(out).str();
+}
+
+void load_optimizer_record(engine::Optimizer& optimizer, const std::string& record) {
+  std::istringstream in(record, std::ios::binary);
+  optimizer.load_state(in);
+}
+
+Checkpoint capture_checkpoint(const AutoRecModel& model, Trainer& trainer, const TrainConfig& train,
+                              const RunIdentity& run, const PredictionRules& rules,
+                              std::shared_ptr<const Ratings> inputs, std::shared_ptr<const Ratings> test) {
+  Checkpoint checkpoint;
+  checkpoint.model = model.config();
+  checkpoint.train = train;
+  checkpoint.n_inputs = model.n_inputs();
+  checkpoint.run = run;
+  checkpoint.progress = {trainer.history(), trainer.best_epoch(), trainer.best_validation_rmse()};
+  checkpoint.rules = rules;
+  checkpoint.inputs = std::move(inputs);
+  checkpoint.test = std::move(test);
+  checkpoint.parameters = parameters_record(model.parameters());
+  // Without validation (or before the first epoch) there is no separate best copy worth keeping.
+  if (trainer.best_epoch() > 0 && trainer.best_parameters().finalized()) {
+    checkpoint.best_parameters = parameters_record(trainer.best_parameters());
+  }
+  checkpoint.optimizer_state = optimizer_record(trainer.optimizer());
+  return checkpoint;
+}
+
+void restore_training(const Checkpoint& checkpoint, AutoRecModel& model, Trainer& trainer) {
+  load_parameters_record(model.parameters(), checkpoint.parameters);
+  load_optimizer_record(trainer.optimizer(), checkpoint.optimizer_state);
+  trainer.restore_progress(checkpoint.progress.history, checkpoint.progress.best_epoch,
+                           checkpoint.progress.best_validation_rmse);
+  if (!checkpoint.best_parameters.empty()) {
+    load_parameters_record(trainer.best_parameters(), checkpoint.best_parameters);
+  }
+}
+
+std::unique_ptr<AutoRecModel> load_trained_model(const Checkpoint& checkpoint, engine::Device device) {
+  auto model = std::make_unique<AutoRecModel>(checkpoint.model, checkpoint.n_inputs, device);
+  const std::string& weights =
+      checkpoint.best_parameters.empty() ? checkpoint.parameters : checkpoint.best_parameters;
+  load_parameters_record(model->parameters(), weights);
+  return model;
+}
+
+}  // namespace autorec

@@ -1,0 +1,51 @@
+// Names of the model's and trainer's choices, as the CLI and config files spell them.
+#include <array>
+#include <stdexcept>
+#include <utility>
+
+#include "autorec/trainer.h"
+
+namespace autorec {
+namespace {
+
+template <class Enum, std::size_t N>
+Enum parse_name(const std::array<std::pair<const char*, Enum>, N>& table, const std::string& name, const char* what) {
+  std::string choices;
+  for (const auto& [text, value] : table) {
+    if (name == text) return value;
+    choices += choices.empty() ? text : std::string(", ") + text;
+  }
+  throw std::invalid_argument("unknown " + std::string(what) + " '" + name + "' (expected one of: " + choices + ")");
+}
+
+template <class Enum, std::size_t N>
+std::string name_of(const std::array<std::pair<const char*, Enum>, N>& table, Enum value) {
+  for (const auto& [text, v] : table) {
+    if (v == value) return text;
+  }
+  return "?";
+}
+
+constexpr std::array<std::pair<const char*, Orientation>, 2> kOrientations = {{
+    {"item", Orientation::ItemBased}, {"user", Orientation::UserBased}}};
+constexpr std::array<std::pair<const char*, Activation>, 6> kActivations = {{{"identity", Activation::Identity},
+                                                                             {"sigmoid", Activation::Sigmoid},
+                                                                             {"tanh", Activation::Tanh},
+                                                                             {"relu", Activation::Relu},
+                                                                             {"elu", Activation::Elu},
+                                                                             {"selu", Activation::Selu}}};
+constexpr std::array<std::pair<const char*, OptimizerKind>, 4> kOptimizers = {{{"adam", OptimizerKind::Adam},
+                                                                              {"adamw", OptimizerKind::AdamW},
+                                                                              {"sgd", OptimizerKind::Sgd},
+                                                                              {"rprop", OptimizerKind::Rprop}}};
+
+}  // namespace
+
+Orientation parse_orientation(const std::string& name) { return parse_name(kOrientations, name, "model orientation"); }
+std::string orientation_name(Orientation orientation) { return name_of(kOrientations, orientation); }
+Activation parse_activation(const std::string& name) { return parse_name(kActivations, name, "activation"); }
+std::string activation_name(Activation activation) { return name_of(kActivations, activation); }
+OptimizerKind parse_optimizer(const std::string& name) { return parse_name(kOptimizers, name, "optimizer"); }
+std::string optimizer_name(OptimizerKind kind) { return name_of(kOptimizers, kind); }
+
+}  // namespace autorec

@@ -1,0 +1,160 @@
+// Top-k ranking: full predicted rows decoded block by block (H . W^T), training entries masked,
+// the k best items per user kept in bounded heaps. Memory: one block of rows plus n_users * k.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <unordered_set>
+
+#include "autorec/evaluate.h"
+
+namespace autorec {
+namespace {
+
+struct Scored {
+  float score;
+  std::int32_t item;
+};
+// Best first; ties broken by the smaller item index so results do not depend on block order.
+bool better(const Scored& a, const Scored& b) { return a.score > b.score || (a.score == b.score && a.item < b.item); }
+
+class TopK {
+ public:
+  TopK(std::size_t users, int k) : k_(static_cast<std::size_t>(k)), heaps_(users) {}
+  void offer(std::int32_t user, Scored candidate) {
+    auto& heap = heaps_[static_cast<std::size_t>(user)];  // a min-heap on `better`: the worst kept on top
+    if (heap.size() < k_) {
+      heap.push_back(candidate);
+      std::push_heap(heap.begin(), heap.end(), better);
+    } else if (better(candidate, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), better);
+      heap.back() = candidate;
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+  }
+  std::vector<std::int32_t> ranked(std::int32_t user) const {
+    std::vector<Scored> sorted = heaps_[static_cast<std::size_t>(user)];
+    std::sort(sorted.begin(), sorted.end(), better);
+    std::vector<std::int32_t> items(sorted.size());
+    std::transform(sorted.begin(), sorted.end(), items.begin(), [](const Scored& s) { return s.item; });
+    return items;
+  }
+
+ private:
+  std::size_t k_;
+  std::vector<std::vector<Scored>> heaps_;
+};
+
+// Decodes the predictions for `rows` (training inputs), masks their training entries, and offers
+// every (user, item) score of the block to `top` for the users with wanted[user] set.
+void rank_block(AutoRecModel& model, const engine::SparseMatrix& train_rows, const std::vector<engine::index_t>& rows,
+                const std::vector<bool>& wanted, TopK& top) {
+  const engine::Device device = model.parameters().device();
+  const engine::SparseMatrix inputs = train_rows.slice_rows(rows);
+  engine::Tensor scores(static_cast<std::int64_t>(rows.size()), train_rows.cols(), device);
+  model.predict_rows(inputs.to(device), scores);
+  std::vector<float> dense = scores.to_host();  // (rows, cols)
+  const std::int64_t cols = train_rows.cols();
+  const auto offsets = inputs.csr_offsets_host();
+  const auto indices = inputs.csr_indices_host();
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (auto p = offsets[r]; p < offsets[r + 1]; ++p) {
+      dense[r * cols + indices[p]] = -std::numeric_limits<float>::infinity();
+    }
+  }
+  const bool item_rows = model.config().orientation == Orientation::ItemBased;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+      const float s = dense[r * cols + c];
+      if (std::isinf(s)) continue;
+      const auto user = static_cast<std::int32_t>(item_rows ? c : rows[r]);
+      const auto item = static_cast<std::int32_t>(item_rows ? rows[r] : c);
+      if (wanted[static_cast<std::size_t>(user)]) top.offer(user, {s, item});
+    }
+  }
+}
+
+// Top-k for the wanted users; rows decoded are all items (item-based) or only wanted users.
+TopK rank_users(AutoRecModel& model, const engine::SparseMatrix& train_rows, const std::vector<bool>& wanted, int k,
+                std::int64_t block_rows) {
+  TopK top(wanted.size(), k);
+  const bool item_rows = model.config().orientation == Orientation::ItemBased;
+  std::vector<engine::index_t> block;
+  for (engine::index_t row = 0; row < train_rows.rows(); ++row) {
+    if (!item_rows && !wanted[static_cast<std::size_t>(row)]) continue;
+    block.push_back(row);
+    if (static_cast<std::int64_t>(block.size()) == block_rows) {
+      rank_block(model, train_rows, block, wanted, top);
+      block.clear();
+    }
+  }
+  if (!block.empty()) rank_block(model, train_rows, block, wanted, top);
+  return top;
+}
+
+std::int32_t user_count(const AutoRecModel& model, const engine::SparseMatrix& train_rows) {
+  return model.config().orientation == Orientation::ItemBased ? train_rows.cols() : train_rows.rows();
+}
+
+}  // namespace
+
+RankingMetrics ranking_metrics(AutoRecModel& model, const engine::SparseMatrix& train_rows, const Ratings& held_out,
+                               int k, std::int64_t block_rows) {
+  RankingMetrics m;
+  m.k = k;
+  const std::int32_t n_users = user_count(model, train_rows);
+  std::vector<std::unordered_set<std::int32_t>> relevant(static_cast<std::size_t>(n_users));
+  for (std::size_t q = 0; q < held_out.size(); ++q) {
+    if (held_out.users[q] < n_users) relevant[static_cast<std::size_t>(held_out.users[q])].insert(held_out.items[q]);
+  }
+  std::vector<bool> wanted(static_cast<std::size_t>(n_users));
+  for (std::size_t u = 0; u < wanted.size(); ++u) wanted[u] = !relevant[u].empty();
+  const TopK top = rank_users(model, train_rows, wanted, k, block_rows);
+
+  double hits_sum = 0.0, ndcg_sum = 0.0, recall_sum = 0.0;
+  for (std::int32_t u = 0; u < n_users; ++u) {
+    if (!wanted[static_cast<std::size_t>(u)]) continue;
+    const auto& rel = relevant[static_cast<std::size_t>(u)];
+    const std::vector<std::int32_t> ranked = top.ranked(u);
+    double dcg = 0.0, ideal = 0.0;
+    int hits = 0;
+    for (std::size_t r = 0; r < ranked.size(); ++r) {
+      if (rel.count(ranked[r]) != 0) {
+        ++hits;
+        dcg += 1.0 / std::log2(static_cast<double>(r) + 2.0);
+      }
+    }
+    const int best_possible = std::min<int>(k, static_cast<int>(rel.size()));
+    for (int r = 0; r < best_possible; ++r) ideal += 1.0 / std::log2(r + 2.0);
+    hits_sum += hits > 0 ? 1.0 : 0.0;
+    ndcg_sum += dcg / ideal;
+    recall_sum += static_cast<double>(hits) / best_possible;
+    ++m.users;
+  }
+  if (m.users > 0) {
+    const auto n = static_cast<double>(m.users);
+    m.hit_rate = hits_sum / n;
+    m.ndcg = ndcg_sum / n;
+    m.recall = recall_sum / n;
+  }
+  return m;
+}
+
+std::vector<std::vector<std::int32_t>> recommend(AutoRecModel& model, const engine::SparseMatrix& train_rows,
+                                                 const std::vector<std::int32_t>& users, int n,
+                                                 std::int64_t block_rows) {
+  std::vector<bool> wanted(static_cast<std::size_t>(user_count(model, train_rows)));
+  for (std::int32_t u : users) {
+    if (u < 0 || static_cast<std::size_t>(u) >= wanted.size()) {
+      throw std::out_of_range("recommend: user index " + std::to_string(u) + " is not in the training data");
+    }
+    wanted[static_cast<std::size_t>(u)] = true;
+  }
+  const TopK top = rank_users(model, train_rows, wanted, n, block_rows);
+  std::vector<std::vector<std::int32_t>> lists;
+  lists.reserve(users.size());
+  for (std::int32_t u : users) lists.push_back(top.ranked(u));
+  return lists;
+}
+
+}  // namespace autorec

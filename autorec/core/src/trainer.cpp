@@ -1,0 +1,157 @@
+#include "autorec/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "kernels/random.h"
+
+namespace autorec {
+namespace {
+
+constexpr double kNoValidation = std::numeric_limits<double>::quiet_NaN();
+
+// A permutation of [0, n) from (seed, epoch): Fisher-Yates driven by the counter-based generator.
+std::vector<engine::index_t> shuffled_rows(engine::index_t n, std::uint64_t seed, int epoch) {
+  std::vector<engine::index_t> rows(static_cast<std::size_t>(n));
+  std::iota(rows.begin(), rows.end(), 0);
+  const std::uint64_t stream = kernels::mix64(seed, static_cast<std::uint64_t>(epoch));
+  for (std::size_t i = rows.size(); i > 1; --i) {
+    const std::size_t j = kernels::mix64(stream, i) % i;
+    std::swap(rows[i - 1], rows[j]);
+  }
+  return rows;
+}
+
+std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const engine::ParameterStore& store) {
+  switch (c.optimizer) {
+    case OptimizerKind::Adam:
+      return std::make_unique<engine::Adam>(store, kernels::AdamParams{c.learning_rate});
+    case OptimizerKind::AdamW: {
+      kernels::AdamParams params{c.learning_rate};
+      params.weight_decay = c.lambda;
+      params.decoupled_weight_decay = true;
+      auto adamw = std::make_unique<engine::Adam>(store, params);
+      adamw->settings("biases").weight_decay = 0.0f;
+      return adamw;
+    }
+    case OptimizerKind::Sgd:
+      return std::make_unique<engine::Sgd>(store, kernels::SgdParams{c.learning_rate, c.momentum, 0.0f, false});
+    case OptimizerKind::Rprop:
+      return std::make_unique<engine::Rprop>(store, kernels::RpropParams{}, c.learning_rate);
+  }
+  throw std::invalid_argument("unknown optimizer");
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Trainer::Trainer(AutoRecModel& model, const TrainConfig& config)
+    : model_(model),
+      config_(config),
+      optimizer_(make_optimizer(config, model.parameters())),
+      best_(model.parameters().clone()) {
+  if (config.batch_size < 0) throw std::invalid_argument("batch size must be >= 0 (0 = full batch)");
+  if (config.max_epochs < 0 || config.patience < 1) {
+    throw std::invalid_argument("epochs must be >= 0 and patience >= 1");
+  }
+}
+
+void Trainer::restore_progress(std::vector<EpochRecord> history, int best_epoch, double best_validation_rmse) {
+  history_ = std::move(history);
+  best_epoch_ = best_epoch;
+  best_validation_rmse_ = best_validation_rmse;
+}
+
+// The L2 term's gradient for a step covering `row_fraction` of the rows. With Adam and SGD it rides
+// on the optimizer's coupled weight decay (grad += wd * w inside the fused update, no extra pass).
+void Trainer::apply_update(double row_fraction) {
+  engine::ParameterStore& store = model_.parameters();
+  const auto coefficient = static_cast<float>(config_.lambda * row_fraction * loss_scale_);
+  switch (config_.optimizer) {
+    case OptimizerKind::Adam:
+      static_cast<engine::Adam&>(*optimizer_).settings("weights").weight_decay = coefficient;
+      break;
+    case OptimizerKind::Sgd:
+      static_cast<engine::Sgd&>(*optimizer_).settings("weights").weight_decay = coefficient;
+      break;
+    case OptimizerKind::Rprop:
+      engine::add_l2_gradient(store, "weights", coefficient);
+      break;
+    case OptimizerKind::AdamW:  // decoupled decay, set once at construction
+      break;
+  }
+  optimizer_->step(store);
+}
+
+bool Trainer::run_epoch(const engine::SparseMatrix& train, int epoch, const TrainCallbacks& callbacks,
+                        const std::atomic<bool>* stop, EpochRecord& record) {
+  engine::ParameterStore& store = model_.parameters();
+  const engine::Device device = store.device();
+  const bool full_batch = config_.batch_size == 0 || config_.optimizer == OptimizerKind::Rprop;
+  // Full-batch gradients are still computed in chunks of rows to bound the activations' memory.
+  const std::int64_t rows_per_batch = config_.batch_size > 0 ? config_.batch_size : 4096;
+  const std::vector<engine::index_t> order = shuffled_rows(train.rows(), config_.seed, epoch);
+  const std::int64_t batches = (train.rows() + rows_per_batch - 1) / rows_per_batch;
+  engine::DeviceAccumulator sse(device);
+  if (full_batch) store.zero_grads();
+  for (std::int64_t b = 0; b < batches; ++b) {
+    if (stop != nullptr && stop->load()) return false;
+    const std::int64_t begin = b * rows_per_batch;
+    const std::int64_t end = std::min<std::int64_t>(begin + rows_per_batch, train.rows());
+    const std::span<const engine::index_t> rows(order.data() + begin, static_cast<std::size_t>(end - begin));
+    engine::SparseMatrix batch = train.slice_rows(rows);
+    if (!(batch.device() == device)) batch = batch.to(device);
+    if (!full_batch) store.zero_grads();
+    const std::uint64_t dropout_seed = kernels::mix64(config_.seed ^ 0xD0D0, static_cast<std::uint64_t>(epoch) << 32 | static_cast<std::uint64_t>(b));
+    model_.train_batch(batch, static_cast<float>(loss_scale_), sse, dropout_seed);
+    if (!full_batch) apply_update(static_cast<double>(end - begin) / static_cast<double>(train.rows()));
+    if (callbacks.on_batch) callbacks.on_batch(epoch, b + 1, batches);
+  }
+  if (full_batch) apply_update(1.0);
+  const double sum_squared = sse.read();
+  record.train_rmse = train.nnz() > 0 ? std::sqrt(sum_squared / static_cast<double>(train.nnz())) : 0.0;
+  const double l2 = config_.optimizer == OptimizerKind::AdamW ? 0.0 : engine::l2_penalty(store, "weights", config_.lambda);
+  record.train_loss = loss_scale_ * (0.5 * sum_squared + l2);
+  return true;
+}
+
+void Trainer::fit(const engine::SparseMatrix& train, const ValidationFn& validate, const TrainCallbacks& callbacks,
+                  const std::atomic<bool>* stop) {
+  if (train.cols() != model_.n_inputs()) {
+    throw std::invalid_argument("training rows have " + std::to_string(train.cols()) + " columns, the model expects " +
+                                std::to_string(model_.n_inputs()));
+  }
+  loss_scale_ = config_.loss == LossKind::Mean && train.nnz() > 0 ? 1.0 / static_cast<double>(train.nnz()) : 1.0;
+  interrupted_ = false;
+  for (int epoch = static_cast<int>(history_.size()) + 1; epoch <= config_.max_epochs; ++epoch) {
+    if (best_epoch_ > 0 && epoch - best_epoch_ > config_.patience) break;
+    const auto start = std::chrono::steady_clock::now();
+    EpochRecord record;
+    record.epoch = epoch;
+    if (!run_epoch(train, epoch, callbacks, stop, record)) {
+      interrupted_ = true;
+      return;  // the caller may checkpoint; weights stay as they are mid-epoch
+    }
+    record.validation_rmse = validate ? validate(model_) : kNoValidation;
+    record.seconds = seconds_since(start);
+    const bool has_validation = !std::isnan(record.validation_rmse);
+    if (!has_validation || best_epoch_ == 0 || record.validation_rmse < best_validation_rmse_) {
+      best_epoch_ = epoch;
+      best_validation_rmse_ = record.validation_rmse;
+      if (has_validation) best_.copy_values_from(model_.parameters());
+    }
+    history_.push_back(record);
+    if (callbacks.on_epoch) callbacks.on_epoch(record);
+  }
+  const bool has_validation = !history_.empty() && !std::isnan(history_.back().validation_rmse);
+  if (has_validation) model_.parameters().copy_values_from(best_);
+}
+
+}  // namespace autorec

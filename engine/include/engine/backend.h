@@ -1,0 +1,93 @@
+// A Backend runs the engine's primitive ops on one device. The engine's ops (engine/ops.h) check
+// shapes and devices, then call these with raw views; a backend only forwards to its kernels
+// (kernels::cpu or kernels::cuda), owns the device's allocator and, for CUDA, its stream.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "engine/device.h"
+#include "kernels/activation.h"
+#include "kernels/optimizer_params.h"
+#include "kernels/views.h"
+
+namespace engine {
+
+using kernels::Activation;
+using kernels::CscPattern;
+using kernels::CsrPattern;
+using ConstMatrix = kernels::MatrixView<const float>;
+using MutableMatrix = kernels::MatrixView<float>;
+
+struct MemoryStats {
+  std::size_t current_bytes = 0;  // live allocations made through the engine
+  std::size_t peak_bytes = 0;     // high-water mark since start (or the last reset)
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+
+  virtual Device device() const = 0;
+  virtual std::string description() const = 0;  // e.g. "cpu (OpenMP, 2 threads)"
+
+  // ---- memory (bytes; pointers are device pointers of this backend) ----
+  virtual void* allocate(std::size_t bytes) = 0;
+  virtual void deallocate(void* pointer, std::size_t bytes) noexcept = 0;
+  virtual void copy_from_host(void* dst, const void* host_src, std::size_t bytes) = 0;
+  virtual void copy_to_host(void* host_dst, const void* src, std::size_t bytes) = 0;
+  virtual void copy(void* dst, const void* src, std::size_t bytes) = 0;
+  virtual void zero(void* dst, std::size_t bytes) = 0;
+  virtual void synchronize() = 0;
+  virtual MemoryStats memory_stats() const = 0;
+  virtual void reset_peak_memory() = 0;
+
+  // ---- compute: the semantics of each op are documented in kernels/cpu.h ----
+  virtual void spmm(const CsrPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c, float alpha,
+                    float beta) = 0;
+  virtual void spmm_transposed(const CscPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c,
+                               float alpha, float beta) = 0;
+  virtual void sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) = 0;
+  // Adds the batch's sum of squared errors to *loss_sum (device memory, double).
+  virtual void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
+                                   const float* ratings, Activation f, float* errors, float* predictions,
+                                   double* loss_sum) = 0;
+  virtual void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) = 0;
+  virtual void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) = 0;
+  virtual void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) = 0;
+  virtual void dropout_values(const float* in, float* out, std::int64_t n, float p, std::uint64_t seed) = 0;
+  virtual void column_sums(ConstMatrix a, float* out, float alpha, float beta) = 0;
+  virtual void row_sums(ConstMatrix a, float* out, float alpha, float beta) = 0;
+  virtual void sparse_column_sums(const CscPattern& a, const float* values, float* out, float alpha, float beta) = 0;
+  virtual void sparse_row_sums(const CsrPattern& a, const float* values, float* out, float alpha, float beta) = 0;
+  // Adds sum x^2 to *result (device memory, double).
+  virtual void sum_of_squares(const float* x, std::int64_t n, double* result) = 0;
+  virtual void gemm(bool transpose_a, bool transpose_b, float alpha, ConstMatrix a, ConstMatrix b, float beta,
+                    MutableMatrix c) = 0;
+  virtual void fill(float* x, std::int64_t n, float value) = 0;
+  virtual void scale(float* x, std::int64_t n, float alpha) = 0;
+  virtual void axpy(float alpha, const float* x, float* y, std::int64_t n) = 0;
+  virtual void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n,
+                          const kernels::SgdParams& p) = 0;
+  virtual void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
+                           const kernels::AdamParams& p) = 0;
+  virtual void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,
+                            std::int64_t n, const kernels::RpropParams& p) = 0;
+
+ protected:
+  Backend() = default;
+};
+
+// The backend of a device, created on first use and alive until exit. Throws engine::Error when the
+// device is not available (CUDA backend not built, no GPU, ordinal out of range).
+Backend& backend_for(Device device);
+
+// Whether a CUDA device can be used: the backend is built, a driver is present and a context can be
+// created. `reason` (if given) receives why not.
+bool cuda_available(std::string* reason = nullptr);
+
+}  // namespace engine

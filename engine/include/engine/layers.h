@@ -1,0 +1,91 @@
+// Layers: each owns its parameters (declared in a ParameterStore) and the activations of the
+// current batch, runs forward, and in backward ADDS its parameter gradients into the store's
+// gradient buffer (so several chunks can accumulate one full-batch gradient; call
+// ParameterStore::zero_grads() before a step). Workspaces grow to the largest batch seen and are
+// reused: after the first batch no allocation happens in the training loop.
+//
+// A sparse autoencoder is   SparseInputLayer -> DenseLayer* -> SparseOutputLayer,
+// e.g. AutoRec 500-250-500:  SparseInputLayer(n, 500), DenseLayer(500, 250), DenseLayer(250, 500),
+//                            SparseOutputLayer(500, n).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/accumulator.h"
+#include "engine/parameters.h"
+#include "engine/sparse_matrix.h"
+
+namespace engine {
+
+// A Tensor that keeps its allocation and hands out a (rows, cols) view of its first rows.
+class Workspace {
+ public:
+  TensorView rows(std::int64_t rows, std::int64_t cols, Device device);
+
+ private:
+  Tensor storage_;
+};
+
+// H (m, k) = g(X (m, n) . V (n, k) + b), X sparse.
+class SparseInputLayer {
+ public:
+  SparseInputLayer(ParameterStore& store, const std::string& name, std::int64_t inputs, std::int64_t outputs,
+                   Activation g);
+  ConstTensorView forward(const ParameterStore& store, const SparseMatrix& x);
+  // dV += X^T . dZ, db += column sums of dZ, with dZ = dH .* g'(Z). x must be the forward's input.
+  void backward(ParameterStore& store, const SparseMatrix& x, ConstTensorView dh);
+
+  ParameterId weight() const { return weight_; }  // V (n, k)
+  ParameterId bias() const { return bias_; }      // b (1, k)
+
+ private:
+  ParameterId weight_, bias_;
+  Activation g_;
+  Workspace z_, h_, dz_;
+};
+
+// H (m, k_out) = g(X (m, k_in) . W (k_in, k_out) + b).
+class DenseLayer {
+ public:
+  DenseLayer(ParameterStore& store, const std::string& name, std::int64_t inputs, std::int64_t outputs, Activation g);
+  ConstTensorView forward(const ParameterStore& store, ConstTensorView x);
+  // dW += X^T dZ, db += column sums of dZ; returns dX = dZ W^T (valid until the next backward).
+  ConstTensorView backward(ParameterStore& store, ConstTensorView x, ConstTensorView dh);
+
+  ParameterId weight() const { return weight_; }
+  ParameterId bias() const { return bias_; }
+
+ private:
+  ParameterId weight_, bias_;
+  Activation g_;
+  Workspace z_, h_, dz_, dx_;
+};
+
+// The decoder evaluated only where targets are observed: for each nonzero (i, j) of the targets,
+// y = f(<H_i, W_j> + c_j), W (n, k) with row j contiguous, c (1, n).
+class SparseOutputLayer {
+ public:
+  SparseOutputLayer(ParameterStore& store, const std::string& name, std::int64_t inputs, std::int64_t outputs,
+                    Activation f);
+  // Adds the batch's sum of squared errors to sse and keeps the errors for backward.
+  void forward_loss(const ParameterStore& store, ConstTensorView h, const SparseMatrix& targets,
+                    DeviceAccumulator& sse);
+  // With loss = loss_scale * (1/2) * sse: dW += loss_scale * E^T . H, dc += loss_scale * column sums of E;
+  // returns dH = loss_scale * E . W.
+  ConstTensorView backward(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets, float loss_scale);
+  // Predictions at the nonzeros of `pattern` (its values ignored): out (1, nnz).
+  void predict_at(const ParameterStore& store, ConstTensorView h, const SparseMatrix& pattern, TensorView out);
+  // Full rows: out (m, n) = f(H . W^T + c), for ranking; m is chosen by the caller to bound memory.
+  void predict_dense(const ParameterStore& store, ConstTensorView h, TensorView out);
+
+  ParameterId weight() const { return weight_; }
+  ParameterId bias() const { return bias_; }
+
+ private:
+  ParameterId weight_, bias_;
+  Activation f_;
+  Workspace errors_, dh_;
+};
+
+}  // namespace engine

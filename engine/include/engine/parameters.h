@@ -1,0 +1,93 @@
+// ParameterStore: every trainable matrix of a model in ONE flat value buffer with a twin gradient
+// buffer, so an optimizer updates all of them in one fused pass per group instead of one launch per
+// matrix. Parameters are declared first (layers do it in their constructors), then finalize()
+// lays them out group by group (each group a contiguous range, each parameter's rows padded like a
+// Tensor's) and allocates on the device.
+//
+// Groups carry per-group optimizer settings: e.g. "weights" regularised, "biases" not.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "engine/device_array.h"
+#include "engine/tensor.h"
+
+namespace engine {
+
+using ParameterId = std::int32_t;
+
+enum class Init { Zeros, GlorotUniform };
+
+struct ParameterInfo {
+  std::string name;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  std::string group;
+  Init init = Init::Zeros;
+  std::int64_t ld = 0;      // set by finalize()
+  std::int64_t offset = 0;  // into the flat buffers, set by finalize()
+};
+
+struct GroupRange {
+  std::string name;
+  std::int64_t offset = 0;  // first element in the flat buffers
+  std::int64_t size = 0;    // elements, padding included
+};
+
+class ParameterStore {
+ public:
+  ParameterStore() = default;
+  ParameterStore(ParameterStore&&) = default;
+  ParameterStore& operator=(ParameterStore&&) = default;
+
+  // Declares a (rows, cols) parameter in `group`. Names must be unique. Only before finalize().
+  ParameterId declare(std::string name, std::int64_t rows, std::int64_t cols, std::string group, Init init);
+  // Lays out and allocates; values initialised from `seed` (Glorot uniform from a counter-based
+  // generator, so every device gets the same numbers), gradients zeroed.
+  void finalize(Device device, std::uint64_t seed);
+  bool finalized() const { return finalized_; }
+
+  Device device() const { return values_.device(); }
+  TensorView value(ParameterId id);
+  ConstTensorView value(ParameterId id) const;
+  TensorView grad(ParameterId id);
+  ConstTensorView grad(ParameterId id) const;
+  const ParameterInfo& info(ParameterId id) const;
+  ParameterId find(const std::string& name) const;  // throws when unknown
+  std::int32_t count() const { return static_cast<std::int32_t>(params_.size()); }
+
+  const std::vector<GroupRange>& groups() const { return groups_; }
+  // The whole flat buffers (padding included).
+  TensorView flat_values() { return {device(), {values_.data(), 1, total_, total_}}; }
+  TensorView flat_grads() { return {device(), {grads_.data(), 1, total_, total_}}; }
+  TensorView group_values(const GroupRange& g) { return {device(), {values_.data() + g.offset, 1, g.size, g.size}}; }
+  TensorView group_grads(const GroupRange& g) { return {device(), {grads_.data() + g.offset, 1, g.size, g.size}}; }
+  ConstTensorView group_values(const GroupRange& g) const {
+    return {device(), {values_.data() + g.offset, 1, g.size, g.size}};
+  }
+  std::int64_t element_count() const;  // real elements, padding excluded
+
+  void zero_grads();
+  // Copies values from another finalized store with the same layout (e.g. to keep best weights).
+  void copy_values_from(const ParameterStore& other);
+  // A finalized store with the same layout and values (gradients zero), on the same device.
+  ParameterStore clone() const;
+
+  // Values only, with names and shapes: a checked binary record. load() throws engine::Error on any
+  // mismatch in names, shapes or a short stream.
+  void save_values(std::ostream& out) const;
+  void load_values(std::istream& in);
+
+ private:
+  std::vector<ParameterInfo> params_;
+  std::vector<GroupRange> groups_;
+  std::int64_t total_ = 0;
+  bool finalized_ = false;
+  DeviceArray<float> values_;
+  DeviceArray<float> grads_;
+};
+
+}  // namespace engine

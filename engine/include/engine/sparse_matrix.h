@@ -1,0 +1,81 @@
+// SparseMatrix: a rows x cols float matrix stored as CSR (by row) with a CSC twin (by column) that
+// indexes the same CSR-ordered values. Products that own output rows of A use the CSR; those that
+// own output rows of A^T (the transposed SpMM, column sums) use the CSC, so neither needs atomics.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/device_array.h"
+#include "engine/tensor.h"
+
+namespace engine {
+
+using kernels::index_t;
+using kernels::offset_t;
+
+// What to do when the same (row, col) appears more than once in the input triplets.
+enum class DuplicatePolicy { Error, KeepLast, KeepFirst, Average };
+
+// Triplets in any order. Rows and columns are 0-based.
+struct CooTriplets {
+  std::vector<index_t> rows;
+  std::vector<index_t> cols;
+  std::vector<float> values;
+};
+
+class SparseMatrix {
+ public:
+  SparseMatrix() = default;
+
+  // Builds CSR and CSC on the host, then places them on `device`. Throws engine::Error naming the
+  // offending triplet for an index out of [0, rows) x [0, cols), a non-finite value, arrays of
+  // different lengths, or (policy Error) a duplicate (row, col).
+  static SparseMatrix from_coo(index_t rows, index_t cols, const CooTriplets& triplets,
+                               DuplicatePolicy duplicates = DuplicatePolicy::Error, Device device = Device::cpu());
+  // From a ready CSR (offsets, sorted column indices without duplicates, values): validated.
+  static SparseMatrix from_csr(index_t rows, index_t cols, std::vector<offset_t> offsets,
+                               std::vector<index_t> indices, std::vector<float> values,
+                               Device device = Device::cpu());
+
+  Device device() const { return csr_offsets_.device(); }
+  index_t rows() const { return rows_; }
+  index_t cols() const { return cols_; }
+  offset_t nnz() const { return static_cast<offset_t>(values_.size()); }
+  std::string shape() const;  // "(rows, cols; nnz=N)"
+
+  kernels::CsrPattern csr() const;
+  kernels::CscPattern csc() const;
+  const float* values() const { return values_.data(); }
+  float* values() { return values_.data(); }
+  // The values as a (1, nnz) view, so that flat arrays flow through the same ops as dense tensors.
+  ConstTensorView values_view() const;
+  TensorView values_view();
+
+  // The matrix made of the given rows, in the given order (a mini-batch), on the same device.
+  SparseMatrix slice_rows(std::span<const index_t> rows) const;
+  SparseMatrix to(Device device) const;
+
+  // Host copies of the CSR arrays (for tests, checkpoints, debugging).
+  std::vector<offset_t> csr_offsets_host() const { return csr_offsets_.to_host(); }
+  std::vector<index_t> csr_indices_host() const { return csr_indices_.to_host(); }
+  std::vector<float> values_host() const { return values_.to_host(); }
+
+ private:
+  // Takes a validated host CSR, builds the CSC twin and uploads all of it.
+  SparseMatrix(index_t rows, index_t cols, const std::vector<offset_t>& offsets, const std::vector<index_t>& indices,
+               const std::vector<float>& values, Device device);
+
+  index_t rows_ = 0;
+  index_t cols_ = 0;
+  DeviceArray<offset_t> csr_offsets_;  // (rows + 1)
+  DeviceArray<index_t> csr_indices_;   // (nnz)
+  DeviceArray<float> values_;          // (nnz), CSR order
+  DeviceArray<offset_t> csc_offsets_;  // (cols + 1)
+  DeviceArray<index_t> csc_rows_;      // (nnz)
+  DeviceArray<offset_t> csc_positions_;  // (nnz) CSR position of each CSC entry
+};
+
+}  // namespace engine

@@ -1,0 +1,203 @@
+#include "engine/ops.h"
+
+namespace engine::ops {
+namespace {
+
+// "spmm: B (3, 4) does not match A (5, 6; nnz=7): ..." style messages.
+template <class... Parts>
+void require_shape(bool ok, const char* op, const Parts&... parts) {
+  if (!ok) throw ShapeError(detail::concat(op, ": ", parts...));
+}
+
+void require_device(const char* op, Device expected, Device actual, const char* operand) {
+  if (!(expected == actual)) {
+    throw ShapeError(detail::concat(op, ": operand ", operand, " is on ", to_string(actual), " but the op runs on ",
+                                    to_string(expected)));
+  }
+}
+
+bool is_vector(ConstTensorView v, std::int64_t n) { return v.rows() == 1 && v.cols() == n; }
+bool is_contiguous(ConstTensorView v) { return v.rows() <= 1 || v.ld() == v.cols(); }
+
+void check_values(const char* op, const SparseMatrix& pattern, ConstTensorView values) {
+  require_device(op, pattern.device(), values.device(), "values");
+  require_shape(is_vector(values, pattern.nnz()), op, "values ", values.shape(), " must be (1, nnz) for a matrix ",
+                pattern.shape());
+}
+
+}  // namespace
+
+void spmm(const SparseMatrix& a, ConstTensorView b, TensorView c, float alpha, float beta) {
+  spmm(a, a.values_view(), b, c, alpha, beta);
+}
+
+void spmm(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, TensorView c, float alpha,
+          float beta) {
+  check_values("spmm", pattern, values);
+  require_device("spmm", pattern.device(), b.device(), "B");
+  require_device("spmm", pattern.device(), c.device(), "C");
+  require_shape(b.rows() == pattern.cols() && c.rows() == pattern.rows() && c.cols() == b.cols(), "spmm",
+                "A ", pattern.shape(), " . B ", b.shape(), " -> C ", c.shape());
+  backend_for(pattern.device()).spmm(pattern.csr(), values.data(), b.matrix(), c.matrix(), alpha, beta);
+}
+
+void spmm_transposed(const SparseMatrix& a, ConstTensorView b, TensorView c, float alpha, float beta) {
+  spmm_transposed(a, a.values_view(), b, c, alpha, beta);
+}
+
+void spmm_transposed(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, TensorView c, float alpha,
+                     float beta) {
+  check_values("spmm_transposed", pattern, values);
+  require_device("spmm_transposed", pattern.device(), b.device(), "B");
+  require_device("spmm_transposed", pattern.device(), c.device(), "C");
+  require_shape(b.rows() == pattern.rows() && c.rows() == pattern.cols() && c.cols() == b.cols(), "spmm_transposed",
+                "A^T with A ", pattern.shape(), " . B ", b.shape(), " -> C ", c.shape());
+  backend_for(pattern.device()).spmm_transposed(pattern.csc(), values.data(), b.matrix(), c.matrix(), alpha, beta);
+}
+
+void sddmm(const SparseMatrix& pattern, ConstTensorView a, ConstTensorView b, TensorView out) {
+  require_device("sddmm", pattern.device(), a.device(), "A");
+  require_device("sddmm", pattern.device(), b.device(), "B");
+  require_device("sddmm", pattern.device(), out.device(), "out");
+  require_shape(a.rows() == pattern.rows() && b.rows() == pattern.cols() && a.cols() == b.cols() &&
+                    is_vector(out, pattern.nnz()),
+                "sddmm", "pattern ", pattern.shape(), ", A ", a.shape(), ", B ", b.shape(), ", out ", out.shape());
+  backend_for(pattern.device()).sddmm(pattern.csr(), a.matrix(), b.matrix(), out.data());
+}
+
+void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w, ConstTensorView bias,
+                         Activation f, TensorView errors, TensorView predictions, DeviceAccumulator& sse) {
+  const char* op = "sddmm_squared_error";
+  require_device(op, targets.device(), h.device(), "H");
+  require_device(op, targets.device(), w.device(), "W");
+  require_device(op, targets.device(), sse.device(), "sse");
+  require_shape(h.rows() == targets.rows() && w.rows() == targets.cols() && h.cols() == w.cols(), op, "targets ",
+                targets.shape(), ", H ", h.shape(), ", W ", w.shape());
+  require_shape(bias.size() == 0 || is_vector(bias, targets.cols()), op, "bias ", bias.shape(), " must be (1, ",
+                targets.cols(), ")");
+  require_shape(is_vector(errors, targets.nnz()), op, "errors ", errors.shape(), " must be (1, ", targets.nnz(), ")");
+  require_shape(predictions.size() == 0 || is_vector(predictions, targets.nnz()), op, "predictions ",
+                predictions.shape(), " must be (1, ", targets.nnz(), ")");
+  backend_for(targets.device())
+      .sddmm_squared_error(targets.csr(), h.matrix(), w.matrix(), bias.size() ? bias.data() : nullptr,
+                           targets.values(), f, errors.data(), predictions.size() ? predictions.data() : nullptr,
+                           sse.data());
+}
+
+void bias_activation_forward(TensorView z, ConstTensorView bias, Activation g, TensorView h) {
+  require_device("bias_activation_forward", z.device(), h.device(), "H");
+  require_shape(h.rows() == z.rows() && h.cols() == z.cols(), "bias_activation_forward", "Z ", z.shape(), " vs H ",
+                h.shape());
+  require_shape(bias.size() == 0 || is_vector(bias, z.cols()), "bias_activation_forward", "bias ", bias.shape(),
+                " must be (1, ", z.cols(), ")");
+  backend_for(z.device()).bias_activation_forward(z.matrix(), bias.size() ? bias.data() : nullptr, g, h.matrix());
+}
+
+void activation_backward(ConstTensorView z, ConstTensorView dh, Activation g, TensorView dz) {
+  require_device("activation_backward", z.device(), dh.device(), "dH");
+  require_device("activation_backward", z.device(), dz.device(), "dZ");
+  require_shape(dh.rows() == z.rows() && dh.cols() == z.cols() && dz.rows() == z.rows() && dz.cols() == z.cols(),
+                "activation_backward", "Z ", z.shape(), ", dH ", dh.shape(), ", dZ ", dz.shape());
+  backend_for(z.device()).activation_backward(z.matrix(), dh.matrix(), g, dz.matrix());
+}
+
+void dropout(ConstTensorView in, TensorView out, float p, std::uint64_t seed) {
+  require_device("dropout", in.device(), out.device(), "out");
+  require_shape(in.rows() == out.rows() && in.cols() == out.cols(), "dropout", "in ", in.shape(), " vs out ",
+                out.shape());
+  backend_for(in.device()).dropout(in.matrix(), out.matrix(), p, seed);
+}
+
+void column_sums(ConstTensorView a, TensorView out, float alpha, float beta) {
+  require_device("column_sums", a.device(), out.device(), "out");
+  require_shape(is_vector(out, a.cols()), "column_sums", "out ", out.shape(), " for A ", a.shape());
+  backend_for(a.device()).column_sums(a.matrix(), out.data(), alpha, beta);
+}
+
+void row_sums(ConstTensorView a, TensorView out, float alpha, float beta) {
+  require_device("row_sums", a.device(), out.device(), "out");
+  require_shape(is_vector(out, a.rows()), "row_sums", "out ", out.shape(), " for A ", a.shape());
+  backend_for(a.device()).row_sums(a.matrix(), out.data(), alpha, beta);
+}
+
+void sparse_column_sums(const SparseMatrix& pattern, ConstTensorView values, TensorView out, float alpha, float beta) {
+  check_values("sparse_column_sums", pattern, values);
+  require_device("sparse_column_sums", pattern.device(), out.device(), "out");
+  require_shape(is_vector(out, pattern.cols()), "sparse_column_sums", "out ", out.shape(), " for ", pattern.shape());
+  backend_for(pattern.device()).sparse_column_sums(pattern.csc(), values.data(), out.data(), alpha, beta);
+}
+
+void sparse_row_sums(const SparseMatrix& pattern, ConstTensorView values, TensorView out, float alpha, float beta) {
+  check_values("sparse_row_sums", pattern, values);
+  require_device("sparse_row_sums", pattern.device(), out.device(), "out");
+  require_shape(is_vector(out, pattern.rows()), "sparse_row_sums", "out ", out.shape(), " for ", pattern.shape());
+  backend_for(pattern.device()).sparse_row_sums(pattern.csr(), values.data(), out.data(), alpha, beta);
+}
+
+void sum_of_squares(ConstTensorView x, DeviceAccumulator& result) {
+  require_device("sum_of_squares", x.device(), result.device(), "result");
+  Backend& backend = backend_for(x.device());
+  if (is_contiguous(x)) {
+    backend.sum_of_squares(x.data(), x.size(), result.data());
+    return;
+  }
+  for (std::int64_t i = 0; i < x.rows(); ++i) backend.sum_of_squares(x.data() + i * x.ld(), x.cols(), result.data());
+}
+
+void gemm(bool transpose_a, bool transpose_b, float alpha, ConstTensorView a, ConstTensorView b, float beta,
+          TensorView c) {
+  require_device("gemm", c.device(), a.device(), "A");
+  require_device("gemm", c.device(), b.device(), "B");
+  const std::int64_t m = transpose_a ? a.cols() : a.rows();
+  const std::int64_t inner_a = transpose_a ? a.rows() : a.cols();
+  const std::int64_t inner_b = transpose_b ? b.cols() : b.rows();
+  const std::int64_t n = transpose_b ? b.rows() : b.cols();
+  require_shape(inner_a == inner_b && c.rows() == m && c.cols() == n, "gemm", "op(A) ", transpose_a ? "A^T " : "A ",
+                a.shape(), " . op(B) ", transpose_b ? "B^T " : "B ", b.shape(), " -> C ", c.shape());
+  backend_for(c.device()).gemm(transpose_a, transpose_b, alpha, a.matrix(), b.matrix(), beta, c.matrix());
+}
+
+namespace {
+// Applies a flat-array op to every row of a possibly padded view (once when contiguous).
+template <class RowOp>
+void for_each_row(TensorView x, RowOp&& op) {
+  if (is_contiguous(x)) {
+    op(x.data(), x.size());
+    return;
+  }
+  for (std::int64_t i = 0; i < x.rows(); ++i) op(x.data() + i * x.ld(), x.cols());
+}
+}  // namespace
+
+void fill(TensorView x, float value) {
+  Backend& backend = backend_for(x.device());
+  for_each_row(x, [&](float* row, std::int64_t n) { backend.fill(row, n, value); });
+}
+
+void scale(TensorView x, float alpha) {
+  Backend& backend = backend_for(x.device());
+  for_each_row(x, [&](float* row, std::int64_t n) { backend.scale(row, n, alpha); });
+}
+
+void axpy(float alpha, ConstTensorView x, TensorView y) {
+  require_device("axpy", y.device(), x.device(), "x");
+  require_shape(x.rows() == y.rows() && x.cols() == y.cols(), "axpy", "x ", x.shape(), " vs y ", y.shape());
+  Backend& backend = backend_for(y.device());
+  if (is_contiguous(x) && is_contiguous(y)) {
+    backend.axpy(alpha, x.data(), y.data(), y.size());
+    return;
+  }
+  for (std::int64_t i = 0; i < y.rows(); ++i) backend.axpy(alpha, x.data() + i * x.ld(), y.data() + i * y.ld(), y.cols());
+}
+
+void copy(ConstTensorView src, TensorView dst) {
+  require_shape(src.rows() == dst.rows() && src.cols() == dst.cols(), "copy", "src ", src.shape(), " vs dst ",
+                dst.shape());
+  if (src.device() == dst.device() && is_contiguous(src) && is_contiguous(dst)) {
+    if (src.size() > 0) backend_for(dst.device()).copy(dst.data(), src.data(), src.size() * sizeof(float));
+    return;
+  }
+  dst.copy_from_host(src.to_host());
+}
+
+}  // namespace engine::ops

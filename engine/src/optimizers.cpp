@@ -1,0 +1,162 @@
+#include "engine/optimizers.h"
+
+#include <cstring>
+
+#include "engine/ops.h"
+#include "engine/serialize.h"
+
+namespace engine {
+namespace {
+
+constexpr char kStateMagic[8] = {'E', 'N', 'G', 'O', 'P', 'T', 'I', 'M'};
+
+void write_state_header(std::ostream& out, const std::string& name) {
+  serialize::write_bytes(out, kStateMagic, sizeof(kStateMagic));
+  serialize::write_string(out, name);
+}
+
+void read_state_header(std::istream& in, const std::string& name) {
+  char magic[sizeof(kStateMagic)];
+  serialize::read_bytes(in, magic, sizeof(magic), "optimizer state");
+  ENGINE_CHECK(std::memcmp(magic, kStateMagic, sizeof(magic)) == 0, "optimizer state: bad magic number");
+  const std::string found = serialize::read_string(in, "optimizer name");
+  ENGINE_CHECK(found == name, "optimizer state was saved by '", found, "', not '", name, "'");
+}
+
+void write_array(std::ostream& out, const DeviceArray<float>& array) { serialize::write_vector(out, array.to_host()); }
+
+void read_array(std::istream& in, DeviceArray<float>& array, const char* what) {
+  array.copy_from_host(serialize::read_vector<float>(in, static_cast<std::size_t>(array.size()), what));
+}
+
+std::int64_t flat_size(const ParameterStore& store) {
+  return store.groups().empty() ? 0 : store.groups().back().offset + store.groups().back().size;
+}
+
+}  // namespace
+
+// Padding elements are zero in both flat buffers, so whole-range passes are exact.
+void add_l2_gradient(ParameterStore& store, const std::string& group, float lambda) {
+  for (const GroupRange& range : store.groups()) {
+    if (range.name == group) ops::axpy(lambda, store.group_values(range), store.group_grads(range));
+  }
+}
+
+double l2_penalty(const ParameterStore& store, const std::string& group, float lambda) {
+  DeviceAccumulator squares(store.device());
+  for (const GroupRange& range : store.groups()) {
+    if (range.name == group) ops::sum_of_squares(store.group_values(range), squares);
+  }
+  return 0.5 * static_cast<double>(lambda) * squares.read();
+}
+
+template <class Params>
+GroupSettings<Params>::GroupSettings(const ParameterStore& store, const Params& defaults) {
+  ENGINE_CHECK(store.finalized(), "optimizer created before ParameterStore::finalize()");
+  for (const GroupRange& g : store.groups()) {
+    names_.push_back(g.name);
+    per_group_.push_back(defaults);
+  }
+}
+
+template <class Params>
+Params& GroupSettings<Params>::settings(const std::string& group) {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == group) return per_group_[i];
+  }
+  throw Error("optimizer: no parameter group named '" + group + "'");
+}
+
+template class GroupSettings<kernels::SgdParams>;
+template class GroupSettings<kernels::AdamParams>;
+template class GroupSettings<kernels::RpropParams>;
+
+// ---- SGD --------------------------------------------------------------------------------------
+
+Sgd::Sgd(const ParameterStore& store, const kernels::SgdParams& defaults)
+    : groups_(store, defaults), velocity_(DeviceArray<float>::zeros(flat_size(store), store.device())) {}
+
+void Sgd::step(ParameterStore& store) {
+  Backend& backend = backend_for(store.device());
+  for (std::size_t g = 0; g < store.groups().size(); ++g) {
+    const GroupRange& range = store.groups()[g];
+    backend.sgd_update(store.group_values(range).data(), store.group_grads(range).data(),
+                       velocity_.data() + range.offset, range.size, groups_.at(g));
+  }
+}
+
+void Sgd::save_state(std::ostream& out) const {
+  write_state_header(out, name());
+  write_array(out, velocity_);
+}
+
+void Sgd::load_state(std::istream& in) {
+  read_state_header(in, name());
+  read_array(in, velocity_, "sgd velocity");
+}
+
+// ---- Adam / AdamW -----------------------------------------------------------------------------
+
+Adam::Adam(const ParameterStore& store, const kernels::AdamParams& defaults)
+    : groups_(store, defaults),
+      m_(DeviceArray<float>::zeros(flat_size(store), store.device())),
+      v_(DeviceArray<float>::zeros(flat_size(store), store.device())) {}
+
+void Adam::step(ParameterStore& store) {
+  ++step_;
+  Backend& backend = backend_for(store.device());
+  for (std::size_t g = 0; g < store.groups().size(); ++g) {
+    const GroupRange& range = store.groups()[g];
+    kernels::AdamParams params = groups_.at(g);
+    params.step = step_;
+    backend.adam_update(store.group_values(range).data(), store.group_grads(range).data(), m_.data() + range.offset,
+                        v_.data() + range.offset, range.size, params);
+  }
+}
+
+void Adam::save_state(std::ostream& out) const {
+  write_state_header(out, name());
+  serialize::write_pod(out, step_);
+  write_array(out, m_);
+  write_array(out, v_);
+}
+
+void Adam::load_state(std::istream& in) {
+  read_state_header(in, name());
+  step_ = serialize::read_pod<std::int64_t>(in, "adam step");
+  read_array(in, m_, "adam first moment");
+  read_array(in, v_, "adam second moment");
+}
+
+// ---- iRprop- ----------------------------------------------------------------------------------
+
+Rprop::Rprop(const ParameterStore& store, const kernels::RpropParams& defaults, float initial_step)
+    : groups_(store, defaults),
+      previous_grads_(DeviceArray<float>::zeros(flat_size(store), store.device())),
+      step_sizes_(flat_size(store), store.device()) {
+  if (!step_sizes_.empty()) backend_for(store.device()).fill(step_sizes_.data(), step_sizes_.size(), initial_step);
+}
+
+void Rprop::step(ParameterStore& store) {
+  Backend& backend = backend_for(store.device());
+  for (std::size_t g = 0; g < store.groups().size(); ++g) {
+    const GroupRange& range = store.groups()[g];
+    backend.rprop_update(store.group_values(range).data(), store.group_grads(range).data(),
+                         previous_grads_.data() + range.offset, step_sizes_.data() + range.offset, range.size,
+                         groups_.at(g));
+  }
+}
+
+void Rprop::save_state(std::ostream& out) const {
+  write_state_header(out, name());
+  write_array(out, previous_grads_);
+  write_array(out, step_sizes_);
+}
+
+void Rprop::load_state(std::istream& in) {
+  read_state_header(in, name());
+  read_array(in, previous_grads_, "rprop previous gradients");
+  read_array(in, step_sizes_, "rprop step sizes");
+}
+
+}  // namespace engine

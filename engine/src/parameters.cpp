@@ -1,0 +1,165 @@
+#include "engine/parameters.h"
+
+#include <cmath>
+#include <cstring>
+#include <istream>
+#include <ostream>
+
+#include "engine/ops.h"
+#include "engine/serialize.h"
+#include "kernels/random.h"
+
+namespace engine {
+namespace {
+
+constexpr std::int64_t kAlignFloats = 32;  // each parameter starts on a 128-byte line
+constexpr char kMagic[8] = {'E', 'N', 'G', 'P', 'A', 'R', 'A', 'M'};
+constexpr std::uint32_t kVersion = 1;
+
+std::int64_t align_up(std::int64_t n) { return (n + kAlignFloats - 1) / kAlignFloats * kAlignFloats; }
+
+// Glorot/Xavier uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)); each element drawn from
+// (seed, parameter id, element index) so the values do not depend on the device or the layout.
+std::vector<float> initial_values(const ParameterInfo& p, ParameterId id, std::uint64_t seed) {
+  std::vector<float> values(static_cast<std::size_t>(p.rows * p.cols), 0.0f);
+  if (p.init == Init::Zeros) return values;
+  const float limit = std::sqrt(6.0f / static_cast<float>(p.rows + p.cols));
+  const std::uint64_t stream = kernels::mix64(seed, static_cast<std::uint64_t>(id));
+  for (std::size_t e = 0; e < values.size(); ++e) {
+    values[e] = (2.0f * kernels::uniform01(stream, e) - 1.0f) * limit;
+  }
+  return values;
+}
+
+}  // namespace
+
+ParameterId ParameterStore::declare(std::string name, std::int64_t rows, std::int64_t cols, std::string group,
+                                    Init init) {
+  ENGINE_CHECK(!finalized_, "ParameterStore::declare('", name, "') after finalize()");
+  ENGINE_CHECK(rows > 0 && cols > 0, "ParameterStore::declare('", name, "'): shape (", rows, ", ", cols,
+               ") must be positive");
+  for (const ParameterInfo& p : params_) {
+    ENGINE_CHECK(p.name != name, "ParameterStore::declare: duplicate parameter name '", name, "'");
+  }
+  params_.push_back({std::move(name), rows, cols, std::move(group), init, 0, 0});
+  return static_cast<ParameterId>(params_.size() - 1);
+}
+
+void ParameterStore::finalize(Device device, std::uint64_t seed) {
+  ENGINE_CHECK(!finalized_, "ParameterStore::finalize() called twice");
+  // Groups in order of first appearance; parameters of a group laid out contiguously.
+  std::vector<std::string> group_names;
+  for (const ParameterInfo& p : params_) {
+    bool known = false;
+    for (const std::string& g : group_names) known = known || g == p.group;
+    if (!known) group_names.push_back(p.group);
+  }
+  total_ = 0;
+  for (const std::string& g : group_names) {
+    GroupRange range{g, total_, 0};
+    for (ParameterInfo& p : params_) {
+      if (p.group != g) continue;
+      p.ld = padded_leading_dimension(p.cols);
+      p.offset = total_;
+      total_ += align_up(p.rows * p.ld);
+    }
+    range.size = total_ - range.offset;
+    groups_.push_back(range);
+  }
+  values_ = DeviceArray<float>::zeros(total_, device);
+  grads_ = DeviceArray<float>::zeros(total_, device);
+  finalized_ = true;
+  for (ParameterId id = 0; id < count(); ++id) {
+    value(id).copy_from_host(initial_values(params_[static_cast<std::size_t>(id)], id, seed));
+  }
+}
+
+const ParameterInfo& ParameterStore::info(ParameterId id) const {
+  ENGINE_CHECK(id >= 0 && id < count(), "ParameterStore: no parameter with id ", id);
+  return params_[static_cast<std::size_t>(id)];
+}
+
+ParameterId ParameterStore::find(const std::string& name) const {
+  for (ParameterId id = 0; id < count(); ++id) {
+    if (params_[static_cast<std::size_t>(id)].name == name) return id;
+  }
+  throw Error("ParameterStore: no parameter named '" + name + "'");
+}
+
+TensorView ParameterStore::value(ParameterId id) {
+  const ParameterInfo& p = info(id);
+  ENGINE_CHECK(finalized_, "ParameterStore: parameter '", p.name, "' used before finalize()");
+  return {device(), {values_.data() + p.offset, p.rows, p.cols, p.ld}};
+}
+
+ConstTensorView ParameterStore::value(ParameterId id) const { return const_cast<ParameterStore*>(this)->value(id); }
+
+TensorView ParameterStore::grad(ParameterId id) {
+  const ParameterInfo& p = info(id);
+  ENGINE_CHECK(finalized_, "ParameterStore: parameter '", p.name, "' used before finalize()");
+  return {device(), {grads_.data() + p.offset, p.rows, p.cols, p.ld}};
+}
+
+ConstTensorView ParameterStore::grad(ParameterId id) const { return const_cast<ParameterStore*>(this)->grad(id); }
+
+std::int64_t ParameterStore::element_count() const {
+  std::int64_t n = 0;
+  for (const ParameterInfo& p : params_) n += p.rows * p.cols;
+  return n;
+}
+
+void ParameterStore::zero_grads() {
+  if (total_ > 0) backend_for(device()).zero(grads_.data(), grads_.bytes());
+}
+
+void ParameterStore::copy_values_from(const ParameterStore& other) {
+  ENGINE_CHECK(other.total_ == total_ && other.params_.size() == params_.size(),
+               "ParameterStore::copy_values_from: stores have different layouts");
+  ops::copy(ConstTensorView(other.device(), {other.values_.data(), 1, total_, total_}), flat_values());
+}
+
+ParameterStore ParameterStore::clone() const {
+  ENGINE_CHECK(finalized_, "ParameterStore::clone() before finalize()");
+  ParameterStore copy;
+  copy.params_ = params_;
+  copy.groups_ = groups_;
+  copy.total_ = total_;
+  copy.values_ = values_.to(device());
+  copy.grads_ = DeviceArray<float>::zeros(total_, device());
+  copy.finalized_ = true;
+  return copy;
+}
+
+void ParameterStore::save_values(std::ostream& out) const {
+  serialize::write_bytes(out, kMagic, sizeof(kMagic));
+  serialize::write_pod(out, kVersion);
+  serialize::write_pod(out, static_cast<std::uint32_t>(params_.size()));
+  for (ParameterId id = 0; id < count(); ++id) {
+    const ParameterInfo& p = info(id);
+    serialize::write_string(out, p.name);
+    serialize::write_pod(out, p.rows);
+    serialize::write_pod(out, p.cols);
+    serialize::write_vector(out, value(id).to_host());
+  }
+}
+
+void ParameterStore::load_values(std::istream& in) {
+  char magic[sizeof(kMagic)];
+  serialize::read_bytes(in, magic, sizeof(magic), "parameter record");
+  ENGINE_CHECK(std::memcmp(magic, kMagic, sizeof(kMagic)) == 0, "parameter record: bad magic number");
+  const auto version = serialize::read_pod<std::uint32_t>(in, "parameter record version");
+  ENGINE_CHECK(version == kVersion, "parameter record: unsupported version ", version);
+  const auto n = serialize::read_pod<std::uint32_t>(in, "parameter count");
+  ENGINE_CHECK(n == params_.size(), "parameter record: holds ", n, " parameters, the model has ", params_.size());
+  for (ParameterId id = 0; id < count(); ++id) {
+    const ParameterInfo& p = info(id);
+    const std::string name = serialize::read_string(in, "parameter name");
+    const auto rows = serialize::read_pod<std::int64_t>(in, "parameter rows");
+    const auto cols = serialize::read_pod<std::int64_t>(in, "parameter cols");
+    ENGINE_CHECK(name == p.name && rows == p.rows && cols == p.cols, "parameter record: found '", name, "' (", rows,
+                 ", ", cols, ") where the model has '", p.name, "' (", p.rows, ", ", p.cols, ")");
+    value(id).copy_from_host(serialize::read_vector<float>(in, static_cast<std::size_t>(rows * cols), name.c_str()));
+  }
+}
+
+}  // namespace engine

@@ -1,0 +1,88 @@
+// CPU kernels: the reference backend. Plain C++ with OpenMP over rows and contiguous inner loops over
+// k for the vectoriser. Every function takes views of caller-owned host memory, allocates nothing
+// (beyond OpenMP's own bookkeeping) and checks only cheap preconditions (see kernels/check.h).
+//
+// Shapes use the AutoRec names where it helps: a batch of m rows of an m x n sparse matrix A,
+// k = the width of the dense operands (the hidden size).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/activation.h"
+#include "kernels/optimizer_params.h"
+#include "kernels/views.h"
+
+namespace kernels::cpu {
+
+// ---- sparse x dense ---------------------------------------------------------------------------
+// C (m x k) = alpha * A (m x n, CSR) . B (n x k) + beta * C.  beta == 0 overwrites C (NaNs too).
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c,
+          float alpha = 1.0f, float beta = 0.0f);
+
+// C (n x k) = alpha * A^T . B (m x k) + beta * C, with A given by its CSC twin and CSR-ordered
+// values: each output row (a column of A) is owned by one thread, so there are no atomics.
+void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<const float> b,
+                     MatrixView<float> c, float alpha = 1.0f, float beta = 0.0f);
+
+// out[p] = <A row i, B row j> for every nonzero p = (i, j) of the pattern (A: m x k, B: n x k).
+void sddmm(const CsrPattern& pattern, MatrixView<const float> a, MatrixView<const float> b, float* out);
+
+// The AutoRec output layer and its loss in one pass over the observed entries (p = (i, j)):
+//   o = <H_i, W_j> + c_j,  y = f(o),  e_p = (y - r_p) * f'(o),  predictions[p] = y (if not null),
+//   returns sum over p of (y - r_p)^2   (the caller scales it: 1/2 for the summed loss, 1/nnz ...).
+// bias may be null (no output bias).
+double sddmm_squared_error(const CsrPattern& pattern, MatrixView<const float> h, MatrixView<const float> w,
+                           const float* bias, const float* ratings, Activation f, float* errors,
+                           float* predictions);
+
+// ---- dense elementwise -------------------------------------------------------------------------
+// Z (m x k) += bias (broadcast over rows, may be null); H = g(Z).  Z keeps the pre-activation for the
+// backward pass. H may alias Z (elementwise, so safe; the pre-activation is then lost).
+void bias_activation_forward(MatrixView<float> z, const float* bias, Activation g, MatrixView<float> h);
+
+// dZ = dH .* g'(Z). dZ may alias dH.
+void activation_backward(MatrixView<const float> z, MatrixView<const float> dh, Activation g,
+                         MatrixView<float> dz);
+
+// Inverted dropout with a counter-based generator: element (i, j) is kept with probability 1 - p and
+// scaled by 1 / (1 - p); the decision depends only on (seed, i * cols + j), so backward replays the
+// same mask by calling this again on the gradient with the same seed. out may alias in.
+void dropout(MatrixView<const float> in, MatrixView<float> out, float p, std::uint64_t seed);
+
+// The same on a flat array (for example the values of a sparse batch): decision from (seed, index).
+void dropout_values(const float* in, float* out, std::int64_t n, float p, std::uint64_t seed);
+
+// ---- reductions --------------------------------------------------------------------------------
+// out[j] = alpha * sum_i A(i, j) + beta * out[j]   (bias gradient of a dense layer).
+void column_sums(MatrixView<const float> a, float* out, float alpha = 1.0f, float beta = 0.0f);
+// out[i] = alpha * sum_j A(i, j) + beta * out[i].
+void row_sums(MatrixView<const float> a, float* out, float alpha = 1.0f, float beta = 0.0f);
+// out[j] = alpha * sum over the nonzeros of column j + beta * out[j] (CSR-ordered values via CSC).
+void sparse_column_sums(const CscPattern& a, const float* a_values, float* out, float alpha = 1.0f,
+                        float beta = 0.0f);
+// out[i] = alpha * sum over the nonzeros of row i + beta * out[i].
+void sparse_row_sums(const CsrPattern& a, const float* a_values, float* out, float alpha = 1.0f,
+                     float beta = 0.0f);
+// sum_i x[i]^2, accumulated in double.
+double sum_of_squares(const float* x, std::int64_t n);
+// sum_i (x[i] - y[i])^2 over a flat array, accumulated in double; grad[i] = x[i] - y[i] if not null.
+double squared_error(const float* x, const float* y, std::int64_t n, float* grad);
+
+// ---- dense products ----------------------------------------------------------------------------
+// C (m x n) = alpha * op(A) . op(B) + beta * C, op(X) = X or X^T. Used for dense hidden layers and
+// for decoding full rows (ranking); training's sparse layers never call it.
+void gemm(bool transpose_a, bool transpose_b, float alpha, MatrixView<const float> a,
+          MatrixView<const float> b, float beta, MatrixView<float> c);
+
+// ---- flat-buffer updates -----------------------------------------------------------------------
+void fill(float* x, std::int64_t n, float value);
+void scale(float* x, std::int64_t n, float alpha);
+// y += alpha * x
+void axpy(float alpha, const float* x, float* y, std::int64_t n);
+
+void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n, const SgdParams& p);
+void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n, const AdamParams& p);
+void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,
+                  std::int64_t n, const RpropParams& p);
+
+}  // namespace kernels::cpu

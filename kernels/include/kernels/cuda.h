@@ -1,0 +1,69 @@
+// CUDA kernels: the same ops as kernels/cpu.h (read it for each op's exact semantics), on device
+// memory, enqueued on an explicit stream. Every launcher checks its preconditions (kernels::Error),
+// launches through kernels::cuda::launch (kernels::CudaError on failure) and returns without
+// synchronising. The same source also runs on the CPU under the SIMT emulation (KERNELS_SIMT).
+//
+// Differences from cpu.h: results that cpu.h returns as double are ADDED to a device double
+// (`*sum += ...`), so a loss can accumulate over a whole epoch without a host round trip.
+#pragma once
+
+#include <cstdint>
+
+// cuda_platform.h first: under the SIMT emulation it defines __host__/__device__, which views.h uses.
+#include "kernels/cuda_platform.h"
+// (separate block: keeps include sorting from moving it)
+
+#include "kernels/activation.h"
+#include "kernels/optimizer_params.h"
+#include "kernels/views.h"
+
+namespace kernels::cuda {
+
+// ---- sparse x dense ---------------------------------------------------------------------------
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
+          float beta, cudaStream_t stream);
+void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c,
+                     float alpha, float beta, cudaStream_t stream);
+void sddmm(const CsrPattern& pattern, MatrixView<const float> a, MatrixView<const float> b, float* out,
+           cudaStream_t stream);
+// *loss_sum += sum of squared errors (device double).
+void sddmm_squared_error(const CsrPattern& pattern, MatrixView<const float> h, MatrixView<const float> w,
+                         const float* bias, const float* ratings, Activation f, float* errors, float* predictions,
+                         double* loss_sum, cudaStream_t stream);
+
+// ---- dense elementwise -------------------------------------------------------------------------
+void bias_activation_forward(MatrixView<float> z, const float* bias, Activation g, MatrixView<float> h,
+                             cudaStream_t stream);
+void activation_backward(MatrixView<const float> z, MatrixView<const float> dh, Activation g, MatrixView<float> dz,
+                         cudaStream_t stream);
+void dropout(MatrixView<const float> in, MatrixView<float> out, float p, std::uint64_t seed, cudaStream_t stream);
+void dropout_values(const float* in, float* out, std::int64_t n, float p, std::uint64_t seed, cudaStream_t stream);
+
+// ---- reductions --------------------------------------------------------------------------------
+void column_sums(MatrixView<const float> a, float* out, float alpha, float beta, cudaStream_t stream);
+void row_sums(MatrixView<const float> a, float* out, float alpha, float beta, cudaStream_t stream);
+void sparse_column_sums(const CscPattern& a, const float* a_values, float* out, float alpha, float beta,
+                        cudaStream_t stream);
+void sparse_row_sums(const CsrPattern& a, const float* a_values, float* out, float alpha, float beta,
+                     cudaStream_t stream);
+// *sum += sum_i x[i]^2 (device double).
+void sum_of_squares(const float* x, std::int64_t n, double* sum, cudaStream_t stream);
+// *sum += sum_i (x[i] - y[i])^2; grad[i] = x[i] - y[i] if grad is not null.
+void squared_error(const float* x, const float* y, std::int64_t n, float* grad, double* sum, cudaStream_t stream);
+
+// ---- dense products ----------------------------------------------------------------------------
+void gemm(bool transpose_a, bool transpose_b, float alpha, MatrixView<const float> a, MatrixView<const float> b,
+          float beta, MatrixView<float> c, cudaStream_t stream);
+
+// ---- flat-buffer updates -----------------------------------------------------------------------
+void fill(float* x, std::int64_t n, float value, cudaStream_t stream);
+void scale(float* x, std::int64_t n, float alpha, cudaStream_t stream);
+void axpy(float alpha, const float* x, float* y, std::int64_t n, cudaStream_t stream);
+void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n, const SgdParams& p,
+                cudaStream_t stream);
+void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n, const AdamParams& p,
+                 cudaStream_t stream);
+void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,
+                  const RpropParams& p, cudaStream_t stream);
+
+}  // namespace kernels::cuda

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian machine (as root) or a prepared one:
+#   scripts/run.sh train [autorec train flags...]   install what is missing, build, run `autorec train`
+#   scripts/run.sh test                             install what is missing, build, run the whole test suite
+#                                                   (Release + nvcc build, then AddressSanitizer/UBSan build)
+# Environment: BUILD_DIR (default build), JOBS (default: nproc), AUTOREC_SKIP_ASAN=1 to skip the
+# sanitizer build, AUTOREC_ML100K_DIR to run the real-data tests.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+mode="${1:-}"
+shift || true
+build_dir="${BUILD_DIR:-build}"
+jobs="${JOBS:-$(nproc)}"
+
+# Debian packages the build needs, each with a file that proves it is installed.
+required_packages=(
+  "g++:/usr/bin/g++"
+  "cmake:/usr/bin/cmake"
+  "ninja-build:/usr/bin/ninja"
+  "catch2:/usr/include/catch2/catch.hpp"
+  "libboost-context-dev:/usr/include/boost/context/fiber.hpp"
+)
+
+install_missing() {
+  local missing=()
+  for entry in "${required_packages[@]}"; do
+    [ -e "${entry#*:}" ] || missing+=("${entry%%:*}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    echo "scripts/run.sh: missing packages: ${missing[*]}" >&2
+    echo "scripts/run.sh: install them (apt-get install ${missing[*]}) as root, then run this again" >&2
+    exit 1
+  fi
+  echo "scripts/run.sh: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+configure_and_build() {  # <dir> [cmake options...]
+  local dir="$1"
+  shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+# Real-data tests read MovieLens-100K from here when the shared data folder is present.
+if [ -z "${AUTOREC_ML100K_DIR:-}" ] && [ -f "$root/../shared/data/ml-100k/u.data" ]; then
+  export AUTOREC_ML100K_DIR="$root/../shared/data/ml-100k"
+fi
+
+case "$mode" in
+  train)
+    install_missing
+    configure_and_build "$build_dir" >&2
+    exec "$build_dir/autorec/cli/autorec" train "$@"
+    ;;
+  test)
+    install_missing
+    configure_and_build "$build_dir"
+    ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
+    if [ "${AUTOREC_SKIP_ASAN:-0}" != 1 ]; then
+      # nvcc cannot build sanitized host code: this build runs the CPU and SIMT-emulated tests.
+      configure_and_build "$build_dir-asan" -DAUTOREC_SANITIZERS=address,undefined -DAUTOREC_BUILD_BENCH=OFF
+      ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$build_dir-asan" --output-on-failure -j "$jobs" -LE gpu
+    fi
+    ;;
+  *)
+    echo "usage: scripts/run.sh train [flags...] | test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,17 @@
+# Registers every Catch2 test case of an executable with ctest, labelled. Catch2 v2's
+# catch_discover_tests runs the executable after the build to list its cases. Without Debian's
+# CMake package (the header-only fallback) each executable is registered as one ctest test.
+set(autorec_catch_module OFF)
+if(Catch2_FOUND AND EXISTS ${Catch2_DIR}/Catch.cmake)
+  include(${Catch2_DIR}/Catch.cmake)
+  set(autorec_catch_module ON)
+endif()
+
+function(autorec_discover_tests target label)
+  if(autorec_catch_module)
+    catch_discover_tests(${target} PROPERTIES LABELS ${label})
+  else()
+    add_test(NAME ${target} COMMAND ${target})
+    set_tests_properties(${target} PROPERTIES LABELS ${label})
+  endif()
+endfunction()

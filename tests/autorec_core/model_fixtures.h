@@ -1,0 +1,23 @@
+// Small hand-built AutoRec models whose predictions are known in closed form, for testing the
+// evaluation protocol without training.
+#pragma once
+
+#include <vector>
+
+#include "autorec/evaluate.h"
+
+namespace fixtures {
+
+// Ratings from (user, item, rating) rows; users and items get the dense indices given (the id maps
+// are filled with raw ids equal to the indices).
+autorec::Ratings ratings(int n_users, int n_items, const std::vector<std::tuple<int, int, float>>& rows);
+
+// Sets every parameter of the model to zero, then the decoder bias to `bias` (one per output
+// column): with identity output every prediction of column j is bias[j].
+void set_constant_predictions(autorec::AutoRecModel& model, const std::vector<float>& bias);
+
+// hidden = {1}, identity activations: encoder weights all 1, decoder weights all `scale`, biases 0,
+// so the prediction for any entry of row r is scale * (sum of row r's input ratings).
+void set_row_sum_predictions(autorec::AutoRecModel& model, float scale);
+
+}  // namespace fixtures

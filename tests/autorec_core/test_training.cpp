@@ -1,0 +1,160 @@
+// Training behaviour on small synthetic data: learning happens, runs are deterministic, early
+// stopping keeps the best weights, a stop request is honoured, every optimizer and variant trains.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cmath>
+
+#include "autorec/data/split.h"
+#include "autorec/data/synthetic.h"
+#include "autorec/evaluate.h"
+#include "autorec/trainer.h"
+
+using namespace autorec;
+
+namespace {
+
+struct Problem {
+  Split split;
+  engine::SparseMatrix train_rows;
+};
+
+Problem small_problem(Orientation o) {
+  SynthOptions s;
+  s.n_users = 120;
+  s.n_items = 80;
+  s.n_ratings = 3000;
+  s.noise_stddev = 0.3;
+  s.seed = 5;
+  Problem p{random_holdout(generate_ratings(s), 0.1, 3), {}};
+  p.train_rows = to_matrix(p.split.train, o);
+  return p;
+}
+
+double test_rmse(AutoRecModel& model, const Problem& p) {
+  const auto predictions = predict_pairs(model, p.train_rows, p.split.test, rules_from_training(p.split.train));
+  return rating_metrics(predictions, p.split.test, p.train_rows, model.config().orientation).rmse;
+}
+
+double mean_baseline_rmse(const Problem& p) {
+  double mean = 0.0;
+  for (float v : p.split.train.values) mean += v;
+  mean /= static_cast<double>(p.split.train.size());
+  double se = 0.0;
+  for (float v : p.split.test.values) se += (v - mean) * (v - mean);
+  return std::sqrt(se / static_cast<double>(p.split.test.size()));
+}
+
+ModelConfig model_config(Orientation o, std::vector<std::int64_t> hidden = {16}) {
+  ModelConfig c;
+  c.orientation = o;
+  c.hidden = std::move(hidden);
+  return c;
+}
+
+TrainConfig train_config(OptimizerKind kind, float lr, int epochs) {
+  TrainConfig t;
+  t.optimizer = kind;
+  t.learning_rate = lr;
+  t.lambda = 1.0f;
+  t.batch_size = 16;
+  t.max_epochs = epochs;
+  t.patience = epochs;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("each optimizer and orientation learns better than the global mean", "[training]") {
+  struct Case {
+    const char* name;
+    Orientation orientation;
+    OptimizerKind optimizer;
+    float lr;
+    std::vector<std::int64_t> hidden;
+    float dropout;
+  };
+  const Case cases[] = {
+      {"I-AutoRec adam", Orientation::ItemBased, OptimizerKind::Adam, 0.01f, {16}, 0.0f},
+      {"U-AutoRec adam", Orientation::UserBased, OptimizerKind::Adam, 0.01f, {16}, 0.0f},
+      {"deep 16-8-16 adam", Orientation::ItemBased, OptimizerKind::Adam, 0.01f, {16, 8, 16}, 0.0f},
+      {"adam + dropout", Orientation::ItemBased, OptimizerKind::Adam, 0.01f, {16}, 0.2f},
+      {"adamw", Orientation::ItemBased, OptimizerKind::AdamW, 0.01f, {16}, 0.0f},
+      {"sgd momentum", Orientation::ItemBased, OptimizerKind::Sgd, 0.002f, {16}, 0.0f},
+      {"rprop full batch", Orientation::ItemBased, OptimizerKind::Rprop, 0.01f, {16}, 0.0f},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    const Problem p = small_problem(c.orientation);
+    ModelConfig mc = model_config(c.orientation, c.hidden);
+    mc.dropout = c.dropout;
+    AutoRecModel model(mc, p.train_rows.cols(), engine::Device::cpu());
+    Trainer trainer(model, train_config(c.optimizer, c.lr, 40));
+    trainer.fit(p.train_rows, nullptr, {});
+    REQUIRE(trainer.history().size() == 40);
+    CHECK(trainer.history().back().train_loss < trainer.history().front().train_loss);
+    CHECK(test_rmse(model, p) < mean_baseline_rmse(p));
+  }
+}
+
+TEST_CASE("training is deterministic for a seed on the CPU", "[training]") {
+  const Problem p = small_problem(Orientation::ItemBased);
+  std::vector<std::vector<float>> weights;
+  for (int run = 0; run < 2; ++run) {
+    ModelConfig mc = model_config(Orientation::ItemBased);
+    mc.dropout = 0.1f;
+    AutoRecModel model(mc, p.train_rows.cols(), engine::Device::cpu());
+    Trainer trainer(model, train_config(OptimizerKind::Adam, 0.01f, 3));
+    trainer.fit(p.train_rows, nullptr, {});
+    weights.push_back(model.parameters().value(model.parameters().find("encoder.weight")).to_host());
+  }
+  CHECK(weights[0] == weights[1]);
+}
+
+TEST_CASE("early stopping keeps the best validation weights", "[training]") {
+  const Problem p = small_problem(Orientation::ItemBased);
+  AutoRecModel model(model_config(Orientation::ItemBased), p.train_rows.cols(), engine::Device::cpu());
+  TrainConfig t = train_config(OptimizerKind::Adam, 0.01f, 30);
+  t.patience = 2;
+  Trainer trainer(model, t);
+  // A validation score that is best at epoch 3 and worse afterwards.
+  int calls = 0;
+  std::vector<float> weights_at_epoch_3;
+  auto validate = [&](AutoRecModel& m) {
+    ++calls;
+    if (calls == 3) weights_at_epoch_3 = m.parameters().value(0).to_host();
+    return calls == 3 ? 0.5 : 1.0 + calls;
+  };
+  trainer.fit(p.train_rows, validate, {});
+  CHECK(trainer.best_epoch() == 3);
+  CHECK(trainer.history().size() == 5);  // epochs 4 and 5 without improvement, then stop
+  CHECK(model.parameters().value(0).to_host() == weights_at_epoch_3);
+}
+
+TEST_CASE("a stop request ends training between batches", "[training]") {
+  const Problem p = small_problem(Orientation::ItemBased);
+  AutoRecModel model(model_config(Orientation::ItemBased), p.train_rows.cols(), engine::Device::cpu());
+  Trainer trainer(model, train_config(OptimizerKind::Adam, 0.01f, 10));
+  std::atomic<bool> stop{false};
+  TrainCallbacks callbacks;
+  callbacks.on_batch = [&](int epoch, std::int64_t batch, std::int64_t) {
+    if (epoch == 2 && batch == 2) stop = true;
+  };
+  trainer.fit(p.train_rows, nullptr, callbacks, &stop);
+  CHECK(trainer.interrupted());
+  CHECK(trainer.history().size() == 1);
+}
+
+TEST_CASE("bad configurations are rejected", "[training]") {
+  CHECK_THROWS_WITH(AutoRecModel(model_config(Orientation::ItemBased, {}), 5, engine::Device::cpu()),
+                    Catch::Contains("at least one hidden layer"));
+  ModelConfig bad_dropout = model_config(Orientation::ItemBased);
+  bad_dropout.dropout = 1.0f;
+  CHECK_THROWS_WITH(AutoRecModel(bad_dropout, 5, engine::Device::cpu()), Catch::Contains("dropout"));
+  CHECK_THROWS_WITH(parse_optimizer("lbfgs"), Catch::Contains("'lbfgs'") && Catch::Contains("rprop"));
+  CHECK_THROWS_AS(parse_activation("gelu"), std::invalid_argument);
+  const Problem p = small_problem(Orientation::ItemBased);
+  AutoRecModel model(model_config(Orientation::ItemBased), p.train_rows.cols() + 1, engine::Device::cpu());
+  Trainer trainer(model, train_config(OptimizerKind::Adam, 0.01f, 1));
+  CHECK_THROWS_WITH(trainer.fit(p.train_rows, nullptr, {}), Catch::Contains("columns"));
+}

@@ -1,0 +1,89 @@
+// ParameterStore: layout by group, deterministic initialisation, value records.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include "engine/parameters.h"
+
+using engine::Device;
+using engine::Init;
+using engine::ParameterStore;
+
+namespace {
+ParameterStore make_store(std::uint64_t seed) {
+  ParameterStore store;
+  store.declare("enc.weight", 10, 40, "weights", Init::GlorotUniform);
+  store.declare("enc.bias", 1, 40, "biases", Init::Zeros);
+  store.declare("dec.weight", 10, 40, "weights", Init::GlorotUniform);
+  store.finalize(Device::cpu(), seed);
+  return store;
+}
+}  // namespace
+
+TEST_CASE("parameters are laid out group by group, aligned and padded", "[parameters]") {
+  ParameterStore store = make_store(1);
+  REQUIRE(store.groups().size() == 2);
+  CHECK(store.groups()[0].name == "weights");
+  CHECK(store.groups()[1].name == "biases");
+  CHECK(store.info(0).offset == 0);
+  CHECK(store.info(0).ld == 64);
+  CHECK(store.info(2).offset == 640);  // after enc.weight's 10 rows of 64: same group, contiguous
+  CHECK(store.info(1).offset == store.groups()[1].offset);
+  CHECK(store.groups()[0].size == 1280);
+  CHECK(store.element_count() == 840);
+  CHECK(store.info(1).offset % 32 == 0);
+}
+
+TEST_CASE("initialisation is Glorot uniform, deterministic by seed, zero for biases", "[parameters]") {
+  ParameterStore a = make_store(7);
+  ParameterStore b = make_store(7);
+  ParameterStore c = make_store(8);
+  const auto wa = a.value(0).to_host();
+  CHECK(wa == b.value(0).to_host());
+  CHECK(wa != c.value(0).to_host());
+  const double limit = std::sqrt(6.0 / 50.0);
+  double sum = 0.0;
+  for (float w : wa) {
+    CHECK(std::abs(w) <= limit);
+    sum += w;
+  }
+  CHECK(std::abs(sum / static_cast<double>(wa.size())) < 0.05);  // centred
+  CHECK(a.value(1).to_host() == std::vector<float>(40, 0.0f));
+  CHECK(a.value(0).to_host() != a.value(2).to_host());  // each parameter its own stream
+}
+
+TEST_CASE("declarations are checked", "[parameters]") {
+  ParameterStore store;
+  store.declare("w", 2, 2, "weights", Init::Zeros);
+  CHECK_THROWS_WITH(store.declare("w", 2, 2, "weights", Init::Zeros), Catch::Contains("duplicate parameter name 'w'"));
+  CHECK_THROWS_AS(store.declare("v", 0, 2, "weights", Init::Zeros), engine::Error);
+  CHECK_THROWS_WITH(store.value(0), Catch::Contains("before finalize"));
+  store.finalize(Device::cpu(), 0);
+  CHECK_THROWS_WITH(store.declare("u", 1, 1, "weights", Init::Zeros), Catch::Contains("after finalize"));
+  CHECK_THROWS_WITH(store.find("nope"), Catch::Contains("'nope'"));
+}
+
+TEST_CASE("value records round-trip and reject mismatches and truncation", "[parameters]") {
+  ParameterStore a = make_store(3);
+  std::stringstream record;
+  a.save_values(record);
+  ParameterStore b = make_store(4);
+  b.load_values(record);
+  CHECK(b.value(0).to_host() == a.value(0).to_host());
+  CHECK(b.value(2).to_host() == a.value(2).to_host());
+
+  const std::string bytes = record.str();
+  std::stringstream truncated(bytes.substr(0, bytes.size() - 10));
+  CHECK_THROWS_WITH(b.load_values(truncated), Catch::Contains("truncated"));
+
+  ParameterStore other;
+  other.declare("enc.weight", 10, 41, "weights", Init::Zeros);
+  other.declare("enc.bias", 1, 40, "biases", Init::Zeros);
+  other.declare("dec.weight", 10, 40, "weights", Init::Zeros);
+  other.finalize(Device::cpu(), 0);
+  std::stringstream again(bytes);
+  CHECK_THROWS_WITH(other.load_values(again), Catch::Contains("'enc.weight' (10, 40)"));
+  std::stringstream garbage("not a parameter record at all");
+  CHECK_THROWS_WITH(b.load_values(garbage), Catch::Contains("magic"));
+}
