@@ -30,11 +30,11 @@ struct TrainConfig {
   OptimizerKind optimizer = OptimizerKind::Adam;
   float learning_rate = 1e-3f;
   float momentum = 0.9f;           // SGD
-  float lambda = 1.0f;             // L2 on weights (the paper's lambda), never on biases
+  float lambda = 100.0f;           // L2 on weights (the paper's lambda; its ML-1M value), never on biases
   LossKind loss = LossKind::Sum;
   std::int64_t batch_size = 256;   // rows per batch; 0 = full batch (RProp always uses the full batch)
   int max_epochs = 200;
-  int patience = 20;               // epochs without validation improvement before stopping
+  int patience = 10;               // epochs without validation improvement before stopping
   std::uint64_t seed = 1;          // batch order and dropout
 };
 
