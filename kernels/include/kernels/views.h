@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
-#if defined(__CUDACC__) || defined(KERNELS_SIMT)
+// nvcc needs the annotations; the host compiler (plain C++ and the SIMT emulation) does not.
+#if defined(__CUDACC__)
 #define KERNELS_HOST_DEVICE __host__ __device__
 #else
 #define KERNELS_HOST_DEVICE
@@ -28,8 +30,11 @@ struct MatrixView {
 
   KERNELS_HOST_DEVICE T& operator()(std::int64_t i, std::int64_t j) const { return data[i * ld + j]; }
   KERNELS_HOST_DEVICE T* row(std::int64_t i) const { return data + i * ld; }
-  // A mutable view converts to a read-only one.
-  KERNELS_HOST_DEVICE operator MatrixView<const T>() const { return {data, rows, cols, ld}; }
+  // A mutable view converts to a read-only one (declared for mutable element types only).
+  template <class U = T, class = std::enable_if_t<!std::is_const_v<U>>>
+  KERNELS_HOST_DEVICE operator MatrixView<const U>() const {
+    return {data, rows, cols, ld};
+  }
 };
 
 // Sparsity pattern of a rows x cols matrix in CSR: the column indices of row i are

@@ -1,0 +1,157 @@
+// Shared pieces of the CUDA kernels (private to kernels/cuda): host-side precondition checks, warp and
+// block reductions, grid-stride helpers and the alignment test of the float4 paths. Everything here
+// compiles under nvcc and under the SIMT emulation alike.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+// cuda_platform.h first: under the emulation it defines __host__/__device__, which views.h uses.
+#include "kernels/cuda_platform.h"
+// (the blank line keeps clang-format from reordering it)
+
+#include "kernels/activation.h"
+#include "kernels/check.h"
+#include "kernels/cuda_launch.cuh"
+#include "kernels/views.h"
+
+namespace kernels::cuda::detail {
+
+// KERNELS_UNROLL(4) before a loop: nvcc's `#pragma unroll`, GCC's `#pragma GCC unroll` under the emulation.
+#define KERNELS_PRAGMA(text) _Pragma(#text)
+#if defined(__CUDACC__)
+#define KERNELS_UNROLL(n) KERNELS_PRAGMA(unroll n)
+#else
+#define KERNELS_UNROLL(n) KERNELS_PRAGMA(GCC unroll n)
+#endif
+
+inline constexpr unsigned kFullWarp = 0xffffffffu;
+inline constexpr int kWarp = 32;
+// Grid-stride kernels launch at most this many blocks: enough to fill an H100 (132 SMs x 8 blocks of
+// 256 threads) while each thread still loops over several elements.
+inline constexpr unsigned kMaxGridStrideBlocks = 1056;
+inline constexpr int kFlatThreads = 256;
+
+// ---- host-side preconditions ----------------------------------------------------------------------
+// The index arrays live on the device, so unlike the CPU kernels only shapes and pointers are checked.
+
+template <class T>
+void require_matrix(const MatrixView<T>& m, const char* name) {
+  KERNELS_REQUIRE(m.rows >= 0 && m.cols >= 0, name << " has a negative shape " << m.rows << " x " << m.cols);
+  KERNELS_REQUIRE(m.ld >= m.cols, name << ": leading dimension " << m.ld << " < cols " << m.cols);
+  KERNELS_REQUIRE(m.data != nullptr || m.rows == 0 || m.cols == 0,
+                  name << " is null but has shape " << m.rows << " x " << m.cols);
+}
+
+template <class T, class U>
+void require_same_shape(const MatrixView<T>& a, const MatrixView<U>& b, const char* a_name, const char* b_name) {
+  KERNELS_REQUIRE(a.rows == b.rows && a.cols == b.cols, a_name << " is " << a.rows << " x " << a.cols << " but "
+                                                                << b_name << " is " << b.rows << " x " << b.cols);
+}
+
+template <class T>
+void require_array(const T* data, std::int64_t n, const char* name) {
+  KERNELS_REQUIRE(n >= 0, name << " has negative length " << n);
+  KERNELS_REQUIRE(data != nullptr || n == 0, name << " is null but has length " << n);
+}
+
+inline void require_compressed(std::int64_t rows, std::int64_t cols, std::int64_t nnz, const void* offsets,
+                               const void* indices, const char* name) {
+  KERNELS_REQUIRE(rows >= 0 && cols >= 0 && nnz >= 0,
+                  name << " has a negative size: " << rows << " x " << cols << ", nnz " << nnz);
+  KERNELS_REQUIRE(offsets != nullptr, name << " has no offsets");
+  KERNELS_REQUIRE(indices != nullptr || nnz == 0, name << " has " << nnz << " nonzeros but no indices");
+}
+
+inline void require_csr(const CsrPattern& a, const char* name) {
+  require_compressed(a.rows, a.cols, a.nnz, a.offsets, a.indices, name);
+}
+
+inline void require_csc(const CscPattern& a, const char* name) {
+  require_compressed(a.rows, a.cols, a.nnz, a.offsets, a.row_indices, name);
+  KERNELS_REQUIRE(a.csr_positions != nullptr || a.nnz == 0, name << " has no csr_positions");
+}
+
+// float4 loads and stores need 16-byte aligned addresses: the base pointer and every row start.
+inline bool aligned_for_float4(const void* data, std::int64_t ld) {
+  return reinterpret_cast<std::uintptr_t>(data) % 16 == 0 && ld % 4 == 0;
+}
+
+// A grid of at most kMaxGridStrideBlocks blocks of kFlatThreads threads for a grid-stride loop over n.
+inline unsigned grid_stride_blocks(std::int64_t n) {
+  const unsigned blocks = blocks_for(n, kFlatThreads);
+  return blocks < kMaxGridStrideBlocks ? blocks : kMaxGridStrideBlocks;
+}
+
+// Calls body(std::integral_constant<Activation, g>{}) so that kernels get the activation as a template
+// argument: the switch inside activate() folds away in the instantiated kernel.
+template <class Body>
+void with_activation(Activation g, Body&& body) {
+  using A = Activation;
+  switch (g) {
+    case A::Identity: return body(std::integral_constant<A, A::Identity>{});
+    case A::Sigmoid: return body(std::integral_constant<A, A::Sigmoid>{});
+    case A::Tanh: return body(std::integral_constant<A, A::Tanh>{});
+    case A::Relu: return body(std::integral_constant<A, A::Relu>{});
+    case A::Elu: return body(std::integral_constant<A, A::Elu>{});
+    case A::Selu: return body(std::integral_constant<A, A::Selu>{});
+  }
+  KERNELS_REQUIRE(false, "unknown activation " << static_cast<int>(g));
+}
+
+// ---- device helpers ---------------------------------------------------------------------------------
+
+// First element and stride of a 1-D grid-stride loop, in 64 bits (n may exceed 2^31).
+struct GridStride {
+  std::int64_t first;
+  std::int64_t stride;
+};
+__device__ __forceinline__ GridStride grid_stride() {
+  return {std::int64_t{blockIdx.x} * blockDim.x + threadIdx.x, std::int64_t{gridDim.x} * blockDim.x};
+}
+
+// alpha * sum + beta * old, where beta == 0 overwrites without reading old (C may hold NaNs then).
+__device__ __forceinline__ float blend(float sum, float alpha, float beta, const float* old) {
+  return beta == 0.0f ? alpha * sum : alpha * sum + beta * *old;
+}
+
+// Sum over the 32 lanes of a warp; every lane gets the total. All lanes must call it.
+template <class T>
+__device__ __forceinline__ T warp_sum(T value) {
+  for (int offset = kWarp / 2; offset > 0; offset /= 2) value += __shfl_xor_sync(kFullWarp, value, offset);
+  return value;
+}
+
+// Sum over each aligned group of `Group` lanes (a power of two <= 32); every lane gets its group's total.
+template <int Group, class T>
+__device__ __forceinline__ T group_sum(T value) {
+  for (int offset = Group / 2; offset > 0; offset /= 2) value += __shfl_xor_sync(kFullWarp, value, offset);
+  return value;
+}
+
+__device__ __forceinline__ int warp_max(int value) {
+  for (int offset = kWarp / 2; offset > 0; offset /= 2) {
+    const int other = __shfl_xor_sync(kFullWarp, value, offset);
+    value = other > value ? other : value;
+  }
+  return value;
+}
+
+// Adds the sum of `value` over the block (kThreads threads, a multiple of 32, 1-D) to *total with one
+// atomicAdd per block. The order of the blocks' additions varies, so the last bits of *total may too.
+template <int kThreads>
+__device__ void add_block_sum(double value, double* total) {
+  static_assert(kThreads % kWarp == 0 && kThreads <= 1024, "whole warps only");
+  __shared__ double warp_totals[kThreads / kWarp];
+  value = warp_sum(value);
+  const int warp = static_cast<int>(threadIdx.x) / kWarp;
+  if (threadIdx.x % kWarp == 0) warp_totals[warp] = value;
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    double block_total = 0.0;
+    for (int w = 0; w < kThreads / kWarp; ++w) block_total += warp_totals[w];
+    atomicAdd(total, block_total);
+  }
+}
+
+}  // namespace kernels::cuda::detail

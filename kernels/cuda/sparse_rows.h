@@ -1,0 +1,27 @@
+// The kernel shared by spmm and spmm_transposed (private to kernels/cuda): every output row is a
+// weighted sum of rows of a dense matrix B, selected by one compressed row of a sparse operand (a CSR
+// row, or a CSC column read through csr_positions). Defined in spmm.cu.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/cuda_platform.h"
+#include "kernels/views.h"
+
+namespace kernels::cuda::detail {
+
+// Compressed rows of a sparse operand: row r holds the nonzeros q in [offsets[r], offsets[r+1]), which
+// select B row indices[q] with weight values[positions ? positions[q] : q].
+struct SparseRows {
+  index_t count = 0;
+  const offset_t* offsets = nullptr;    // (count + 1)
+  const index_t* indices = nullptr;     // (nnz)
+  const offset_t* positions = nullptr;  // (nnz) or null
+  const float* values = nullptr;        // (nnz)
+};
+
+// C (count x k) = alpha * S . B (inner x k) + beta * C, after checking the shapes (B must have `inner` rows).
+void sparse_rows_times_dense(const SparseRows& s, std::int64_t inner, MatrixView<const float> b, MatrixView<float> c,
+                             float alpha, float beta, cudaStream_t stream);
+
+}  // namespace kernels::cuda::detail

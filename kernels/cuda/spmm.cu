@@ -1,0 +1,230 @@
+// CSR SpMM: C (m x k) = alpha * A (m x n, CSR) . B (n x k) + beta * C, and the row kernel behind it
+// that spmm_transposed.cu reuses with the CSC twin.
+//
+// Mapping. A block of 256 threads owns 256 / G consecutive output rows and one tile of G * V columns
+// (grid.y walks the tiles along k). Each row gets a group of G lanes (G = 4 .. 32, the smallest that
+// covers k in one tile, so small k packs several rows into a warp); each lane owns V adjacent columns
+// (V = 4: float4 loads and stores when B and C are 16-byte aligned with ld % 4 == 0, else V = 1).
+// A nonzero thus costs one coalesced read of G * V contiguous floats of a B row.
+//
+// Staging. A group's lanes load G nonzeros (index and value) at once, one each, and stage them in
+// shared memory; then every lane walks the G staged nonzeros. The index/value loads are coalesced and
+// independent of the B loads that follow, which the unrolled walk keeps several of in flight.
+//
+// Load balance. Rating rows are heavy-tailed. A row longer than kLongRowChunks * G nonzeros would stall
+// its warp (and with it the block), so such rows are skipped in the per-row phase and then processed
+// by the whole block, one at a time: all 256 / G groups take interleaved chunks of the row and their
+// partial sums are added in a fixed order through shared memory. No atomics: results are deterministic.
+#include "common.cuh"
+#include "kernels/cuda.h"
+#include "sparse_rows.h"
+
+namespace kernels::cuda {
+namespace {
+
+constexpr int kSpmmThreads = 256;
+// A row with more chunks (of G nonzeros) than this is shared by the whole block.
+constexpr int kLongRowChunks = 16;
+
+struct SpmmParams {
+  const offset_t* __restrict__ offsets;    // (rows + 1)
+  const index_t* __restrict__ indices;     // (nnz) the B row each nonzero selects
+  const offset_t* __restrict__ positions;  // (nnz) where a nonzero's value lives, or null: at q
+  const float* __restrict__ values;
+  const float* __restrict__ b;  // (inner, k), row-major, ld ldb
+  float* __restrict__ c;        // (rows, k), row-major, ld ldc
+  std::int64_t ldb;
+  std::int64_t ldc;
+  std::int64_t rows;
+  std::int64_t k;
+  float alpha;
+  float beta;
+};
+
+// acc += weight * b_row[0 .. V).
+template <int V>
+__device__ __forceinline__ void add_scaled(float (&acc)[V], float weight, const float* __restrict__ b_row) {
+  if constexpr (V == 4) {
+    const float4 x = __ldg(reinterpret_cast<const float4*>(b_row));
+    acc[0] += weight * x.x;
+    acc[1] += weight * x.y;
+    acc[2] += weight * x.z;
+    acc[3] += weight * x.w;
+  } else {
+    acc[0] += weight * __ldg(b_row);
+  }
+}
+
+// C(row, column .. column + V) = alpha * acc + beta * C(...).
+template <int V>
+__device__ __forceinline__ void store_output(const SpmmParams& p, std::int64_t row, std::int64_t column,
+                                             const float (&acc)[V]) {
+  float* out = p.c + row * p.ldc + column;
+  if constexpr (V == 4) {
+    float4 value = make_float4(p.alpha * acc[0], p.alpha * acc[1], p.alpha * acc[2], p.alpha * acc[3]);
+    if (p.beta != 0.0f) {
+      const float4 old = *reinterpret_cast<const float4*>(out);
+      value.x += p.beta * old.x;
+      value.y += p.beta * old.y;
+      value.z += p.beta * old.z;
+      value.w += p.beta * old.w;
+    }
+    *reinterpret_cast<float4*>(out) = value;
+  } else {
+    out[0] = detail::blend(acc[0], p.alpha, p.beta, out);
+  }
+}
+
+// Shared-memory staging area: one (index, value) slot per thread.
+struct Stage {
+  index_t* index;
+  float* value;
+};
+
+// acc += sum of value(q) * B(indices[q], column .. column + V) over q = first + chunk * stride + j,
+// chunk < chunks, j < G, q < end. `chunks` must be equal across the warp (it syncs the warp per chunk).
+template <int G, int V>
+__device__ __forceinline__ void gather_chunks(const SpmmParams& p, Stage stage, offset_t first, offset_t end,
+                                              offset_t stride, int chunks, std::int64_t column, float (&acc)[V]) {
+  const int group_lane = static_cast<int>(threadIdx.x) % G;
+  const int group_first = static_cast<int>(threadIdx.x) - group_lane;
+  const bool in_tile = column < p.k;
+  for (int chunk = 0; chunk < chunks; ++chunk) {
+    const offset_t chunk_first = first + chunk * stride;
+    const offset_t q = chunk_first + group_lane;
+    index_t index = 0;
+    float value = 0.0f;
+    if (q < end) {
+      index = __ldg(p.indices + q);
+      value = __ldg(p.values + (p.positions != nullptr ? __ldg(p.positions + q) : q));
+    }
+    __syncwarp();  // the previous chunk's slots have been read
+    stage.index[threadIdx.x] = index;
+    stage.value[threadIdx.x] = value;
+    __syncwarp();
+    if (!in_tile || chunk_first >= end) continue;
+    const int staged = end - chunk_first < G ? static_cast<int>(end - chunk_first) : G;  // a prefix of the slots
+    KERNELS_UNROLL(4)
+    for (int j = 0; j < staged; ++j) {
+      const std::int64_t b_row = stage.index[group_first + j];
+      add_scaled<V>(acc, stage.value[group_first + j], p.b + b_row * p.ldb + column);
+    }
+  }
+}
+
+// One long row, by the whole block: group g takes chunks g, g + 256 / G, ...; the partial sums are then
+// added column by column in group order (deterministic) and blended into C.
+template <int G, int V>
+__device__ __forceinline__ void long_row(const SpmmParams& p, Stage stage, float* partials, std::int64_t row,
+                                         std::int64_t column) {
+  constexpr int kTile = G * V;
+  constexpr int kGroups = kSpmmThreads / G;
+  const int group = static_cast<int>(threadIdx.x) / G;
+  const offset_t begin = __ldg(p.offsets + row);
+  const offset_t end = __ldg(p.offsets + row + 1);
+  const int chunks = static_cast<int>((end - begin + kSpmmThreads - 1) / kSpmmThreads);
+  float acc[V] = {};
+  gather_chunks<G, V>(p, stage, begin + offset_t{group} * G, end, kSpmmThreads, chunks, column, acc);
+  for (int v = 0; v < V; ++v) partials[threadIdx.x * V + v] = acc[v];  // = partials[group][lane * V + v]
+  __syncthreads();
+  if (threadIdx.x < kTile) {
+    float sum = 0.0f;
+    for (int g = 0; g < kGroups; ++g) sum += partials[g * kTile + threadIdx.x];
+    const std::int64_t out_column = std::int64_t{blockIdx.y} * kTile + threadIdx.x;
+    if (out_column < p.k) {
+      float* out = p.c + row * p.ldc + out_column;
+      *out = detail::blend(sum, p.alpha, p.beta, out);
+    }
+  }
+  __syncthreads();  // partials are reused by the next long row
+}
+
+template <int G, int V>
+__global__ void __launch_bounds__(kSpmmThreads) sparse_rows_kernel(const SpmmParams p) {
+  constexpr int kGroups = kSpmmThreads / G;  // rows per block
+  __shared__ index_t stage_index[kSpmmThreads];
+  __shared__ float stage_value[kSpmmThreads];
+  __shared__ float partials[kSpmmThreads * V];
+  __shared__ bool is_long[kGroups];
+  const Stage stage{stage_index, stage_value};
+
+  const int group = static_cast<int>(threadIdx.x) / G;
+  const std::int64_t column = std::int64_t{blockIdx.y} * (G * V) + (threadIdx.x % G) * V;
+  const std::int64_t first_row = std::int64_t{blockIdx.x} * kGroups;
+  const std::int64_t row = first_row + group;
+
+  // Phase 1: every row of normal length, one group each.
+  offset_t begin = 0;
+  offset_t end = 0;
+  if (row < p.rows) {
+    begin = __ldg(p.offsets + row);
+    end = __ldg(p.offsets + row + 1);
+  }
+  const offset_t chunks = (end - begin + G - 1) / G;
+  const bool is_long_row = chunks > kLongRowChunks;
+  if (threadIdx.x % G == 0) is_long[group] = is_long_row;
+  float acc[V] = {};
+  const int warp_chunks = detail::warp_max(is_long_row ? 0 : static_cast<int>(chunks));
+  gather_chunks<G, V>(p, stage, begin, end, G, warp_chunks, column, acc);
+  if (row < p.rows && !is_long_row && column < p.k) store_output<V>(p, row, column, acc);
+  __syncthreads();
+
+  // Phase 2: the long rows, each by the whole block.
+  for (int g = 0; g < kGroups; ++g) {
+    if (is_long[g]) long_row<G, V>(p, stage, partials, first_row + g, column);
+  }
+}
+
+template <int G, int V>
+void launch_sparse_rows(const SpmmParams& p, cudaStream_t stream) {
+  constexpr int kTile = G * V;
+  const std::int64_t tiles = (p.k + kTile - 1) / kTile;
+  KERNELS_REQUIRE(tiles <= 65535, "k=" << p.k << " needs " << tiles << " column tiles, more than grid.y allows");
+  const dim3 grid(blocks_for(p.rows, kSpmmThreads / G), static_cast<unsigned>(tiles));
+  cuda::launch(grid, dim3(kSpmmThreads), 0, stream, sparse_rows_kernel<G, V>, p);
+}
+
+// The narrowest group that covers k in one tile (at most a warp).
+template <int V>
+void launch_with_vector_width(const SpmmParams& p, cudaStream_t stream) {
+  const std::int64_t vectors = (p.k + V - 1) / V;
+  if (vectors <= 4) return launch_sparse_rows<4, V>(p, stream);
+  if (vectors <= 8) return launch_sparse_rows<8, V>(p, stream);
+  if (vectors <= 16) return launch_sparse_rows<16, V>(p, stream);
+  return launch_sparse_rows<32, V>(p, stream);
+}
+
+}  // namespace
+
+namespace detail {
+
+void sparse_rows_times_dense(const SparseRows& s, std::int64_t inner, MatrixView<const float> b, MatrixView<float> c,
+                             float alpha, float beta, cudaStream_t stream) {
+  require_matrix(b, "B");
+  require_matrix(c, "C");
+  KERNELS_REQUIRE(b.rows == inner, "B has " << b.rows << " rows, the sparse operand's inner size is " << inner);
+  KERNELS_REQUIRE(c.rows == s.count, "C has " << c.rows << " rows, expected " << s.count);
+  KERNELS_REQUIRE(c.cols == b.cols, "C has " << c.cols << " columns, B has " << b.cols);
+  if (c.rows == 0 || c.cols == 0) return;
+  const SpmmParams p{s.offsets, s.indices, s.positions, s.values, b.data, c.data, b.ld,
+                     c.ld,      c.rows,    c.cols,      alpha,    beta};
+  const bool vectorizable = c.cols % 4 == 0 && aligned_for_float4(b.data, b.ld) && aligned_for_float4(c.data, c.ld);
+  if (vectorizable) {
+    launch_with_vector_width<4>(p, stream);
+  } else {
+    launch_with_vector_width<1>(p, stream);
+  }
+}
+
+}  // namespace detail
+
+// C (m x k) = alpha * A (m x n) . B (n x k) + beta * C.
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
+          float beta, cudaStream_t stream) {
+  detail::require_csr(a, "A");
+  detail::require_array(a_values, a.nnz, "A values");
+  const detail::SparseRows rows{a.rows, a.offsets, a.indices, nullptr, a_values};
+  detail::sparse_rows_times_dense(rows, a.cols, b, c, alpha, beta, stream);
+}
+
+}  // namespace kernels::cuda
