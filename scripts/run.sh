@@ -39,7 +39,7 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-configure_and_build() {  # <dir> [cmake options...]
+configure_and_build() {  # <dir> [cmake options...]; a later -S overrides the source folder
   local dir="$1"
   shift
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
@@ -61,6 +61,11 @@ case "$mode" in
     install_missing
     configure_and_build "$build_dir"
     ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
+    # The embedding example, built against the installed package as a user's project would be.
+    cmake --install "$build_dir" --prefix "$root/$build_dir/install" >/dev/null
+    configure_and_build "$build_dir/example" -S examples/embedding -DCMAKE_PREFIX_PATH="$root/$build_dir/install"
+    "$build_dir/example/sparse_autoencoder"
+    "$build_dir/example/train_autorec"
     if [ "${AUTOREC_SKIP_ASAN:-0}" != 1 ]; then
       # nvcc cannot build sanitized host code: this build runs the CPU and SIMT-emulated tests.
       configure_and_build "$build_dir-asan" -DAUTOREC_SANITIZERS=address,undefined -DAUTOREC_BUILD_BENCH=OFF

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# The one GPU check: configure, build, GPU tests, compute-sanitizer, benchmarks, in under 8 minutes,
+# with every log under $OUT (else ./gpu-check-logs) and a short table printed last. See docs/gpu.md.
+#
+#   bench/gpu_check.sh --prepare     on a machine with Catch2 installed: copy its single header into
+#                                    third_party/ (ignored by git) so it travels with the tree
+#   bench/gpu_check.sh [options]     on the GPU machine (nvcc, CMake, ninja; no package registry)
+#
+# Options: --build-dir DIR (default build-gpu)  --arch "LIST" (default: the GPU's own, else "80;90")
+#          --targets "T1 T2" (default: everything)  --budget SECONDS (default 480)
+# Exit status: 0 when every stage that ran passed, 1 otherwise.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly ROOT
+readonly CATCH_HEADER="third_party/catch2/include/catch2/catch.hpp"
+BUILD_DIR="build-gpu"
+ARCH=""
+TARGETS=""
+BUDGET=480
+LOG_DIR="${OUT:-$PWD/gpu-check-logs}"
+START=$(date +%s)
+declare -a TABLE=()
+FAILED=0
+
+prepare() {
+  local source=/usr/include/catch2/catch.hpp
+  [[ -f $source ]] || { echo "gpu_check: $source not found (install Debian's catch2 package)" >&2; exit 1; }
+  mkdir -p "$ROOT/$(dirname "$CATCH_HEADER")"
+  cp "$source" "$ROOT/$CATCH_HEADER"
+  echo "gpu_check: copied $source to $CATCH_HEADER; carry third_party/ with the tree"
+}
+
+parse_arguments() {
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --prepare) prepare; exit 0 ;;
+      --build-dir) BUILD_DIR="$2"; shift 2 ;;
+      --arch) ARCH="$2"; shift 2 ;;
+      --targets) TARGETS="$2"; shift 2 ;;
+      --budget) BUDGET="$2"; shift 2 ;;
+      *) echo "gpu_check: unknown argument '$1' (see the header of $0)" >&2; exit 2 ;;
+    esac
+  done
+}
+
+seconds_left() { echo $((BUDGET - ($(date +%s) - START))); }
+
+# record STAGE STATUS SECONDS FIGURE: one row of the final table.
+record() {
+  TABLE+=("$(printf '%-10s %-8s %6s  %s' "$1" "$2" "$3" "$4")")
+  [[ $2 == FAIL || $2 == TIMEOUT ]] && FAILED=1
+  echo "gpu_check: $1: $2 (${3}s) $4"
+}
+
+# run_stage NAME TIMEOUT COMMAND...: runs COMMAND with its output in NAME.log, bounded by the
+# smaller of TIMEOUT and the time left in the budget; sets STAGE_STATUS and STAGE_SECONDS.
+run_stage() {
+  local name=$1 limit=$2
+  shift 2
+  local left
+  left=$(seconds_left)
+  ((left < limit)) && limit=$left
+  if ((limit <= 5)); then
+    STAGE_STATUS=TIMEOUT STAGE_SECONDS=0
+    echo "out of time budget before this stage" >"$LOG_DIR/$name.log"
+    return
+  fi
+  local begin=$SECONDS
+  timeout --kill-after=10 "$limit" "$@" >"$LOG_DIR/$name.log" 2>&1
+  local status=$?
+  STAGE_SECONDS=$((SECONDS - begin))
+  case $status in
+    0) STAGE_STATUS=PASS ;;
+    124 | 137) STAGE_STATUS=TIMEOUT ;;
+    *) STAGE_STATUS=FAIL ;;
+  esac
+}
+
+detect_architectures() {
+  if [[ -n $ARCH ]]; then echo "$ARCH"; return; fi
+  local capability
+  capability=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n 1 | tr -d ' .')
+  if [[ $capability =~ ^[0-9]+$ ]]; then echo "$capability"; else echo "80;90"; fi
+}
+
+stage_configure() {
+  local architectures
+  architectures=$(detect_architectures)
+  if [[ ! -f $ROOT/$CATCH_HEADER && ! -f /usr/include/catch2/catch.hpp ]]; then
+    echo "no Catch2: run 'bench/gpu_check.sh --prepare' where Catch2 is installed, carry third_party/" \
+      >"$LOG_DIR/configure.log"
+    record configure FAIL 0 "Catch2 header missing (see configure.log)"
+    return 1
+  fi
+  run_stage configure 90 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    "-DAUTOREC_CUDA_ARCHITECTURES=$architectures" -DAUTOREC_ENABLE_CUDA=ON
+  local cuda
+  cuda=$(grep -o 'CUDA backend [A-Z]*' "$LOG_DIR/configure.log" | head -n 1)
+  record configure "$STAGE_STATUS" "$STAGE_SECONDS" "arch $architectures, ${cuda:-CUDA backend ?}"
+  [[ $STAGE_STATUS == PASS ]] && grep -q 'CUDA backend ON' "$LOG_DIR/configure.log"
+}
+
+stage_build() {
+  local -a target_arguments=()
+  [[ -n $TARGETS ]] && read -r -a target_arguments <<<"--target $TARGETS"
+  run_stage build 300 cmake --build "$BUILD_DIR" -j "$(nproc)" "${target_arguments[@]}"
+  record build "$STAGE_STATUS" "$STAGE_SECONDS" "${TARGETS:-all targets}"
+  [[ $STAGE_STATUS == PASS ]]
+}
+
+stage_tests() {
+  run_stage gpu-tests 150 env REQUIRE_GPU=1 ctest --test-dir "$BUILD_DIR" -L gpu --output-on-failure
+  local summary
+  summary=$(grep -E 'tests passed|GPU:|FAILED: REQUIRE_GPU' "$LOG_DIR/gpu-tests.log" | tr '\n' ' ')
+  record gpu-tests "$STAGE_STATUS" "$STAGE_SECONDS" "${summary:-see gpu-tests.log}"
+}
+
+# A reduced case set under the sanitizer (it slows kernels 10-100x): the op-by-op comparisons.
+stage_sanitizer() {
+  local tool=$1 summary_pattern=$2
+  local executable="$BUILD_DIR/tests/gpu/test_gpu"
+  if ! command -v compute-sanitizer >/dev/null; then
+    record "$tool" SKIP 0 "compute-sanitizer not found"
+    return
+  fi
+  if [[ ! -x $executable ]]; then
+    record "$tool" SKIP 0 "test_gpu not built"
+    return
+  fi
+  run_stage "$tool" 120 env REQUIRE_GPU=1 compute-sanitizer --tool "$tool" --error-exitcode 3 \
+    "$executable" "[ops]"
+  local summary
+  summary=$(grep -E "$summary_pattern" "$LOG_DIR/$tool.log" | tail -n 1)
+  record "$tool" "$STAGE_STATUS" "$STAGE_SECONDS" "${summary:-see $tool.log}"
+}
+
+# Every bench_* program the build produced, each with --quick and its JSON under the log folder.
+stage_benchmarks() {
+  local -a programs=()
+  mapfile -t programs < <(find "$BUILD_DIR/bench" -maxdepth 3 -type f -perm -u+x -name 'bench_*' 2>/dev/null | sort)
+  if ((${#programs[@]} == 0)); then
+    record bench SKIP 0 "no bench_* programs in $BUILD_DIR/bench"
+    return
+  fi
+  mkdir -p "$LOG_DIR/bench"
+  local program name passed=0
+  for program in "${programs[@]}"; do
+    name=$(basename "$program")
+    run_stage "bench-$name" 90 "$program" --quick --out "$LOG_DIR/bench"
+    record "$name" "$STAGE_STATUS" "$STAGE_SECONDS" "$(tail -n 1 "$LOG_DIR/bench-$name.log" | cut -c1-60)"
+    [[ $STAGE_STATUS == PASS ]] && passed=$((passed + 1))
+  done
+  echo "gpu_check: $passed of ${#programs[@]} benchmark programs passed"
+}
+
+print_table() {
+  local gpu
+  gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1)
+  echo
+  echo "GPU check (${gpu:-no GPU visible to nvidia-smi}, $(($(date +%s) - START)) s of $BUDGET s budget;" \
+    "logs in $LOG_DIR)"
+  printf '%-10s %-8s %6s  %s\n' stage status sec "key figure"
+  printf '%s\n' "${TABLE[@]}"
+}
+
+main() {
+  parse_arguments "$@"
+  mkdir -p "$LOG_DIR"
+  cd "$ROOT" || exit 1
+  { nvidia-smi 2>&1 || echo "nvidia-smi not available"; } >"$LOG_DIR/nvidia-smi.log"
+  if stage_configure && stage_build; then
+    stage_tests
+    stage_sanitizer memcheck 'ERROR SUMMARY'
+    stage_sanitizer racecheck 'RACECHECK SUMMARY'
+    stage_benchmarks
+  fi
+  print_table | tee "$LOG_DIR/summary.txt"
+  return $FAILED
+}
+
+main "$@"

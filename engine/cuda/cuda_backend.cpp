@@ -1,0 +1,210 @@
+// CudaBackend: memory and transfers on the backend's stream, compute forwarded to kernels::cuda (or,
+// when selected, to the cuSPARSE/cuBLAS baselines in kernels::vendor).
+#include "cuda_backend.h"
+
+#include "engine/cuda.h"
+#include "engine/error.h"
+#include "kernels/cuda.h"
+
+namespace engine::detail {
+
+CudaBackend::CudaBackend(int ordinal) : ordinal_(ordinal), description_(describe_cuda_device(ordinal)) {
+  KERNELS_CUDA_CHECK(cudaSetDevice(ordinal_));
+  // Non-blocking: no implicit synchronisation with the legacy default stream, which other code in
+  // the process (a user's library, a profiler) may be using.
+  KERNELS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+}
+
+CudaBackend::~CudaBackend() {
+  // Backends live until exit (backend_for never destroys them); this only runs in tests that own one.
+#if defined(ENGINE_HAVE_VENDOR_KERNELS)
+  vendor_.reset();
+#endif
+  static_cast<void>(cudaStreamSynchronize(stream_));
+  static_cast<void>(cudaStreamDestroy(stream_));
+}
+
+cudaStream_t CudaBackend::stream() {
+  int current = -1;
+  KERNELS_CUDA_CHECK(cudaGetDevice(&current));
+  if (current != ordinal_) KERNELS_CUDA_CHECK(cudaSetDevice(ordinal_));
+  return stream_;
+}
+
+// ---- memory ----------------------------------------------------------------------------------------
+
+void* CudaBackend::allocate(std::size_t bytes) {
+  stream();  // cudaMalloc allocates on the current device
+  return allocator_.allocate(bytes);
+}
+
+void CudaBackend::deallocate(void* pointer, std::size_t bytes) noexcept { allocator_.deallocate(pointer, bytes); }
+
+void CudaBackend::copy_from_host(void* dst, const void* host_src, std::size_t bytes) {
+  // Synchronous for the host, as the Backend contract says: the caller may reuse host_src at once.
+  KERNELS_CUDA_CHECK(cudaMemcpyAsync(dst, host_src, bytes, cudaMemcpyHostToDevice, stream()));
+  KERNELS_CUDA_CHECK(cudaStreamSynchronize(stream_));
+}
+
+void CudaBackend::copy_to_host(void* host_dst, const void* src, std::size_t bytes) {
+  KERNELS_CUDA_CHECK(cudaMemcpyAsync(host_dst, src, bytes, cudaMemcpyDeviceToHost, stream()));
+  KERNELS_CUDA_CHECK(cudaStreamSynchronize(stream_));
+}
+
+void CudaBackend::copy(void* dst, const void* src, std::size_t bytes) {
+  KERNELS_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, stream()));
+}
+
+void CudaBackend::zero(void* dst, std::size_t bytes) { KERNELS_CUDA_CHECK(cudaMemsetAsync(dst, 0, bytes, stream())); }
+
+void CudaBackend::synchronize() { KERNELS_CUDA_CHECK(cudaStreamSynchronize(stream())); }
+
+MemoryStats CudaBackend::memory_stats() const {
+  const CudaMemoryStats stats = allocator_.stats();
+  return {stats.live_bytes, stats.peak_live_bytes};
+}
+
+void CudaBackend::reset_peak_memory() { allocator_.reset_peak(); }
+
+void CudaBackend::release_cached_memory() {
+  stream();
+  allocator_.release_cached();
+}
+
+// ---- vendor selection --------------------------------------------------------------------------------
+
+#if defined(ENGINE_HAVE_VENDOR_KERNELS)
+kernels::vendor::Context* CudaBackend::vendor_if_selected() {
+  if (cuda_kernels().source != CudaKernelSource::Vendor) return nullptr;
+  const cudaStream_t selected_stream = stream();  // also makes the device current for the library calls
+  if (vendor_ == nullptr) vendor_ = std::make_unique<kernels::vendor::Context>(selected_stream);
+  return vendor_.get();
+}
+
+namespace {
+kernels::vendor::SpmmAlgorithm selected_spmm_algorithm() {
+  return cuda_kernels().spmm_algorithm == VendorSpmmAlgorithm::CsrAlg3 ? kernels::vendor::SpmmAlgorithm::CsrAlg3
+                                                                       : kernels::vendor::SpmmAlgorithm::CsrAlg2;
+}
+kernels::vendor::GemmPrecision selected_gemm_precision() {
+  return cuda_kernels().gemm_precision == VendorGemmPrecision::Tf32 ? kernels::vendor::GemmPrecision::Tf32
+                                                                    : kernels::vendor::GemmPrecision::Fp32;
+}
+// The vendor wrappers reject empty operands (the libraries disagree on them); ours handle them.
+bool all_positive(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
+  return a > 0 && b > 0 && c > 0 && d > 0;
+}
+}  // namespace
+#endif
+
+// ---- compute -------------------------------------------------------------------------------------
+
+void CudaBackend::spmm(const CsrPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c, float alpha,
+                       float beta) {
+#if defined(ENGINE_HAVE_VENDOR_KERNELS)
+  if (all_positive(a.rows, a.cols, a.nnz, b.cols)) {
+    if (auto* vendor = vendor_if_selected()) return vendor->spmm(a, a_values, b, c, alpha, beta, selected_spmm_algorithm());
+  }
+#endif
+  kernels::cuda::spmm(a, a_values, b, c, alpha, beta, stream());
+}
+
+void CudaBackend::spmm_transposed(const CscPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c,
+                                  float alpha, float beta) {
+#if defined(ENGINE_HAVE_VENDOR_KERNELS)
+  if (all_positive(a.rows, a.cols, a.nnz, b.cols)) {
+    if (auto* vendor = vendor_if_selected()) {
+      return vendor->spmm_transposed(a, a_values, b, c, alpha, beta, selected_spmm_algorithm());
+    }
+  }
+#endif
+  kernels::cuda::spmm_transposed(a, a_values, b, c, alpha, beta, stream());
+}
+
+void CudaBackend::sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) {
+#if defined(ENGINE_HAVE_VENDOR_KERNELS)
+  if (all_positive(pattern.rows, pattern.cols, pattern.nnz, a.cols)) {
+    if (auto* vendor = vendor_if_selected()) return vendor->sddmm(pattern, a, b, out);
+  }
+#endif
+  kernels::cuda::sddmm(pattern, a, b, out, stream());
+}
+
+void CudaBackend::gemm(bool transpose_a, bool transpose_b, float alpha, ConstMatrix a, ConstMatrix b, float beta,
+                       MutableMatrix c) {
+#if defined(ENGINE_HAVE_VENDOR_KERNELS)
+  if (all_positive(c.rows, c.cols, transpose_a ? a.rows : a.cols, 1)) {
+    if (auto* vendor = vendor_if_selected()) {
+      return vendor->gemm(transpose_a, transpose_b, alpha, a, b, beta, c, selected_gemm_precision());
+    }
+  }
+#endif
+  kernels::cuda::gemm(transpose_a, transpose_b, alpha, a, b, beta, c, stream());
+}
+
+void CudaBackend::sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
+                                      const float* ratings, Activation f, float* errors, float* predictions,
+                                      double* loss_sum) {
+  kernels::cuda::sddmm_squared_error(pattern, h, w, bias, ratings, f, errors, predictions, loss_sum, stream());
+}
+
+void CudaBackend::bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) {
+  kernels::cuda::bias_activation_forward(z, bias, g, h, stream());
+}
+
+void CudaBackend::activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) {
+  kernels::cuda::activation_backward(z, dh, g, dz, stream());
+}
+
+void CudaBackend::dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) {
+  kernels::cuda::dropout(in, out, p, seed, stream());
+}
+
+void CudaBackend::dropout_values(const float* in, float* out, std::int64_t n, float p, std::uint64_t seed) {
+  kernels::cuda::dropout_values(in, out, n, p, seed, stream());
+}
+
+void CudaBackend::column_sums(ConstMatrix a, float* out, float alpha, float beta) {
+  kernels::cuda::column_sums(a, out, alpha, beta, stream());
+}
+
+void CudaBackend::row_sums(ConstMatrix a, float* out, float alpha, float beta) {
+  kernels::cuda::row_sums(a, out, alpha, beta, stream());
+}
+
+void CudaBackend::sparse_column_sums(const CscPattern& a, const float* values, float* out, float alpha, float beta) {
+  kernels::cuda::sparse_column_sums(a, values, out, alpha, beta, stream());
+}
+
+void CudaBackend::sparse_row_sums(const CsrPattern& a, const float* values, float* out, float alpha, float beta) {
+  kernels::cuda::sparse_row_sums(a, values, out, alpha, beta, stream());
+}
+
+void CudaBackend::sum_of_squares(const float* x, std::int64_t n, double* result) {
+  kernels::cuda::sum_of_squares(x, n, result, stream());
+}
+
+void CudaBackend::fill(float* x, std::int64_t n, float value) { kernels::cuda::fill(x, n, value, stream()); }
+
+void CudaBackend::scale(float* x, std::int64_t n, float alpha) { kernels::cuda::scale(x, n, alpha, stream()); }
+
+void CudaBackend::axpy(float alpha, const float* x, float* y, std::int64_t n) {
+  kernels::cuda::axpy(alpha, x, y, n, stream());
+}
+
+void CudaBackend::sgd_update(float* params, const float* grads, float* velocity, std::int64_t n,
+                             const kernels::SgdParams& p) {
+  kernels::cuda::sgd_update(params, grads, velocity, n, p, stream());
+}
+
+void CudaBackend::adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
+                              const kernels::AdamParams& p) {
+  kernels::cuda::adam_update(params, grads, m, v, n, p, stream());
+}
+
+void CudaBackend::rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,
+                               std::int64_t n, const kernels::RpropParams& p) {
+  kernels::cuda::rprop_update(params, grads, previous_grads, step_sizes, n, p, stream());
+}
+
+}  // namespace engine::detail
