@@ -1,6 +1,7 @@
 // Checkpoint glue: snapshots of a live model and trainer, and putting them back.
 #include "autorec/checkpoint.h"
 
+#include <cmath>
 #include <sstream>
 
 namespace autorec {
@@ -49,8 +50,10 @@ Checkpoint capture_checkpoint(const AutoRecModel& model, Trainer& trainer, const
   checkpoint.inputs = std::move(inputs);
   checkpoint.test = std::move(test);
   checkpoint.parameters = parameters_record(model.parameters());
-  // Without validation (or before the first epoch) there is no separate best copy worth keeping.
-  if (trainer.best_epoch() > 0 && trainer.best_parameters().finalized()) {
+  // Without validation the trainer keeps no best copy (the last weights are the model), and
+  // before the first epoch there is none yet.
+  const bool has_best = trainer.best_epoch() > 0 && !std::isnan(trainer.best_validation_rmse());
+  if (has_best && trainer.best_parameters().finalized()) {
     checkpoint.best_parameters = parameters_record(trainer.best_parameters());
   }
   checkpoint.optimizer_state = optimizer_record(trainer.optimizer());
@@ -69,8 +72,7 @@ void restore_training(const Checkpoint& checkpoint, AutoRecModel& model, Trainer
 
 std::unique_ptr<AutoRecModel> load_trained_model(const Checkpoint& checkpoint, engine::Device device) {
   auto model = std::make_unique<AutoRecModel>(checkpoint.model, checkpoint.n_inputs, device);
-  const std::string& weights =
-      checkpoint.best_parameters.empty() ? checkpoint.parameters : checkpoint.best_parameters;
+  const std::string& weights = checkpoint.best_parameters.empty() ? checkpoint.parameters : checkpoint.best_parameters;
   load_parameters_record(model->parameters(), weights);
   return model;
 }

@@ -89,8 +89,8 @@ std::string read_file(const std::filesystem::path& path) {
 FileHeader check_header(const std::string& bytes, const std::filesystem::path& path) {
   FileHeader header{};
   if (bytes.size() < sizeof header) {
-    throw CheckpointError(path, "truncated checkpoint: " + std::to_string(bytes.size()) + " bytes, the header alone is " +
-                                    std::to_string(sizeof header));
+    throw CheckpointError(path, "truncated checkpoint: " + std::to_string(bytes.size()) +
+                                    " bytes, the header alone is " + std::to_string(sizeof header));
   }
   std::memcpy(&header, bytes.data(), sizeof header);
   if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0) throw CheckpointError(path, "not an autorec checkpoint");

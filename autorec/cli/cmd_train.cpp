@@ -1,0 +1,101 @@
+// autorec train: load or generate the data, run the protocol (one or --runs splits), report.
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "commands.h"
+#include "train_report.h"
+#include "train_run.h"
+#include "usage_error.h"
+
+namespace autorec::cli {
+namespace {
+
+std::string model_summary(const ModelConfig& m) {
+  std::string hidden;
+  for (const std::int64_t h : m.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(h);
+  return std::string(m.orientation == Orientation::ItemBased ? "I-AutoRec" : "U-AutoRec") + " hidden " + hidden + " " +
+         activation_name(m.hidden_activation) + "/" + activation_name(m.output_activation) +
+         (m.dropout > 0 ? " dropout " + std::to_string(static_cast<int>(std::lround(100 * m.dropout))) + "%" : "");
+}
+
+std::string optimizer_summary(const TrainConfig& t) {
+  std::ostringstream out;  // default stream formatting: 0.001, not 0.001000
+  out << optimizer_name(t.optimizer) << " lr " << t.learning_rate << ", lambda " << t.lambda << ", batch "
+      << (t.batch_size == 0 || t.optimizer == OptimizerKind::Rprop ? "full" : std::to_string(t.batch_size)) << ", loss "
+      << (t.loss == LossKind::Mean ? "mean" : "sum");
+  return out.str();
+}
+
+TrainSettings settings_for_run(const Options& options, int run_index, int runs, engine::Device device) {
+  TrainSettings s;
+  s.model = model_config(options, run_index);
+  s.train = train_config(options, run_index);
+  s.device = device;
+  s.quiet = options.flag("quiet");
+  s.log_dir = options.optional_text("log-dir");
+  if (runs > 1) s.log_suffix = "-run" + std::to_string(run_index + 1);
+  s.resume = options.optional_text("resume");
+  // A resumed run keeps saving to the file it came from unless told otherwise.
+  s.checkpoint = options.has("checkpoint") ? options.optional_text("checkpoint") : s.resume;
+  s.checkpoint_every = static_cast<int>(options.integer("checkpoint-every", 1, 1, 1000000));
+  return s;
+}
+
+// Checks that need several options together, before any slow work.
+int checked_run_count(const Options& options) {
+  const auto runs = static_cast<int>(options.integer("runs", 1, 1, 1000));
+  if (runs > 1 && (options.has("checkpoint") || options.has("resume"))) {
+    throw UsageError("--checkpoint and --resume work with a single run, not with --runs " + std::to_string(runs));
+  }
+  if (runs > 1 && options.text("split") == "files") throw UsageError("--runs needs a random or kfold split");
+  if (options.has("data") && options.has("train-file")) throw UsageError("give either --data or --train-file");
+  return runs;
+}
+
+void report_interrupt(const RunOutcome& outcome) {
+  std::cerr << "autorec: interrupted after epoch " << outcome.epochs << "; "
+            << (outcome.saved_checkpoint.empty() ? "nothing saved (pass --checkpoint PATH to be able to resume)"
+                                                 : "checkpoint saved to " + outcome.saved_checkpoint +
+                                                       " (continue with --resume " + outcome.saved_checkpoint + ")")
+            << std::endl;
+}
+
+}  // namespace
+
+int run_train(const Options& options) {
+  const int runs = checked_run_count(options);
+  const bool quiet = options.flag("quiet");
+  apply_thread_count(options);
+  const engine::Device device = select_device(options);
+  // Resolve every model and train option now, so a bad value fails before data loading.
+  TrainSettings first = settings_for_run(options, 0, runs, device);
+  const LoadedData data = load_data(options, quiet);
+
+  TrainReport report;
+  report.source = data.source;
+  report.device = device_description(device);
+  report.model = model_summary(first.model);
+  report.optimizer = optimizer_summary(first.train);
+  if (data.synthetic) report.noise_floor = synthetic_noise_floor(*data.synthetic);
+  for (int r = 0; r < runs; ++r) {
+    const RunData run = prepare_run(options, data, r);
+    if (r == 0) {
+      report.protocol = run.identity.protocol;
+      report.train_ratings = run.fit->size() + run.validation->size();
+      report.validation_ratings = run.validation->size();
+      report.test_ratings = run.test->size();
+      report.cold_start = run.cold_start;
+    }
+    if (runs > 1) note(quiet, "run " + std::to_string(r + 1) + " of " + std::to_string(runs));
+    report.runs.push_back(train_run(r == 0 ? first : settings_for_run(options, r, runs, device), run));
+    if (report.runs.back().interrupted) {
+      report_interrupt(report.runs.back());
+      return kExitInterrupted;
+    }
+  }
+  std::cout << (options.flag("json") ? train_report_json(report) : train_report_text(report)) << std::flush;
+  return kExitOk;
+}
+
+}  // namespace autorec::cli

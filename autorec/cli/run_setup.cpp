@@ -1,0 +1,208 @@
+#include "run_setup.h"
+
+#include <omp.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "autorec/data/cache.h"
+#include "engine/backend.h"
+#include "engine/error.h"
+#include "usage_error.h"
+
+namespace autorec::cli {
+namespace {
+
+// Converts a library's "unknown name" into an error that names the option it came from.
+template <class Parse>
+auto parse_named(const Options& options, const std::string& name, const std::string& fallback, Parse parse) {
+  try {
+    return parse(options.text(name, fallback));
+  } catch (const std::invalid_argument& error) {
+    options.invalid(name, error.what());
+  }
+}
+
+std::string absolute(const std::string& path) { return std::filesystem::absolute(path).lexically_normal().string(); }
+
+// --cache PATH or auto: reuse a cache newer than the data, otherwise parse and (re)write it.
+Ratings load_with_cache(const Options& options, const std::string& data_path, bool quiet) {
+  std::string cache = options.text("cache");
+  if (cache == "auto") cache = data_path + ".arcache";
+  namespace fs = std::filesystem;
+  if (fs::exists(cache) && fs::last_write_time(cache) >= fs::last_write_time(data_path)) {
+    note(quiet, "loading cached " + cache);
+    return load_ratings_cache(cache);
+  }
+  Ratings ratings = load_ratings(data_path, load_options(options));
+  save_ratings_cache(ratings, cache);
+  note(quiet, "wrote cache " + cache);
+  return ratings;
+}
+
+std::string synthetic_source(const SynthOptions& s) {
+  return "synthetic users=" + std::to_string(s.n_users) + " items=" + std::to_string(s.n_items) +
+         " ratings=" + std::to_string(s.n_ratings) + " seed=" + std::to_string(s.seed);
+}
+
+std::string split_kind(const Options& options) {
+  return options.choice("split", options.has("train-file") ? "files" : "random", {"random", "kfold", "files"});
+}
+
+// The test split of one run, and its description for RunIdentity.
+Split split_for_run(const Options& options, const LoadedData& data, int run_index, std::string& protocol) {
+  const std::string kind = split_kind(options);
+  const std::uint64_t seed = options.seed("split-seed", 1);
+  if (kind == "files") {
+    protocol = "files";
+    return *data.files;
+  }
+  if (kind == "kfold") {
+    const auto folds = static_cast<int>(options.integer("folds", 5, 2, 1000));
+    const auto first = static_cast<int>(options.integer("fold", 0, 0, folds - 1));
+    const int fold = (first + run_index) % folds;
+    protocol =
+        "kfold folds=" + std::to_string(folds) + " fold=" + std::to_string(fold) + " seed=" + std::to_string(seed);
+    return k_fold(*data.all, folds, fold, seed);
+  }
+  const double fraction = options.real("test-fraction", 0.1, 1e-9, 0.9);
+  protocol = "random test=" + options.text("test-fraction", "0.1") + " seed=" + std::to_string(seed + run_index);
+  return random_holdout(*data.all, fraction, seed + static_cast<std::uint64_t>(run_index));
+}
+
+}  // namespace
+
+void note(bool quiet, const std::string& message) {
+  if (!quiet) std::cerr << message << std::endl;
+}
+
+LoadOptions load_options(const Options& options) {
+  LoadOptions load;
+  load.format = parse_named(options, "format", "auto", [](const std::string& s) { return parse_format(s); });
+  load.duplicates =
+      parse_named(options, "duplicates", "error", [](const std::string& s) { return parse_duplicate_policy(s); });
+  DelimitedOptions& d = load.delimited;
+  d.separator = options.text("sep", ",");
+  if (d.separator.empty() || (d.separator.size() > 1 && d.separator != "::")) {
+    options.invalid("sep", "expected one character or '::'");
+  }
+  d.user_column = static_cast<int>(options.integer("user-col", 0, 0, 1000));
+  d.item_column = static_cast<int>(options.integer("item-col", 1, 0, 1000));
+  d.rating_column = static_cast<int>(options.integer("rating-col", 2, 0, 1000));
+  const std::string header = options.choice("header", "auto", {"auto", "yes", "no"});
+  d.header = header == "yes" ? HeaderMode::present : header == "no" ? HeaderMode::absent : HeaderMode::automatic;
+  // Column flags only make sense for generic delimited files: imply the format when it is not named.
+  if (!options.has("format") &&
+      (options.has("sep") || options.has("user-col") || options.has("item-col") || options.has("rating-col"))) {
+    load.format = Format::delimited;
+  }
+  return load;
+}
+
+LoadedData load_data(const Options& options, bool quiet) {
+  LoadedData data;
+  if (split_kind(options) == "files") {
+    if (!options.has("train-file") || !options.has("test-file")) {
+      throw UsageError("--split files needs both --train-file and --test-file");
+    }
+    const std::string train = options.text("train-file"), test = options.text("test-file");
+    note(quiet, "loading " + train + " and " + test);
+    data.files = split_from_files(train, test, load_options(options));
+    data.source = "files " + absolute(train) + " " + absolute(test);
+    data.n_ratings = data.files->train.size() + data.files->test.size();
+    data.n_users = data.files->train.n_users();
+    data.n_items = data.files->train.n_items();
+    return data;
+  }
+  if (options.has("data")) {
+    const std::string path = options.text("data");
+    note(quiet, "loading " + path);
+    data.all = options.has("cache") ? load_with_cache(options, path, quiet) : load_ratings(path, load_options(options));
+    data.source = absolute(path);
+  } else {
+    data.synthetic = SynthOptions{};
+    note(quiet, "generating synthetic MovieLens-1M-shaped data (no --data given)");
+    data.all = generate_ratings(*data.synthetic);
+    data.source = synthetic_source(*data.synthetic);
+  }
+  data.n_ratings = data.all->size();
+  data.n_users = data.all->n_users();
+  data.n_items = data.all->n_items();
+  return data;
+}
+
+RunData prepare_run(const Options& options, const LoadedData& data, int run_index) {
+  RunData run;
+  std::string protocol;
+  Split split = split_for_run(options, data, run_index, protocol);
+  run.cold_start = split.cold_start_count;
+  run.rules = rules_from_training(split.train);
+  if (options.has("default-rating")) {
+    run.rules.default_rating = static_cast<float>(options.real("default-rating", 0, -1e9, 1e9));
+  }
+  const double validation_fraction = options.real("validation-fraction", 0.1, 0.0, 0.9);
+  protocol += " validation=" + options.text("validation-fraction", "0.1");
+  if (validation_fraction > 0) {
+    const std::uint64_t seed = options.seed("split-seed", 1) + static_cast<std::uint64_t>(run_index);
+    Split carved = validation_holdout(split.train, validation_fraction, seed);
+    run.fit = std::make_shared<const Ratings>(std::move(carved.train));
+    run.validation = std::make_shared<const Ratings>(std::move(carved.test));
+  } else {
+    run.fit = std::make_shared<const Ratings>(std::move(split.train));
+    run.validation = std::make_shared<const Ratings>();
+  }
+  run.test = std::make_shared<const Ratings>(std::move(split.test));
+  run.identity = {data.source, protocol, data.n_ratings, static_cast<std::uint64_t>(data.n_users),
+                  static_cast<std::uint64_t>(data.n_items)};
+  return run;
+}
+
+ModelConfig model_config(const Options& options, int run_index) {
+  ModelConfig model;
+  model.orientation = parse_named(options, "model", "item", [](const std::string& s) { return parse_orientation(s); });
+  model.hidden = options.integer_list("hidden", {500});
+  model.hidden_activation =
+      parse_named(options, "activation", "sigmoid", [](const std::string& s) { return parse_activation(s); });
+  model.output_activation =
+      parse_named(options, "output-activation", "identity", [](const std::string& s) { return parse_activation(s); });
+  model.dropout = static_cast<float>(options.real("dropout", 0.0, 0.0, 0.99));
+  model.seed = options.seed("seed", 1) + static_cast<std::uint64_t>(run_index);
+  return model;
+}
+
+TrainConfig train_config(const Options& options, int run_index) {
+  TrainConfig train;
+  train.optimizer = parse_named(options, "optimizer", "adam", [](const std::string& s) { return parse_optimizer(s); });
+  train.learning_rate = static_cast<float>(options.real("lr", 1e-3, 1e-12, 1e6));
+  train.momentum = static_cast<float>(options.real("momentum", 0.9, 0.0, 0.9999));
+  train.lambda = static_cast<float>(options.real("lambda", 1.0, 0.0, 1e9));
+  train.loss = options.choice("loss", "sum", {"sum", "mean"}) == "mean" ? LossKind::Mean : LossKind::Sum;
+  train.batch_size = options.integer("batch-size", 256, 0, INT32_MAX);
+  train.max_epochs = static_cast<int>(options.integer("epochs", 200, 0, 1000000));
+  train.patience = static_cast<int>(options.integer("patience", 20, 1, 1000000));
+  train.seed = options.seed("seed", 1) + static_cast<std::uint64_t>(run_index);
+  return train;
+}
+
+engine::Device select_device(const Options& options) {
+  const std::string text = options.text("device", "auto");
+  if (text == "auto") return engine::cuda_available() ? engine::Device::cuda() : engine::Device::cpu();
+  engine::Device device;
+  try {
+    device = engine::parse_device(text);
+  } catch (const engine::Error& error) {
+    options.invalid("device", error.what());
+  }
+  std::string reason;
+  if (!device.is_cpu() && !engine::cuda_available(&reason))
+    options.invalid("device", "CUDA is not available: " + reason);
+  return device;
+}
+
+void apply_thread_count(const Options& options) {
+  if (options.has("threads")) omp_set_num_threads(static_cast<int>(options.integer("threads", 1, 1, 4096)));
+}
+
+std::string device_description(engine::Device device) { return engine::backend_for(device).description(); }
+
+}  // namespace autorec::cli

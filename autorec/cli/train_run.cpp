@@ -1,0 +1,135 @@
+#include "train_run.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "engine/backend.h"
+#include "interrupt.h"
+#include "progress.h"
+#include "training_log.h"
+#include "usage_error.h"
+
+namespace autorec::cli {
+namespace {
+
+bool same_model(const ModelConfig& a, const ModelConfig& b) {
+  return a.orientation == b.orientation && a.hidden == b.hidden && a.hidden_activation == b.hidden_activation &&
+         a.output_activation == b.output_activation && a.dropout == b.dropout && a.seed == b.seed;
+}
+
+// --resume continues the SAME run: same data and split, same model, same optimizer. The epoch
+// budget and patience may change (to extend a run).
+Checkpoint load_resumable(const std::string& path, const TrainSettings& settings, const RunData& run) {
+  Checkpoint checkpoint = load_checkpoint(path);
+  if (!(checkpoint.run == run.identity)) {
+    throw UsageError("--resume " + path + ": the checkpoint is of another run\n  saved:   " +
+                     checkpoint.run.describe() + "\n  this run: " + run.identity.describe());
+  }
+  if (!same_model(checkpoint.model, settings.model)) {
+    throw UsageError("--resume " + path +
+                     ": the checkpoint's model options (--model, --hidden, --activation, "
+                     "--output-activation, --dropout, --seed) differ from this command's");
+  }
+  if (checkpoint.train.optimizer != settings.train.optimizer) {
+    throw UsageError("--resume " + path + ": the checkpoint was trained with --optimizer " +
+                     optimizer_name(checkpoint.train.optimizer));
+  }
+  return checkpoint;
+}
+
+// Keeps the latest end-of-epoch snapshot so that a Ctrl-C mid-epoch can still save a consistent
+// state (the weights and optimizer state of the last finished epoch, not the half-done one).
+class CheckpointKeeper {
+ public:
+  CheckpointKeeper(const TrainSettings& settings, const RunData& run) : settings_(settings), run_(run) {}
+
+  void on_epoch(const AutoRecModel& model, Trainer& trainer, int epoch) {
+    if (!settings_.checkpoint) return;
+    latest_ = capture_checkpoint(model, trainer, settings_.train, run_.identity, run_.rules, run_.fit, run_.test);
+    saved_ = false;
+    if (epoch % settings_.checkpoint_every == 0) save();
+  }
+  // Saves the latest snapshot unless it is on disk already; returns the path or "".
+  std::string finish() {
+    if (!settings_.checkpoint || !latest_) return "";
+    if (!saved_) save();
+    return *settings_.checkpoint;
+  }
+
+ private:
+  void save() {
+    save_checkpoint(*settings_.checkpoint, *latest_);
+    saved_ = true;
+  }
+
+  const TrainSettings& settings_;
+  const RunData& run_;
+  std::optional<Checkpoint> latest_;
+  bool saved_ = false;
+};
+
+ValidationFn make_validation(const RunData& run, const engine::SparseMatrix& fit_rows, Orientation orientation) {
+  if (run.validation->empty()) return nullptr;
+  return [&run, &fit_rows, orientation](AutoRecModel& model) {
+    const std::vector<float> predictions = predict_pairs(model, fit_rows, *run.validation, run.rules);
+    return rating_metrics(predictions, *run.validation, fit_rows, orientation).rmse;
+  };
+}
+
+std::string log_title(const TrainSettings& s) {
+  std::string hidden;
+  for (const std::int64_t h : s.model.hidden) hidden += (hidden.empty() ? "" : "-") + std::to_string(h);
+  return (s.model.orientation == Orientation::ItemBased ? "I-AutoRec " : "U-AutoRec ") + hidden + ", " +
+         optimizer_name(s.train.optimizer);
+}
+
+}  // namespace
+
+RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
+  const auto start = std::chrono::steady_clock::now();
+  engine::Backend& backend = engine::backend_for(settings.device);
+  backend.reset_peak_memory();
+  const Orientation orientation = settings.model.orientation;
+  const engine::SparseMatrix fit_rows = to_matrix(*run.fit, orientation);  // host: prediction input
+  std::optional<engine::SparseMatrix> device_rows;  // a device copy only when training off the host
+  if (!settings.device.is_cpu()) device_rows = fit_rows.to(settings.device);
+  const engine::SparseMatrix& train_rows = device_rows ? *device_rows : fit_rows;
+
+  AutoRecModel model(settings.model, fit_rows.cols(), settings.device);
+  Trainer trainer(model, settings.train);
+  std::optional<TrainingLog> log;
+  if (settings.log_dir) log.emplace(*settings.log_dir, settings.log_suffix, log_title(settings));
+  if (settings.resume) {
+    restore_training(load_resumable(*settings.resume, settings, run), model, trainer);
+    note(settings.quiet, "resuming after epoch " + std::to_string(trainer.history().size()));
+  }
+  if (log) log->start(trainer.history());
+
+  ProgressReporter progress(settings.quiet, settings.train.max_epochs);
+  CheckpointKeeper keeper(settings, run);
+  TrainCallbacks callbacks;
+  callbacks.on_batch = [&](int epoch, std::int64_t b, std::int64_t n) { progress.on_batch(epoch, b, n); };
+  callbacks.on_epoch = [&](const EpochRecord& record) {
+    progress.on_epoch(record, trainer.best_epoch() == record.epoch && !std::isnan(record.validation_rmse));
+    if (log) log->on_epoch(record, trainer.best_epoch());
+    keeper.on_epoch(model, trainer, record.epoch);
+  };
+  trainer.fit(train_rows, make_validation(run, fit_rows, orientation), callbacks, &install_interrupt_handler());
+  progress.clear_bar();
+
+  RunOutcome outcome;
+  outcome.interrupted = trainer.interrupted();
+  outcome.saved_checkpoint = keeper.finish();
+  outcome.best_epoch = trainer.best_epoch();
+  outcome.best_validation_rmse = trainer.best_validation_rmse();
+  outcome.epochs = static_cast<int>(trainer.history().size());
+  if (!outcome.interrupted) {
+    const std::vector<float> predictions = predict_pairs(model, fit_rows, *run.test, run.rules);
+    outcome.test = rating_metrics(predictions, *run.test, fit_rows, orientation);
+  }
+  outcome.peak_memory_bytes = backend.memory_stats().peak_bytes;
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return outcome;
+}
+
+}  // namespace autorec::cli

@@ -1,0 +1,32 @@
+// A temp folder holding a tiny synthetic rating file written by `autorec synth`.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include "cli_runner.h"
+#include "data_test_support.h"
+
+namespace autorec::test {
+
+inline constexpr int kTinyRatings = 3000;
+
+struct TinyData {
+  TempDir dir;
+  std::string data = "tiny.csv";
+
+  TinyData() {
+    const CliResult r = run_cli(dir.path(), {"synth", "--users", "120", "--items", "80", "--ratings",
+                                             std::to_string(kTinyRatings), "--seed", "4", "--out", data});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  // train on the tiny data with a small fast model, plus `extra` flags.
+  CliResult train(std::vector<std::string> extra) const {
+    std::vector<std::string> args = {"train",   "--data",    data, "--hidden", "8",
+                                     "--quiet", "--threads", "1",  "--lr",     "0.01"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(dir.path(), args);
+  }
+};
+
+}  // namespace autorec::test

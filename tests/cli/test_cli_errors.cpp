@@ -1,0 +1,52 @@
+// Usage errors exit with 2 and a message naming the argument, config line or file; never a crash.
+#include "cli_fixture.h"
+
+namespace autorec::test {
+namespace {
+
+void require_usage_error(const CliResult& r, const std::string& named) {
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("autorec: error: ") != std::string::npos);  // after any progress notes
+  CHECK(r.err.find(named) != std::string::npos);
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("bad flags and values name the flag", "[cli][errors]") {
+  TempDir dir;
+  require_usage_error(run_cli(dir.path(), {"train", "--epoch", "3"}), "--epoch");
+  require_usage_error(run_cli(dir.path(), {"train", "--epochs", "three"}), "--epochs");
+  require_usage_error(run_cli(dir.path(), {"train", "--epochs", "-1"}), "--epochs");
+  require_usage_error(run_cli(dir.path(), {"train", "--hidden", "500,x"}), "--hidden");
+  require_usage_error(run_cli(dir.path(), {"train", "--optimizer", "lbfgs"}), "--optimizer");
+  require_usage_error(run_cli(dir.path(), {"train", "--device", "tpu"}), "--device");
+  require_usage_error(run_cli(dir.path(), {"train", "--lr"}), "--lr");
+  require_usage_error(run_cli(dir.path(), {"eval", "--hidden", "8"}), "--hidden");  // train-only flag
+  require_usage_error(run_cli(dir.path(), {"fly"}), "fly");
+  require_usage_error(
+      run_cli(dir.path(), {"synth", "--users", "10", "--items", "10", "--ratings", "1000", "--out", "x.csv"}),
+      "ratings");  // more ratings than users x items
+}
+
+TEST_CASE("bad config lines name file:line", "[cli][errors]") {
+  TempDir dir;
+  dir.write("unknown.conf", "# comment\nepochs = 3\nbogus = 1\n");
+  require_usage_error(run_cli(dir.path(), {"train", "--config", "unknown.conf"}), "unknown.conf:3");
+  dir.write("value.conf", "lambda = lots\n");
+  require_usage_error(run_cli(dir.path(), {"train", "--config", "value.conf"}), "value.conf:1");
+  dir.write("syntax.conf", "\n\nepochs 3\n");
+  require_usage_error(run_cli(dir.path(), {"train", "--config", "syntax.conf"}), "syntax.conf:3");
+  require_usage_error(run_cli(dir.path(), {"train", "--config", "absent.conf"}), "absent.conf");
+}
+
+TEST_CASE("bad input files name the file", "[cli][errors]") {
+  TempDir dir;
+  dir.write("broken.csv", "1,1,5\n2,2,oops\n");
+  require_usage_error(run_cli(dir.path(), {"train", "--data", "broken.csv"}), "broken.csv:2");
+  dir.write("fake.ckpt", "not a checkpoint at all, just some text that is long enough\n");
+  require_usage_error(run_cli(dir.path(), {"eval", "--checkpoint", "fake.ckpt"}), "fake.ckpt");
+  require_usage_error(run_cli(dir.path(), {"predict", "--checkpoint", "missing.ckpt", "--input", "x"}), "missing.ckpt");
+}
+
+}  // namespace
+}  // namespace autorec::test
