@@ -60,6 +60,9 @@ case "$mode" in
   test)
     install_missing
     configure_and_build "$build_dir"
+    # ctest runs tests in parallel, each with its own OpenMP team: threads that sleep instead of
+    # spinning at barriers keep an oversubscribed machine from crawling.
+    export OMP_WAIT_POLICY=PASSIVE
     ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
     # The embedding example, built against the installed package as a user's project would be.
     cmake --install "$build_dir" --prefix "$root/$build_dir/install" >/dev/null

@@ -44,7 +44,7 @@ const Group kModel = {
     {"activation", "NAME", "hidden activation: sigmoid (default), identity, tanh, relu, elu, selu"},
     {"output-activation", "NAME", "output activation (default identity)"},
     {"dropout", "P", "dropout on hidden activations while training (default 0)"},
-    {"lambda", "L", "L2 regularisation strength on the weights (default 1)"},
+    {"lambda", "L", "L2 regularisation strength on the weights (default 100, the paper's ML-1M value)"},
     {"loss", "KIND", "sum (the paper's objective, default) or mean (divided by the rating count)"},
 };
 
@@ -54,7 +54,7 @@ const Group kTrain = {
     {"momentum", "M", "SGD momentum (default 0.9)"},
     {"batch-size", "N", "rows per mini-batch (default 256; 0 = full batch)"},
     {"epochs", "N", "maximum number of epochs (default 200)"},
-    {"patience", "N", "stop after N epochs without a better validation RMSE (default 20)"},
+    {"patience", "N", "stop after N epochs without a better validation RMSE (default 10)"},
     {"seed", "S", "seed of the initialisation, batch order and dropout (default 1)"},
 };
 

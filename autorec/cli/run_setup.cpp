@@ -157,30 +157,36 @@ RunData prepare_run(const Options& options, const LoadedData& data, int run_inde
   return run;
 }
 
+// Flags override the library's defaults (ModelConfig{} and TrainConfig{}: one source of truth).
 ModelConfig model_config(const Options& options, int run_index) {
+  const ModelConfig defaults;
   ModelConfig model;
-  model.orientation = parse_named(options, "model", "item", [](const std::string& s) { return parse_orientation(s); });
-  model.hidden = options.integer_list("hidden", {500});
-  model.hidden_activation =
-      parse_named(options, "activation", "sigmoid", [](const std::string& s) { return parse_activation(s); });
-  model.output_activation =
-      parse_named(options, "output-activation", "identity", [](const std::string& s) { return parse_activation(s); });
-  model.dropout = static_cast<float>(options.real("dropout", 0.0, 0.0, 0.99));
-  model.seed = options.seed("seed", 1) + static_cast<std::uint64_t>(run_index);
+  model.orientation = parse_named(options, "model", orientation_name(defaults.orientation),
+                                  [](const std::string& s) { return parse_orientation(s); });
+  model.hidden = options.integer_list("hidden", defaults.hidden);
+  model.hidden_activation = parse_named(options, "activation", activation_name(defaults.hidden_activation),
+                                        [](const std::string& s) { return parse_activation(s); });
+  model.output_activation = parse_named(options, "output-activation", activation_name(defaults.output_activation),
+                                        [](const std::string& s) { return parse_activation(s); });
+  model.dropout = static_cast<float>(options.real("dropout", defaults.dropout, 0.0, 0.99));
+  model.seed = options.seed("seed", defaults.seed) + static_cast<std::uint64_t>(run_index);
   return model;
 }
 
 TrainConfig train_config(const Options& options, int run_index) {
+  const TrainConfig defaults;
   TrainConfig train;
-  train.optimizer = parse_named(options, "optimizer", "adam", [](const std::string& s) { return parse_optimizer(s); });
-  train.learning_rate = static_cast<float>(options.real("lr", 1e-3, 1e-12, 1e6));
-  train.momentum = static_cast<float>(options.real("momentum", 0.9, 0.0, 0.9999));
-  train.lambda = static_cast<float>(options.real("lambda", 1.0, 0.0, 1e9));
-  train.loss = options.choice("loss", "sum", {"sum", "mean"}) == "mean" ? LossKind::Mean : LossKind::Sum;
-  train.batch_size = options.integer("batch-size", 256, 0, INT32_MAX);
-  train.max_epochs = static_cast<int>(options.integer("epochs", 200, 0, 1000000));
-  train.patience = static_cast<int>(options.integer("patience", 20, 1, 1000000));
-  train.seed = options.seed("seed", 1) + static_cast<std::uint64_t>(run_index);
+  train.optimizer = parse_named(options, "optimizer", optimizer_name(defaults.optimizer),
+                                [](const std::string& s) { return parse_optimizer(s); });
+  train.learning_rate = static_cast<float>(options.real("lr", defaults.learning_rate, 1e-12, 1e6));
+  train.momentum = static_cast<float>(options.real("momentum", defaults.momentum, 0.0, 0.9999));
+  train.lambda = static_cast<float>(options.real("lambda", defaults.lambda, 0.0, 1e9));
+  const bool mean_loss = options.choice("loss", defaults.loss == LossKind::Mean ? "mean" : "sum", {"sum", "mean"}) == "mean";
+  train.loss = mean_loss ? LossKind::Mean : LossKind::Sum;
+  train.batch_size = options.integer("batch-size", defaults.batch_size, 0, INT32_MAX);
+  train.max_epochs = static_cast<int>(options.integer("epochs", defaults.max_epochs, 0, 1000000));
+  train.patience = static_cast<int>(options.integer("patience", defaults.patience, 1, 1000000));
+  train.seed = options.seed("seed", defaults.seed) + static_cast<std::uint64_t>(run_index);
   return train;
 }
 
