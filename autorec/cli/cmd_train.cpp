@@ -82,7 +82,7 @@ int run_train(const Options& options) {
     const RunData run = prepare_run(options, data, r);
     if (r == 0) {
       report.protocol = run.identity.protocol;
-      report.train_ratings = run.fit->size() + run.validation->size();
+      report.train_ratings = run.train->size();
       report.validation_ratings = run.validation->size();
       report.test_ratings = run.test->size();
       report.cold_start = run.cold_start;

@@ -142,13 +142,14 @@ RunData prepare_run(const Options& options, const LoadedData& data, int run_inde
   }
   const double validation_fraction = options.real("validation-fraction", 0.1, 0.0, 0.9);
   protocol += " validation=" + options.text("validation-fraction", "0.1");
+  run.train = std::make_shared<const Ratings>(std::move(split.train));
   if (validation_fraction > 0) {
     const std::uint64_t seed = options.seed("split-seed", 1) + static_cast<std::uint64_t>(run_index);
-    Split carved = validation_holdout(split.train, validation_fraction, seed);
+    Split carved = validation_holdout(*run.train, validation_fraction, seed);
     run.fit = std::make_shared<const Ratings>(std::move(carved.train));
     run.validation = std::make_shared<const Ratings>(std::move(carved.test));
   } else {
-    run.fit = std::make_shared<const Ratings>(std::move(split.train));
+    run.fit = run.train;
     run.validation = std::make_shared<const Ratings>();
   }
   run.test = std::make_shared<const Ratings>(std::move(split.test));

@@ -29,7 +29,8 @@ struct LoadedData {
 
 // One run's parts, all sharing the data set's id maps.
 struct RunData {
-  std::shared_ptr<const Ratings> fit;         // what the model trains on, and its input at prediction time
+  std::shared_ptr<const Ratings> train;       // the whole training part: the input at test time
+  std::shared_ptr<const Ratings> fit;         // train minus validation: what the model is fitted on
   std::shared_ptr<const Ratings> validation;  // carved from the training part; may be empty
   std::shared_ptr<const Ratings> test;
   std::size_t cold_start = 0;  // test ratings whose user or item has no training rating

@@ -45,7 +45,7 @@ class CheckpointKeeper {
 
   void on_epoch(const AutoRecModel& model, Trainer& trainer, int epoch) {
     if (!settings_.checkpoint) return;
-    latest_ = capture_checkpoint(model, trainer, settings_.train, run_.identity, run_.rules, run_.fit, run_.test);
+    latest_ = capture_checkpoint(model, trainer, settings_.train, run_.identity, run_.rules, run_.train, run_.test);
     saved_ = false;
     if (epoch % settings_.checkpoint_every == 0) save();
   }
@@ -90,10 +90,8 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   engine::Backend& backend = engine::backend_for(settings.device);
   backend.reset_peak_memory();
   const Orientation orientation = settings.model.orientation;
-  const engine::SparseMatrix fit_rows = to_matrix(*run.fit, orientation);  // host: prediction input
-  std::optional<engine::SparseMatrix> device_rows;  // a device copy only when training off the host
-  if (!settings.device.is_cpu()) device_rows = fit_rows.to(settings.device);
-  const engine::SparseMatrix& train_rows = device_rows ? *device_rows : fit_rows;
+  // On the host: the trainer slices batches there and moves each one to the model's device.
+  const engine::SparseMatrix fit_rows = to_matrix(*run.fit, orientation);
 
   AutoRecModel model(settings.model, fit_rows.cols(), settings.device);
   Trainer trainer(model, settings.train);
@@ -114,7 +112,7 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
     if (log) log->on_epoch(record, trainer.best_epoch());
     keeper.on_epoch(model, trainer, record.epoch);
   };
-  trainer.fit(train_rows, make_validation(run, fit_rows, orientation), callbacks, &install_interrupt_handler());
+  trainer.fit(fit_rows, make_validation(run, fit_rows, orientation), callbacks, &install_interrupt_handler());
   progress.clear_bar();
 
   RunOutcome outcome;
@@ -124,8 +122,10 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   outcome.best_validation_rmse = trainer.best_validation_rmse();
   outcome.epochs = static_cast<int>(trainer.history().size());
   if (!outcome.interrupted) {
-    const std::vector<float> predictions = predict_pairs(model, fit_rows, *run.test, run.rules);
-    outcome.test = rating_metrics(predictions, *run.test, fit_rows, orientation);
+    // The test input is the whole training part, validation ratings included (known training data).
+    const engine::SparseMatrix train_rows = to_matrix(*run.train, orientation);
+    const std::vector<float> predictions = predict_pairs(model, train_rows, *run.test, run.rules);
+    outcome.test = rating_metrics(predictions, *run.test, train_rows, orientation);
   }
   outcome.peak_memory_bytes = backend.memory_stats().peak_bytes;
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
