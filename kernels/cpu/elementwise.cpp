@@ -1,7 +1,6 @@
 // Dense elementwise kernels: fused bias + activation, its backward, inverted dropout, and the flat
 // fill / scale / axpy used by the optimizers and the engine.
-#include <type_traits>
-
+#include "kernels/activation_dispatch.h"
 #include "kernels/cpu.h"
 #include "kernels/random.h"
 #include "preconditions.h"
@@ -11,32 +10,6 @@ namespace {
 
 // Below this many elements a flat loop runs on the calling thread: waking the team costs more.
 constexpr std::int64_t kParallelThreshold = 1 << 15;
-
-// Calls body(std::integral_constant<Activation, g>{}) so that activate() sees a compile-time
-// activation: the switch inside it folds away and the inner loop is branch-free.
-template <class Body>
-void with_activation(Activation g, Body&& body) {
-  using A = Activation;
-  switch (g) {
-    case A::Identity:
-      return body(std::integral_constant<A, A::Identity>{});
-    case A::Sigmoid:
-      return body(std::integral_constant<A, A::Sigmoid>{});
-    case A::Tanh:
-      return body(std::integral_constant<A, A::Tanh>{});
-    case A::Relu:
-      return body(std::integral_constant<A, A::Relu>{});
-    case A::Elu:
-      return body(std::integral_constant<A, A::Elu>{});
-    case A::Selu:
-      return body(std::integral_constant<A, A::Selu>{});
-  }
-  KERNELS_REQUIRE(false, "unknown activation " << static_cast<int>(g));
-}
-
-void require_dropout_rate(float p) {
-  KERNELS_REQUIRE(p >= 0.0f && p < 1.0f, "dropout rate p=" << p << " must lie in [0, 1)");
-}
 
 // Inverted dropout of one element: kept with probability 1 - p (uniform >= p), then scaled.
 inline float drop(float x, float p, float keep_scale, std::uint64_t seed, std::uint64_t counter) {
@@ -53,7 +26,7 @@ void bias_activation_forward(MatrixView<float> z, const float* bias, Activation 
   if (z.rows == 0 || z.cols == 0) return;
   KERNELS_REQUIRE(h.data != z.data || g == Activation::Identity,
                   "H may alias Z only for the identity activation: Z must keep the pre-activation");
-  with_activation(g, [&](auto act) {
+  detail::with_activation(g, [&](auto act) {
 #pragma omp parallel for schedule(static) if (z.rows * z.cols > kParallelThreshold)
     for (std::int64_t i = 0; i < z.rows; ++i) {
       float* z_row = z.row(i);
@@ -75,7 +48,7 @@ void activation_backward(MatrixView<const float> z, MatrixView<const float> dh, 
   detail::require_same_shape(z, dh, "Z", "dH");
   detail::require_same_shape(z, dz, "Z", "dZ");
   if (z.rows == 0 || z.cols == 0) return;
-  with_activation(g, [&](auto act) {
+  detail::with_activation(g, [&](auto act) {
 #pragma omp parallel for schedule(static) if (z.rows * z.cols > kParallelThreshold)
     for (std::int64_t i = 0; i < z.rows; ++i) {
       const float* z_row = z.row(i);
@@ -91,7 +64,7 @@ void dropout(MatrixView<const float> in, MatrixView<float> out, float p, std::ui
   detail::require_matrix(in, "in");
   detail::require_matrix(out, "out");
   detail::require_same_shape(in, out, "in", "out");
-  require_dropout_rate(p);
+  detail::require_dropout_rate(p);
   if (in.rows == 0 || in.cols == 0) return;
   const float keep_scale = 1.0f / (1.0f - p);
 #pragma omp parallel for schedule(static) if (in.rows * in.cols > kParallelThreshold)
@@ -107,7 +80,7 @@ void dropout(MatrixView<const float> in, MatrixView<float> out, float p, std::ui
 void dropout_values(const float* in, float* out, std::int64_t n, float p, std::uint64_t seed) {
   detail::require_array(in, n, "in");
   detail::require_array(out, n, "out");
-  require_dropout_rate(p);
+  detail::require_dropout_rate(p);
   const float keep_scale = 1.0f / (1.0f - p);
 #pragma omp parallel for schedule(static) if (n > kParallelThreshold)
   for (std::int64_t i = 0; i < n; ++i) out[i] = drop(in[i], p, keep_scale, seed, static_cast<std::uint64_t>(i));

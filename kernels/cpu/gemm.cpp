@@ -76,23 +76,7 @@ void dot_panel(float* __restrict c_row, const float* __restrict a_row, const flo
   }
 }
 
-struct GemmShape {
-  std::int64_t m, n, depth;
-};
-
-GemmShape require_gemm_shapes(bool transpose_a, bool transpose_b, MatrixView<const float> a, MatrixView<const float> b,
-                              MatrixView<float> c) {
-  detail::require_matrix(a, "A");
-  detail::require_matrix(b, "B");
-  detail::require_matrix(c, "C");
-  const std::int64_t m = transpose_a ? a.cols : a.rows;
-  const std::int64_t depth = transpose_a ? a.rows : a.cols;
-  const std::int64_t b_depth = transpose_b ? b.cols : b.rows;
-  const std::int64_t n = transpose_b ? b.rows : b.cols;
-  KERNELS_REQUIRE(depth == b_depth, "op(A) is " << m << " x " << depth << " but op(B) is " << b_depth << " x " << n);
-  KERNELS_REQUIRE(c.rows == m && c.cols == n, "C is " << c.rows << " x " << c.cols << ", expected " << m << " x " << n);
-  return {m, n, depth};
-}
+using kernels::detail::GemmShape;
 
 // C rows [i0, i1) = beta * C (beta == 0 overwrites, NaNs too).
 void scale_rows(MatrixView<float> c, std::int64_t i0, std::int64_t i1, float beta) {
@@ -135,7 +119,7 @@ void accumulate_rows(bool transpose_a, bool transpose_b, float alpha, MatrixView
 
 void gemm(bool transpose_a, bool transpose_b, float alpha, MatrixView<const float> a, MatrixView<const float> b,
           float beta, MatrixView<float> c) {
-  const GemmShape s = require_gemm_shapes(transpose_a, transpose_b, a, b, c);
+  const GemmShape s = detail::require_gemm_operands(transpose_a, transpose_b, a, b, c);
   if (s.m == 0 || s.n == 0) return;
   const std::int64_t blocks = (s.m + kRowBlock - 1) / kRowBlock;
 #pragma omp parallel for schedule(dynamic, 1) if (s.m * s.n * s.depth > (1 << 16))

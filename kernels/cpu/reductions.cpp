@@ -9,6 +9,7 @@
 #include "kernels/cpu.h"
 #include "parallel.h"
 #include "preconditions.h"
+#include "sparse_slices.h"
 
 namespace kernels::cpu {
 namespace {
@@ -18,6 +19,17 @@ constexpr std::int64_t kColumnTile = 64;
 // Elements per chunk of the flat sums (see detail::deterministic_sum).
 constexpr std::int64_t kFlatChunk = 1 << 14;
 constexpr std::int64_t kParallelThreshold = 1 << 15;
+
+// out[s] = alpha * sum of slice s's nonzeros + beta * out[s], one output per task (deterministic).
+void slice_sums(const detail::SparseSlices& slices, offset_t nnz, float* out, float alpha, float beta) {
+#pragma omp parallel for schedule(dynamic, 64) if (nnz > kParallelThreshold)
+  for (index_t s = 0; s < slices.count; ++s) {
+    const detail::SparseSlice slice = slices.slice(s);
+    double sum = 0.0;
+    for (std::int64_t q = 0; q < slice.count; ++q) sum += slice.value(q);
+    out[s] = detail::blend(sum, alpha, beta, out[s]);
+  }
+}
 
 }  // namespace
 
@@ -60,12 +72,7 @@ void sparse_column_sums(const CscPattern& a, const float* a_values, float* out, 
   detail::require_csc(a, "A");
   detail::require_array(a_values, a.nnz, "A values");
   detail::require_array(out, a.cols, "out");
-#pragma omp parallel for schedule(dynamic, 64) if (a.nnz > kParallelThreshold)
-  for (index_t j = 0; j < a.cols; ++j) {
-    double sum = 0.0;
-    for (offset_t q = a.offsets[j]; q < a.offsets[j + 1]; ++q) sum += a_values[a.csr_positions[q]];
-    out[j] = detail::blend(sum, alpha, beta, out[j]);
-  }
+  slice_sums(detail::csc_columns(a, a_values), a.nnz, out, alpha, beta);
 }
 
 // out[i] = alpha * sum of row i's nonzeros + beta * out[i].
@@ -73,12 +80,7 @@ void sparse_row_sums(const CsrPattern& a, const float* a_values, float* out, flo
   detail::require_csr(a, "A");
   detail::require_array(a_values, a.nnz, "A values");
   detail::require_array(out, a.rows, "out");
-#pragma omp parallel for schedule(dynamic, 64) if (a.nnz > kParallelThreshold)
-  for (index_t i = 0; i < a.rows; ++i) {
-    double sum = 0.0;
-    for (offset_t p = a.offsets[i]; p < a.offsets[i + 1]; ++p) sum += a_values[p];
-    out[i] = detail::blend(sum, alpha, beta, out[i]);
-  }
+  slice_sums(detail::csr_rows(a, a_values), a.nnz, out, alpha, beta);
 }
 
 // sum_i x[i]^2 in double, deterministic for any thread count.

@@ -30,11 +30,7 @@ void sddmm_row(const float* __restrict a_row, const float* __restrict b, std::in
 
 void require_sddmm_shapes(const CsrPattern& pattern, MatrixView<const float> a, MatrixView<const float> b) {
   detail::require_csr(pattern, "pattern");
-  detail::require_matrix(a, "A");
-  detail::require_matrix(b, "B");
-  KERNELS_REQUIRE(a.rows == pattern.rows, "A has " << a.rows << " rows, the pattern " << pattern.rows);
-  KERNELS_REQUIRE(b.rows == pattern.cols, "B has " << b.rows << " rows, the pattern " << pattern.cols << " columns");
-  KERNELS_REQUIRE(a.cols == b.cols, "A has " << a.cols << " columns, B has " << b.cols);
+  detail::require_sddmm_operands(pattern, a, b);
 }
 
 // Dot products of the nonzeros [begin, end) into out[begin, end).

@@ -1,18 +1,19 @@
-// Shared pieces of the CUDA kernels (private to kernels/cuda): host-side precondition checks, warp and
+// Shared pieces of the CUDA kernels (private to kernels/cuda): the host-side precondition checks, warp and
 // block reductions, grid-stride helpers and the alignment test of the float4 paths. Everything here
 // compiles under nvcc and under the SIMT emulation alike.
 #pragma once
 
 #include <cstdint>
-#include <type_traits>
 
 // cuda_platform.h first: under the emulation it defines __host__/__device__, which views.h uses.
 #include "kernels/cuda_platform.h"
 // (the blank line keeps clang-format from reordering it)
 
 #include "kernels/activation.h"
+#include "kernels/activation_dispatch.h"
 #include "kernels/check.h"
 #include "kernels/cuda_launch.cuh"
+#include "kernels/preconditions.h"
 #include "kernels/views.h"
 
 namespace kernels::cuda::detail {
@@ -32,45 +33,11 @@ inline constexpr int kWarp = 32;
 inline constexpr unsigned kMaxGridStrideBlocks = 1056;
 inline constexpr int kFlatThreads = 256;
 
-// ---- host-side preconditions ----------------------------------------------------------------------
-// The index arrays live on the device, so unlike the CPU kernels only shapes and pointers are checked.
-
-template <class T>
-void require_matrix(const MatrixView<T>& m, const char* name) {
-  KERNELS_REQUIRE(m.rows >= 0 && m.cols >= 0, name << " has a negative shape " << m.rows << " x " << m.cols);
-  KERNELS_REQUIRE(m.ld >= m.cols, name << ": leading dimension " << m.ld << " < cols " << m.cols);
-  KERNELS_REQUIRE(m.data != nullptr || m.rows == 0 || m.cols == 0,
-                  name << " is null but has shape " << m.rows << " x " << m.cols);
-}
-
-template <class T, class U>
-void require_same_shape(const MatrixView<T>& a, const MatrixView<U>& b, const char* a_name, const char* b_name) {
-  KERNELS_REQUIRE(a.rows == b.rows && a.cols == b.cols, a_name << " is " << a.rows << " x " << a.cols << " but "
-                                                                << b_name << " is " << b.rows << " x " << b.cols);
-}
-
-template <class T>
-void require_array(const T* data, std::int64_t n, const char* name) {
-  KERNELS_REQUIRE(n >= 0, name << " has negative length " << n);
-  KERNELS_REQUIRE(data != nullptr || n == 0, name << " is null but has length " << n);
-}
-
-inline void require_compressed(std::int64_t rows, std::int64_t cols, std::int64_t nnz, const void* offsets,
-                               const void* indices, const char* name) {
-  KERNELS_REQUIRE(rows >= 0 && cols >= 0 && nnz >= 0,
-                  name << " has a negative size: " << rows << " x " << cols << ", nnz " << nnz);
-  KERNELS_REQUIRE(offsets != nullptr, name << " has no offsets");
-  KERNELS_REQUIRE(indices != nullptr || nnz == 0, name << " has " << nnz << " nonzeros but no indices");
-}
-
-inline void require_csr(const CsrPattern& a, const char* name) {
-  require_compressed(a.rows, a.cols, a.nnz, a.offsets, a.indices, name);
-}
-
-inline void require_csc(const CscPattern& a, const char* name) {
-  require_compressed(a.rows, a.cols, a.nnz, a.offsets, a.row_indices, name);
-  KERNELS_REQUIRE(a.csr_positions != nullptr || a.nnz == 0, name << " has no csr_positions");
-}
+// ---- host-side helpers ------------------------------------------------------------------------------
+// The precondition checks and the activation dispatch, shared with the CPU kernels
+// (kernels/preconditions.h, kernels/activation_dispatch.h). The index arrays live on the device, so
+// unlike the CPU kernels nothing beyond shapes and pointers is checked.
+using namespace kernels::detail;
 
 // float4 loads and stores need 16-byte aligned addresses: the base pointer and every row start.
 inline bool aligned_for_float4(const void* data, std::int64_t ld) {
@@ -81,22 +48,6 @@ inline bool aligned_for_float4(const void* data, std::int64_t ld) {
 inline unsigned grid_stride_blocks(std::int64_t n) {
   const unsigned blocks = blocks_for(n, kFlatThreads);
   return blocks < kMaxGridStrideBlocks ? blocks : kMaxGridStrideBlocks;
-}
-
-// Calls body(std::integral_constant<Activation, g>{}) so that kernels get the activation as a template
-// argument: the switch inside activate() folds away in the instantiated kernel.
-template <class Body>
-void with_activation(Activation g, Body&& body) {
-  using A = Activation;
-  switch (g) {
-    case A::Identity: return body(std::integral_constant<A, A::Identity>{});
-    case A::Sigmoid: return body(std::integral_constant<A, A::Sigmoid>{});
-    case A::Tanh: return body(std::integral_constant<A, A::Tanh>{});
-    case A::Relu: return body(std::integral_constant<A, A::Relu>{});
-    case A::Elu: return body(std::integral_constant<A, A::Elu>{});
-    case A::Selu: return body(std::integral_constant<A, A::Selu>{});
-  }
-  KERNELS_REQUIRE(false, "unknown activation " << static_cast<int>(g));
 }
 
 // ---- device helpers ---------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ __global__ void dropout_values_kernel(const float* in, float* out, std::int64_t 
 }
 
 DropoutParams dropout_params(float p, std::uint64_t seed) {
-  KERNELS_REQUIRE(p >= 0.0f && p < 1.0f, "dropout rate p=" << p << " must lie in [0, 1)");
+  detail::require_dropout_rate(p);
   return {p, 1.0f / (1.0f - p), seed};
 }
 

@@ -98,15 +98,7 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(const GemmParams p) 
 
 void gemm(bool transpose_a, bool transpose_b, float alpha, MatrixView<const float> a, MatrixView<const float> b,
           float beta, MatrixView<float> c, cudaStream_t stream) {
-  detail::require_matrix(a, "A");
-  detail::require_matrix(b, "B");
-  detail::require_matrix(c, "C");
-  const std::int64_t m = transpose_a ? a.cols : a.rows;
-  const std::int64_t k = transpose_a ? a.rows : a.cols;
-  const std::int64_t b_rows = transpose_b ? b.cols : b.rows;
-  const std::int64_t n = transpose_b ? b.rows : b.cols;
-  KERNELS_REQUIRE(b_rows == k, "op(A) is " << m << " x " << k << " but op(B) is " << b_rows << " x " << n);
-  KERNELS_REQUIRE(c.rows == m && c.cols == n, "C is " << c.rows << " x " << c.cols << ", expected " << m << " x " << n);
+  const auto [m, n, k] = detail::require_gemm_operands(transpose_a, transpose_b, a, b, c);
   const unsigned grid_y = blocks_for(m, kTile);
   KERNELS_REQUIRE(grid_y <= 65535, "m=" << m << " needs more than 65535 row tiles");
   const GemmParams p{a.data, b.data, c.data, a.ld, b.ld, c.ld, m, n, k, alpha, beta};

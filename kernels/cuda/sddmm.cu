@@ -142,11 +142,7 @@ template <class Epilogue>
 void run_sddmm(const CsrPattern& pattern, MatrixView<const float> a, MatrixView<const float> b,
                const Epilogue& epilogue, cudaStream_t stream) {
   detail::require_csr(pattern, "pattern");
-  detail::require_matrix(a, "A");
-  detail::require_matrix(b, "B");
-  KERNELS_REQUIRE(a.rows == pattern.rows, "A has " << a.rows << " rows, the pattern " << pattern.rows);
-  KERNELS_REQUIRE(b.rows == pattern.cols, "B has " << b.rows << " rows, the pattern " << pattern.cols << " columns");
-  KERNELS_REQUIRE(a.cols == b.cols, "A has " << a.cols << " columns, B has " << b.cols);
+  detail::require_sddmm_operands(pattern, a, b);
   if (pattern.nnz == 0) return;
   const SddmmParams p{pattern.offsets, pattern.indices, a.data, b.data, pattern.nnz, pattern.rows,
                       a.ld,            b.ld,            a.cols};

@@ -200,11 +200,7 @@ namespace detail {
 
 void sparse_rows_times_dense(const SparseRows& s, std::int64_t inner, MatrixView<const float> b, MatrixView<float> c,
                              float alpha, float beta, cudaStream_t stream) {
-  require_matrix(b, "B");
-  require_matrix(c, "C");
-  KERNELS_REQUIRE(b.rows == inner, "B has " << b.rows << " rows, the sparse operand's inner size is " << inner);
-  KERNELS_REQUIRE(c.rows == s.count, "C has " << c.rows << " rows, expected " << s.count);
-  KERNELS_REQUIRE(c.cols == b.cols, "C has " << c.cols << " columns, B has " << b.cols);
+  require_spmm_operands(s.count, inner, b, c);
   if (c.rows == 0 || c.cols == 0) return;
   const SpmmParams p{s.offsets, s.indices, s.positions, s.values, b.data, c.data, b.ld,
                      c.ld,      c.rows,    c.cols,      alpha,    beta};
