@@ -5,10 +5,12 @@
 namespace engine {
 
 TensorView Workspace::rows(std::int64_t rows, std::int64_t cols, Device device) {
-  if (storage_.rows() < rows || storage_.cols() != cols || !(storage_.device() == device)) {
-    storage_ = Tensor::zeros(rows, cols, device);
+  const std::int64_t ld = padded_leading_dimension(cols);
+  const std::int64_t needed = rows * ld;
+  if (storage_.size() < needed || !(storage_.device() == device)) {
+    storage_ = DeviceArray<float>::zeros(needed, device);
   }
-  return storage_.view().row_block(0, rows);
+  return {device, {storage_.data(), rows, cols, ld}};
 }
 
 // ---- SparseInputLayer -------------------------------------------------------------------------

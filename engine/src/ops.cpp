@@ -19,6 +19,11 @@ void require_device(const char* op, Device expected, Device actual, const char* 
 bool is_vector(ConstTensorView v, std::int64_t n) { return v.rows() == 1 && v.cols() == n; }
 bool is_contiguous(ConstTensorView v) { return v.rows() <= 1 || v.ld() == v.cols(); }
 
+// Optional operands (empty views) may live anywhere; given ones must be on the op's device.
+void require_device_if_given(const char* op, Device expected, ConstTensorView operand, const char* name) {
+  if (operand.size() > 0) require_device(op, expected, operand.device(), name);
+}
+
 void check_values(const char* op, const SparseMatrix& pattern, ConstTensorView values) {
   require_device(op, pattern.device(), values.device(), "values");
   require_shape(is_vector(values, pattern.nnz()), op, "values ", values.shape(), " must be (1, nnz) for a matrix ",
@@ -71,6 +76,9 @@ void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTe
   require_device(op, targets.device(), h.device(), "H");
   require_device(op, targets.device(), w.device(), "W");
   require_device(op, targets.device(), sse.device(), "sse");
+  require_device_if_given(op, targets.device(), bias, "bias");
+  require_device_if_given(op, targets.device(), errors, "errors");
+  require_device_if_given(op, targets.device(), predictions, "predictions");
   require_shape(h.rows() == targets.rows() && w.rows() == targets.cols() && h.cols() == w.cols(), op, "targets ",
                 targets.shape(), ", H ", h.shape(), ", W ", w.shape());
   require_shape(bias.size() == 0 || is_vector(bias, targets.cols()), op, "bias ", bias.shape(), " must be (1, ",
@@ -86,6 +94,7 @@ void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTe
 
 void bias_activation_forward(TensorView z, ConstTensorView bias, Activation g, TensorView h) {
   require_device("bias_activation_forward", z.device(), h.device(), "H");
+  require_device_if_given("bias_activation_forward", z.device(), bias, "bias");
   require_shape(h.rows() == z.rows() && h.cols() == z.cols(), "bias_activation_forward", "Z ", z.shape(), " vs H ",
                 h.shape());
   require_shape(bias.size() == 0 || is_vector(bias, z.cols()), "bias_activation_forward", "bias ", bias.shape(),

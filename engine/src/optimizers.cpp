@@ -25,12 +25,21 @@ void read_state_header(std::istream& in, const std::string& name) {
 
 void write_array(std::ostream& out, const DeviceArray<float>& array) { serialize::write_vector(out, array.to_host()); }
 
-void read_array(std::istream& in, DeviceArray<float>& array, const char* what) {
-  array.copy_from_host(serialize::read_vector<float>(in, static_cast<std::size_t>(array.size()), what));
+std::vector<float> read_array(std::istream& in, const DeviceArray<float>& array, const char* what) {
+  return serialize::read_vector<float>(in, static_cast<std::size_t>(array.size()), what);
 }
 
 std::int64_t flat_size(const ParameterStore& store) {
   return store.groups().empty() ? 0 : store.groups().back().offset + store.groups().back().size;
+}
+
+// An optimizer's state is laid out for the store it was made for: stepping another one would read
+// and write past its buffers.
+void require_same_layout(const ParameterStore& store, const DeviceArray<float>& state, std::size_t groups,
+                         const char* optimizer) {
+  ENGINE_CHECK(store.finalized() && flat_size(store) == state.size() && store.groups().size() == groups &&
+                   store.device() == state.device(),
+               optimizer, ": the parameter store does not have the layout this optimizer was created for");
 }
 
 }  // namespace
@@ -77,6 +86,7 @@ Sgd::Sgd(const ParameterStore& store, const kernels::SgdParams& defaults)
     : groups_(store, defaults), velocity_(DeviceArray<float>::zeros(flat_size(store), store.device())) {}
 
 void Sgd::step(ParameterStore& store) {
+  require_same_layout(store, velocity_, groups_.size(), "sgd");
   Backend& backend = backend_for(store.device());
   for (std::size_t g = 0; g < store.groups().size(); ++g) {
     const GroupRange& range = store.groups()[g];
@@ -92,7 +102,7 @@ void Sgd::save_state(std::ostream& out) const {
 
 void Sgd::load_state(std::istream& in) {
   read_state_header(in, name());
-  read_array(in, velocity_, "sgd velocity");
+  velocity_.copy_from_host(read_array(in, velocity_, "sgd velocity"));
 }
 
 // ---- Adam / AdamW -----------------------------------------------------------------------------
@@ -103,6 +113,7 @@ Adam::Adam(const ParameterStore& store, const kernels::AdamParams& defaults)
       v_(DeviceArray<float>::zeros(flat_size(store), store.device())) {}
 
 void Adam::step(ParameterStore& store) {
+  require_same_layout(store, m_, groups_.size(), "adam");
   ++step_;
   Backend& backend = backend_for(store.device());
   for (std::size_t g = 0; g < store.groups().size(); ++g) {
@@ -121,11 +132,15 @@ void Adam::save_state(std::ostream& out) const {
   write_array(out, v_);
 }
 
+// Reads everything before changing anything: a bad record leaves the optimizer as it was.
 void Adam::load_state(std::istream& in) {
   read_state_header(in, name());
-  step_ = serialize::read_pod<std::int64_t>(in, "adam step");
-  read_array(in, m_, "adam first moment");
-  read_array(in, v_, "adam second moment");
+  const auto step = serialize::read_pod<std::int64_t>(in, "adam step");
+  const std::vector<float> m = read_array(in, m_, "adam first moment");
+  const std::vector<float> v = read_array(in, v_, "adam second moment");
+  step_ = step;
+  m_.copy_from_host(m);
+  v_.copy_from_host(v);
 }
 
 // ---- iRprop- ----------------------------------------------------------------------------------
@@ -138,6 +153,7 @@ Rprop::Rprop(const ParameterStore& store, const kernels::RpropParams& defaults, 
 }
 
 void Rprop::step(ParameterStore& store) {
+  require_same_layout(store, step_sizes_, groups_.size(), "rprop");
   Backend& backend = backend_for(store.device());
   for (std::size_t g = 0; g < store.groups().size(); ++g) {
     const GroupRange& range = store.groups()[g];
@@ -155,8 +171,10 @@ void Rprop::save_state(std::ostream& out) const {
 
 void Rprop::load_state(std::istream& in) {
   read_state_header(in, name());
-  read_array(in, previous_grads_, "rprop previous gradients");
-  read_array(in, step_sizes_, "rprop step sizes");
+  const std::vector<float> previous = read_array(in, previous_grads_, "rprop previous gradients");
+  const std::vector<float> steps = read_array(in, step_sizes_, "rprop step sizes");
+  previous_grads_.copy_from_host(previous);
+  step_sizes_.copy_from_host(steps);
 }
 
 }  // namespace engine

@@ -113,8 +113,12 @@ void ParameterStore::zero_grads() {
 }
 
 void ParameterStore::copy_values_from(const ParameterStore& other) {
-  ENGINE_CHECK(other.total_ == total_ && other.params_.size() == params_.size(),
-               "ParameterStore::copy_values_from: stores have different layouts");
+  bool same_layout = other.total_ == total_ && other.params_.size() == params_.size();
+  for (std::size_t i = 0; same_layout && i < params_.size(); ++i) {
+    same_layout = other.params_[i].rows == params_[i].rows && other.params_[i].cols == params_[i].cols &&
+                  other.params_[i].offset == params_[i].offset;
+  }
+  ENGINE_CHECK(same_layout, "ParameterStore::copy_values_from: stores have different layouts");
   ops::copy(ConstTensorView(other.device(), {other.values_.data(), 1, total_, total_}), flat_values());
 }
 
@@ -151,6 +155,9 @@ void ParameterStore::load_values(std::istream& in) {
   ENGINE_CHECK(version == kVersion, "parameter record: unsupported version ", version);
   const auto n = serialize::read_pod<std::uint32_t>(in, "parameter count");
   ENGINE_CHECK(n == params_.size(), "parameter record: holds ", n, " parameters, the model has ", params_.size());
+  // Everything is read and checked before anything is overwritten: a bad record leaves the store as it was.
+  std::vector<std::vector<float>> loaded;
+  loaded.reserve(params_.size());
   for (ParameterId id = 0; id < count(); ++id) {
     const ParameterInfo& p = info(id);
     const std::string name = serialize::read_string(in, "parameter name");
@@ -158,8 +165,9 @@ void ParameterStore::load_values(std::istream& in) {
     const auto cols = serialize::read_pod<std::int64_t>(in, "parameter cols");
     ENGINE_CHECK(name == p.name && rows == p.rows && cols == p.cols, "parameter record: found '", name, "' (", rows,
                  ", ", cols, ") where the model has '", p.name, "' (", p.rows, ", ", p.cols, ")");
-    value(id).copy_from_host(serialize::read_vector<float>(in, static_cast<std::size_t>(rows * cols), name.c_str()));
+    loaded.push_back(serialize::read_vector<float>(in, static_cast<std::size_t>(rows * cols), name.c_str()));
   }
+  for (ParameterId id = 0; id < count(); ++id) value(id).copy_from_host(loaded[static_cast<std::size_t>(id)]);
 }
 
 }  // namespace engine

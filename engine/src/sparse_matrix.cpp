@@ -107,6 +107,8 @@ SparseMatrix SparseMatrix::from_csr(index_t rows, index_t cols, std::vector<offs
       ENGINE_CHECK(c >= 0 && c < cols, "SparseMatrix::from_csr: column ", c, " in row ", r, " is outside [0, ", cols, ")");
       ENGINE_CHECK(p == offsets[r] || indices[static_cast<std::size_t>(p) - 1] < c,
                    "SparseMatrix::from_csr: columns of row ", r, " are not strictly increasing");
+      ENGINE_CHECK(std::isfinite(values[static_cast<std::size_t>(p)]), "SparseMatrix::from_csr: the value at (", r,
+                   ", ", c, ") is not finite");
     }
   }
   return SparseMatrix(rows, cols, offsets, indices, values, device);

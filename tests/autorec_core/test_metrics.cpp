@@ -78,3 +78,13 @@ TEST_CASE("user-based orientation swaps rows and columns", "[metrics]") {
   CHECK(p[0] == Approx(2.0f));  // user 0's training row sums to 4
   CHECK(p[1] == Approx(2.0f));  // user 1's sums to 4
 }
+
+TEST_CASE("metrics of no ratings are undefined, and mismatched sizes are refused", "[metrics]") {
+  const auto train = fixtures::ratings(2, 2, {{0, 0, 4}});
+  const auto none = fixtures::ratings(2, 2, {});
+  const auto rows = autorec::to_matrix(train, Orientation::ItemBased);
+  const auto m = autorec::rating_metrics({}, none, rows, Orientation::ItemBased);
+  CHECK(m.count == 0);
+  CHECK(std::isnan(m.rmse));
+  CHECK_THROWS_AS(autorec::rating_metrics({1.0f}, none, rows, Orientation::ItemBased), std::invalid_argument);
+}

@@ -52,3 +52,19 @@ TEST_CASE("recommendations skip seen items, item-based rows decoded in blocks", 
   CHECK(lists[1] == std::vector<std::int32_t>{0, 3});
   CHECK_THROWS_AS(autorec::recommend(model, rows, {7}, 2), std::out_of_range);
 }
+
+TEST_CASE("ranking refuses k < 1 and ignores held-out users outside the data", "[ranking]") {
+  const auto train = fixtures::ratings(2, 3, {{0, 0, 5}, {1, 1, 4}});
+  const auto rows = autorec::to_matrix(train, Orientation::UserBased);
+  AutoRecModel model(tiny_config(Orientation::UserBased), rows.cols(), engine::Device::cpu());
+  fixtures::set_constant_predictions(model, {0.1f, 0.2f, 0.3f});
+  CHECK_THROWS_AS(autorec::ranking_metrics(model, rows, train, 0), std::invalid_argument);
+  CHECK_THROWS_AS(autorec::recommend(model, rows, {0}, 0), std::invalid_argument);
+  autorec::Ratings odd = fixtures::ratings(2, 3, {{1, 2, 3}});
+  odd.users.push_back(-1);
+  odd.items.push_back(0);
+  odd.values.push_back(3.0f);
+  const auto m = autorec::ranking_metrics(model, rows, odd, 1);
+  CHECK(m.users == 1);
+  CHECK(m.hit_rate == Approx(1.0));  // user 1's best unseen item is 2
+}

@@ -158,3 +158,34 @@ TEST_CASE("bad configurations are rejected", "[training]") {
   Trainer trainer(model, train_config(OptimizerKind::Adam, 0.01f, 1));
   CHECK_THROWS_WITH(trainer.fit(p.train_rows, nullptr, {}), Catch::Contains("columns"));
 }
+
+TEST_CASE("a diverging run stops and keeps its best finite epoch", "[training]") {
+  const Problem p = small_problem(Orientation::ItemBased);
+  ModelConfig mc = model_config(Orientation::ItemBased);
+  mc.hidden_activation = engine::Activation::Identity;
+  AutoRecModel model(mc, p.train_rows.cols(), engine::Device::cpu());
+  TrainConfig t = train_config(OptimizerKind::Sgd, 1e5f, 20);  // absurd step: blows up within a few epochs
+  Trainer trainer(model, t);
+  int calls = 0;
+  trainer.fit(p.train_rows, [&](AutoRecModel& m) { ++calls; return test_rmse(m, p); }, {});
+  REQUIRE(!trainer.history().empty());
+  CHECK(trainer.history().size() < 20);                         // stopped once the loss was not finite
+  CHECK(!std::isfinite(trainer.history().back().train_loss));
+  if (trainer.best_epoch() > 0) CHECK(std::isfinite(trainer.best_validation_rmse()));
+}
+
+TEST_CASE("AdamW's decoupled decay is its own setting, the L2 term still applies", "[training]") {
+  const Problem p = small_problem(Orientation::ItemBased);
+  std::vector<float> norms;
+  for (float decay : {0.0f, 5.0f}) {
+    AutoRecModel model(model_config(Orientation::ItemBased), p.train_rows.cols(), engine::Device::cpu());
+    TrainConfig t = train_config(OptimizerKind::AdamW, 0.01f, 10);
+    t.lambda = 0.0f;
+    t.weight_decay = decay;
+    Trainer trainer(model, t);
+    trainer.fit(p.train_rows, nullptr, {});
+    norms.push_back(static_cast<float>(engine::l2_penalty(model.parameters(), "weights", 2.0f)));
+    if (decay == 0.0f) CHECK(test_rmse(model, p) < mean_baseline_rmse(p));
+  }
+  CHECK(norms[1] < 0.5f * norms[0]);  // lr * decay = 0.05 per step shrinks the weights
+}

@@ -135,3 +135,28 @@ TEST_CASE("optimizer state records resume a run exactly and reject the wrong opt
   sgd.save_state(sgd_state);
   CHECK_THROWS_WITH(adam_b.load_state(sgd_state), Catch::Contains("'sgd'"));
 }
+
+TEST_CASE("an optimizer refuses a store with another layout", "[optimizers]") {
+  Tiny small(1.0f, 0.0f);
+  engine::Adam adam(small.store, kernels::AdamParams{});
+  ParameterStore big;
+  big.declare("w", 40, 40, "weights", Init::Zeros);
+  big.declare("b", 1, 40, "biases", Init::Zeros);
+  big.finalize(Device::cpu(), 0);
+  CHECK_THROWS_WITH(adam.step(big), Catch::Contains("layout"));
+  engine::Rprop rprop(small.store, kernels::RpropParams{});
+  CHECK_THROWS_AS(rprop.step(big), engine::Error);
+}
+
+TEST_CASE("a bad optimizer state record leaves the optimizer unchanged", "[optimizers]") {
+  Tiny t(1.0f, 0.0f);
+  engine::Adam adam(t.store, kernels::AdamParams{0.1f});
+  t.set_grads(0.5f, 0.0f);
+  adam.step(t.store);
+  std::stringstream state;
+  adam.save_state(state);
+  const std::string bytes = state.str();
+  std::stringstream truncated(bytes.substr(0, bytes.size() - 4));
+  CHECK_THROWS_WITH(adam.load_state(truncated), Catch::Contains("truncated"));
+  CHECK(adam.steps_taken() == 1);
+}

@@ -87,3 +87,27 @@ TEST_CASE("value records round-trip and reject mismatches and truncation", "[par
   std::stringstream garbage("not a parameter record at all");
   CHECK_THROWS_WITH(b.load_values(garbage), Catch::Contains("magic"));
 }
+
+TEST_CASE("a failed load leaves every value as it was", "[parameters]") {
+  ParameterStore a = make_store(3);
+  std::stringstream record;
+  a.save_values(record);
+  std::string bytes = record.str();
+  ParameterStore b = make_store(4);
+  const auto before = b.value(0).to_host();
+  std::stringstream truncated(bytes.substr(0, bytes.size() - 8));  // the last parameter is cut short
+  CHECK_THROWS(b.load_values(truncated));
+  CHECK(b.value(0).to_host() == before);  // the first parameter, read fine, was not written either
+}
+
+TEST_CASE("copy_values_from requires the same layout", "[parameters]") {
+  ParameterStore a = make_store(1);
+  ParameterStore other;
+  other.declare("x", 20, 20, "weights", Init::Zeros);
+  other.declare("y", 1, 40, "biases", Init::Zeros);
+  other.declare("z", 1, 1, "weights", Init::Zeros);
+  other.finalize(Device::cpu(), 0);
+  CHECK_THROWS_WITH(a.copy_values_from(other), Catch::Contains("different layouts"));
+  ParameterStore copy = a.clone();
+  CHECK(copy.value(2).to_host() == a.value(2).to_host());
+}

@@ -96,3 +96,9 @@ TEST_CASE("empty matrices and empty rows are valid", "[sparse]") {
   CHECK(gaps.csr_offsets_host() == std::vector<engine::offset_t>{0, 0, 0, 0, 0, 1});
   CHECK(gaps.shape() == "(5, 4; nnz=1)");
 }
+
+TEST_CASE("from_csr rejects non-finite values", "[sparse]") {
+  CHECK_THROWS_WITH(SparseMatrix::from_csr(1, 2, {0, 1}, {0}, {std::nanf("")}), Catch::Contains("not finite"));
+  CHECK_THROWS_WITH(SparseMatrix::from_csr(1, 2, {0, 1}, {1}, {std::numeric_limits<float>::infinity()}),
+                    Catch::Contains("(0, 1)"));
+}

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/device.h"
+#include "engine/layers.h"
 #include "engine/tensor.h"
 
 using engine::Device;
@@ -57,4 +58,14 @@ TEST_CASE("devices parse and print", "[device]") {
   CHECK_THROWS_WITH(engine::parse_device("gpu"), Catch::Contains("'gpu'"));
   CHECK_THROWS_AS(engine::parse_device("cuda:-1"), engine::Error);
   CHECK_THROWS_AS(engine::parse_device("cuda:1x"), engine::Error);
+}
+
+TEST_CASE("a workspace reuses its memory for requests that fit", "[tensor]") {
+  engine::Workspace workspace;
+  const float* first = workspace.rows(1, 100, Device::cpu()).data();
+  CHECK(workspace.rows(1, 90, Device::cpu()).data() == first);  // fewer elements: same memory
+  CHECK(workspace.rows(2, 32, Device::cpu()).data() == first);
+  const engine::TensorView view = workspace.rows(3, 40, Device::cpu());  // 3 rows of ld 64 do not fit
+  CHECK(view.ld() == 64);
+  CHECK(view.rows() == 3);
 }

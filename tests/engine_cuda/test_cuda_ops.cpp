@@ -187,3 +187,20 @@ TEST_CASE("empty operands are no-ops on the CUDA device", "[engine_cuda][ops]") 
   engine::ops::spmm(empty, b, c, 1.0f, 0.5f);  // C = 0.5 * C
   CHECK(c.to_host() == std::vector<float>(32, 1.0f));
 }
+
+TEST_CASE("every given operand must be on the op's device", "[engine_cuda][ops]") {
+  const TwinSparse x(6, 8, 0.4, 91);
+  const TwinTensor h(6, 5, 92), w(8, 5, 93), host_bias(1, 8, 94);
+  Tensor errors = Tensor::zeros(1, x.cuda.nnz(), kCuda);
+  Tensor host_errors = Tensor::zeros(1, x.cuda.nnz(), kCpu);
+  engine::DeviceAccumulator sse(kCuda);
+  CHECK_THROWS_WITH(engine::ops::sddmm_squared_error(x.cuda, h.cuda, w.cuda, host_bias.cpu, Activation::Identity,
+                                                     errors, engine::TensorView(), sse),
+                    Catch::Contains("bias is on cpu"));
+  CHECK_THROWS_WITH(engine::ops::sddmm_squared_error(x.cuda, h.cuda, w.cuda, engine::ConstTensorView(),
+                                                     Activation::Identity, host_errors, engine::TensorView(), sse),
+                    Catch::Contains("errors is on cpu"));
+  Tensor z = Tensor::zeros(6, 8, kCuda);
+  CHECK_THROWS_WITH(engine::ops::bias_activation_forward(z, host_bias.cpu, Activation::Sigmoid, z),
+                    Catch::Contains("bias is on cpu"));
+}

@@ -79,6 +79,10 @@ void AutoRecModel::predict_rows(const engine::SparseMatrix& inputs, engine::Tens
   output_.predict_dense(store_, forward_hidden(inputs, false, 0), out);
 }
 
+void AutoRecModel::set_output_bias(float value) {
+  engine::ops::fill(store_.value(output_.bias()), value);
+}
+
 engine::ConstTensorView AutoRecModel::encode(const engine::SparseMatrix& inputs) {
   forward_hidden(inputs, false, 0);
   return activations_[activations_.size() / 2];

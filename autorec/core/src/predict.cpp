@@ -1,7 +1,10 @@
 // Rating prediction and its metrics (RMSE, MAE) under the paper's protocol.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
 #include "autorec/evaluate.h"
 
@@ -56,6 +59,7 @@ PredictionRules rules_from_training(const Ratings& train) {
 
 std::vector<float> predict_pairs(AutoRecModel& model, const engine::SparseMatrix& train_rows, const Ratings& queries,
                                  const PredictionRules& rules, std::int64_t block_rows) {
+  if (block_rows < 1) throw std::invalid_argument("predict_pairs: block_rows must be at least 1");
   const Orientation o = model.config().orientation;
   const Counts counts = count_entries(train_rows);
   std::vector<float> predictions(queries.size(), rules.default_rating);
@@ -86,8 +90,9 @@ std::vector<float> predict_pairs(AutoRecModel& model, const engine::SparseMatrix
 
   std::vector<float> entry_predictions(static_cast<std::size_t>(pattern.nnz()));
   const engine::Device device = model.parameters().device();
-  for (engine::index_t first = 0; first < train_rows.rows(); first += static_cast<engine::index_t>(block_rows)) {
-    const auto last = static_cast<engine::index_t>(std::min<std::int64_t>(first + block_rows, train_rows.rows()));
+  for (std::int64_t begin = 0; begin < train_rows.rows(); begin += block_rows) {
+    const auto first = static_cast<engine::index_t>(begin);
+    const auto last = static_cast<engine::index_t>(std::min<std::int64_t>(begin + block_rows, train_rows.rows()));
     if (offsets[last] == offsets[first]) continue;
     std::vector<engine::index_t> rows(static_cast<std::size_t>(last - first));
     std::iota(rows.begin(), rows.end(), first);
@@ -107,9 +112,16 @@ std::vector<float> predict_pairs(AutoRecModel& model, const engine::SparseMatrix
 
 RatingMetrics rating_metrics(const std::vector<float>& predictions, const Ratings& truth,
                              const engine::SparseMatrix& train_rows, Orientation orientation) {
+  if (predictions.size() != truth.size()) {
+    throw std::invalid_argument("rating_metrics: " + std::to_string(predictions.size()) + " predictions for " +
+                                std::to_string(truth.size()) + " ratings");
+  }
   RatingMetrics m;
   m.count = truth.size();
-  if (m.count == 0) return m;
+  if (m.count == 0) {  // no ratings: the metrics are undefined, not zero
+    m.rmse = m.mae = std::numeric_limits<double>::quiet_NaN();
+    return m;
+  }
   const Counts counts = count_entries(train_rows);
   double squared = 0.0, absolute = 0.0;
   for (std::size_t q = 0; q < truth.size(); ++q) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 #include <unordered_set>
 
 #include "autorec/evaluate.h"
@@ -66,7 +68,7 @@ void rank_block(AutoRecModel& model, const engine::SparseMatrix& train_rows, con
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (std::int64_t c = 0; c < cols; ++c) {
       const float s = dense[r * cols + c];
-      if (std::isinf(s)) continue;
+      if (std::isinf(s) || std::isnan(s)) continue;  // masked (training) entries; NaN would break the ordering
       const auto user = static_cast<std::int32_t>(item_rows ? c : rows[r]);
       const auto item = static_cast<std::int32_t>(item_rows ? rows[r] : c);
       if (wanted[static_cast<std::size_t>(user)]) top.offer(user, {s, item});
@@ -96,16 +98,23 @@ std::int32_t user_count(const AutoRecModel& model, const engine::SparseMatrix& t
   return model.config().orientation == Orientation::ItemBased ? train_rows.cols() : train_rows.rows();
 }
 
+void require_positive(int k, std::int64_t block_rows, const char* what) {
+  if (k < 1) throw std::invalid_argument(std::string(what) + ": k must be at least 1, got " + std::to_string(k));
+  if (block_rows < 1) throw std::invalid_argument(std::string(what) + ": block_rows must be at least 1");
+}
+
 }  // namespace
 
 RankingMetrics ranking_metrics(AutoRecModel& model, const engine::SparseMatrix& train_rows, const Ratings& held_out,
                                int k, std::int64_t block_rows) {
+  require_positive(k, block_rows, "ranking_metrics");
   RankingMetrics m;
   m.k = k;
   const std::int32_t n_users = user_count(model, train_rows);
   std::vector<std::unordered_set<std::int32_t>> relevant(static_cast<std::size_t>(n_users));
   for (std::size_t q = 0; q < held_out.size(); ++q) {
-    if (held_out.users[q] < n_users) relevant[static_cast<std::size_t>(held_out.users[q])].insert(held_out.items[q]);
+    const std::int32_t user = held_out.users[q];
+    if (user >= 0 && user < n_users) relevant[static_cast<std::size_t>(user)].insert(held_out.items[q]);
   }
   std::vector<bool> wanted(static_cast<std::size_t>(n_users));
   for (std::size_t u = 0; u < wanted.size(); ++u) wanted[u] = !relevant[u].empty();
@@ -143,6 +152,7 @@ RankingMetrics ranking_metrics(AutoRecModel& model, const engine::SparseMatrix& 
 std::vector<std::vector<std::int32_t>> recommend(AutoRecModel& model, const engine::SparseMatrix& train_rows,
                                                  const std::vector<std::int32_t>& users, int n,
                                                  std::int64_t block_rows) {
+  require_positive(n, block_rows, "recommend");
   std::vector<bool> wanted(static_cast<std::size_t>(user_count(model, train_rows)));
   for (std::int32_t u : users) {
     if (u < 0 || static_cast<std::size_t>(u) >= wanted.size()) {

@@ -32,7 +32,7 @@ std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const en
       return std::make_unique<engine::Adam>(store, kernels::AdamParams{c.learning_rate});
     case OptimizerKind::AdamW: {
       kernels::AdamParams params{c.learning_rate};
-      params.weight_decay = c.lambda;
+      params.weight_decay = c.weight_decay;
       params.decoupled_weight_decay = true;
       auto adamw = std::make_unique<engine::Adam>(store, params);
       adamw->settings("biases").weight_decay = 0.0f;
@@ -44,6 +44,12 @@ std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const en
       return std::make_unique<engine::Rprop>(store, kernels::RpropParams{}, c.learning_rate);
   }
   throw std::invalid_argument("unknown optimizer");
+}
+
+double mean_value(const engine::SparseMatrix& m) {
+  double sum = 0.0;
+  for (float v : m.values_host()) sum += v;
+  return sum / static_cast<double>(m.nnz());
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -70,7 +76,8 @@ void Trainer::restore_progress(std::vector<EpochRecord> history, int best_epoch,
 }
 
 // The L2 term's gradient for a step covering `row_fraction` of the rows. With Adam and SGD it rides
-// on the optimizer's coupled weight decay (grad += wd * w inside the fused update, no extra pass).
+// on the optimizer's coupled weight decay (grad += wd * w inside the fused update, no extra pass);
+// AdamW's own slot holds its decoupled decay, so there (and for RProp) it is a separate pass.
 void Trainer::apply_update(double row_fraction) {
   engine::ParameterStore& store = model_.parameters();
   const auto coefficient = static_cast<float>(config_.lambda * row_fraction * loss_scale_);
@@ -81,10 +88,9 @@ void Trainer::apply_update(double row_fraction) {
     case OptimizerKind::Sgd:
       static_cast<engine::Sgd&>(*optimizer_).settings("weights").weight_decay = coefficient;
       break;
+    case OptimizerKind::AdamW:
     case OptimizerKind::Rprop:
-      engine::add_l2_gradient(store, "weights", coefficient);
-      break;
-    case OptimizerKind::AdamW:  // decoupled decay, set once at construction
+      if (coefficient != 0.0f) engine::add_l2_gradient(store, "weights", coefficient);
       break;
   }
   optimizer_->step(store);
@@ -117,7 +123,7 @@ bool Trainer::run_epoch(const engine::SparseMatrix& train, int epoch, const Trai
   if (full_batch) apply_update(1.0);
   const double sum_squared = sse.read();
   record.train_rmse = train.nnz() > 0 ? std::sqrt(sum_squared / static_cast<double>(train.nnz())) : 0.0;
-  const double l2 = config_.optimizer == OptimizerKind::AdamW ? 0.0 : engine::l2_penalty(store, "weights", config_.lambda);
+  const double l2 = engine::l2_penalty(store, "weights", config_.lambda);
   record.train_loss = loss_scale_ * (0.5 * sum_squared + l2);
   return true;
 }
@@ -130,6 +136,8 @@ void Trainer::fit(const engine::SparseMatrix& train, const ValidationFn& validat
   }
   loss_scale_ = config_.loss == LossKind::Mean && train.nnz() > 0 ? 1.0 / static_cast<double>(train.nnz()) : 1.0;
   interrupted_ = false;
+  if (history_.empty() && train.nnz() > 0) model_.set_output_bias(static_cast<float>(mean_value(train)));
+  const bool has_validation = static_cast<bool>(validate);
   for (int epoch = static_cast<int>(history_.size()) + 1; epoch <= config_.max_epochs; ++epoch) {
     if (best_epoch_ > 0 && epoch - best_epoch_ > config_.patience) break;
     const auto start = std::chrono::steady_clock::now();
@@ -139,19 +147,21 @@ void Trainer::fit(const engine::SparseMatrix& train, const ValidationFn& validat
       interrupted_ = true;
       return;  // the caller may checkpoint; weights stay as they are mid-epoch
     }
-    record.validation_rmse = validate ? validate(model_) : kNoValidation;
+    record.validation_rmse = has_validation ? validate(model_) : kNoValidation;
     record.seconds = seconds_since(start);
-    const bool has_validation = !std::isnan(record.validation_rmse);
-    if (!has_validation || best_epoch_ == 0 || record.validation_rmse < best_validation_rmse_) {
+    // A NaN validation score (a diverged model) is never an improvement.
+    const bool improved = !has_validation || (std::isfinite(record.validation_rmse) &&
+                                              (best_epoch_ == 0 || record.validation_rmse < best_validation_rmse_));
+    if (improved) {
       best_epoch_ = epoch;
       best_validation_rmse_ = record.validation_rmse;
       if (has_validation) best_.copy_values_from(model_.parameters());
     }
     history_.push_back(record);
     if (callbacks.on_epoch) callbacks.on_epoch(record);
+    if (!std::isfinite(record.train_loss)) break;  // diverged: more epochs cannot recover
   }
-  const bool has_validation = !history_.empty() && !std::isnan(history_.back().validation_rmse);
-  if (has_validation) model_.parameters().copy_values_from(best_);
+  if (has_validation && best_epoch_ > 0) model_.parameters().copy_values_from(best_);
 }
 
 }  // namespace autorec

@@ -18,13 +18,15 @@
 
 namespace engine {
 
-// A Tensor that keeps its allocation and hands out a (rows, cols) view of its first rows.
+// Reusable scratch memory: hands out a (rows, cols) view with a padded leading dimension, and
+// reallocates only when a request needs more elements than it holds (or another device), so
+// batches of varying size reuse one allocation.
 class Workspace {
  public:
   TensorView rows(std::int64_t rows, std::int64_t cols, Device device);
 
  private:
-  Tensor storage_;
+  DeviceArray<float> storage_;
 };
 
 // H (m, k) = g(X (m, n) . V (n, k) + b), X sparse.

@@ -40,6 +40,7 @@ class GroupSettings {
   GroupSettings(const ParameterStore& store, const Params& defaults);
   Params& settings(const std::string& group);
   const Params& at(std::size_t group_index) const { return per_group_.at(group_index); }
+  std::size_t size() const { return per_group_.size(); }
 
  private:
   std::vector<std::string> names_;

@@ -77,6 +77,9 @@ struct Checkpoint {
 void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
 // Throws CheckpointError naming `path` when it is missing, truncated, corrupt or of another version.
 Checkpoint load_checkpoint(const std::filesystem::path& path);
+// Fails fast, before hours of training, when save_checkpoint(path) cannot succeed: `path` is a folder,
+// or its folder is missing or not writable. Throws CheckpointError naming `path`.
+void check_checkpoint_destination(const std::filesystem::path& path);
 
 // ---- glue between a checkpoint and live objects ----
 

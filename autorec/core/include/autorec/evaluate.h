@@ -30,7 +30,7 @@ std::vector<float> predict_pairs(AutoRecModel& model, const engine::SparseMatrix
                                  const PredictionRules& rules, std::int64_t block_rows = 1024);
 
 struct RatingMetrics {
-  double rmse = 0.0;
+  double rmse = 0.0;  // NaN when there are no ratings
   double mae = 0.0;
   std::size_t count = 0;
   std::size_t cold_start = 0;  // how many got the default

@@ -45,6 +45,9 @@ class AutoRecModel {
   void predict_at(const engine::SparseMatrix& inputs, const engine::SparseMatrix& pattern, engine::TensorView out);
   // Full predicted rows (inputs.rows(), n_inputs), for ranking.
   void predict_rows(const engine::SparseMatrix& inputs, engine::TensorView out);
+  // Sets every output bias to `value` (the trainer starts it at the mean training rating, so the
+  // first epochs learn structure instead of crawling from 0 to the rating scale's offset).
+  void set_output_bias(float value);
   // The code layer (the middle hidden layer's activations) for the given rows.
   engine::ConstTensorView encode(const engine::SparseMatrix& inputs);
 

@@ -32,6 +32,7 @@ struct TrainConfig {
   float learning_rate = 1e-3f;
   float momentum = 0.9f;           // SGD
   float lambda = 100.0f;           // L2 on weights (the paper's lambda; its ML-1M value), never on biases
+  float weight_decay = 0.0f;       // AdamW only: decoupled decay per step, w -= lr * weight_decay * w
   LossKind loss = LossKind::Sum;
   std::int64_t batch_size = 256;   // rows per batch; 0 = full batch (RProp always uses the full batch)
   int max_epochs = 200;
@@ -60,11 +61,14 @@ class Trainer {
  public:
   Trainer(AutoRecModel& model, const TrainConfig& config);
 
-  // Trains on `train` (rows = the model's rows, on the model's device or the host) until max_epochs,
+  // Trains on `train` (rows = the model's rows, on the host; batches move to the model's device)
+  // until max_epochs,
   // early stopping, or *stop becomes true (checked between batches: the epoch in progress is
   // abandoned, history keeps the finished epochs, the weights stay as they are and interrupted()
-  // is set). Otherwise, on return the model holds the best weights seen by validation (or the last
-  // ones without validation).
+  // is set). Training also stops when the loss becomes non-finite (diverged). Otherwise, on return
+  // the model holds the weights of the epoch with the best validation RMSE (NaN scores never count
+  // as best), or the last ones without validation. A fresh run (no history) first sets the output
+  // bias to the mean training rating.
   void fit(const engine::SparseMatrix& train, const ValidationFn& validate, const TrainCallbacks& callbacks,
            const std::atomic<bool>* stop = nullptr);
 
