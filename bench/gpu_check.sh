@@ -135,23 +135,28 @@ stage_sanitizer() {
   record "$tool" "$STAGE_STATUS" "$STAGE_SECONDS" "${summary:-see $tool.log}"
 }
 
-# Every bench_* program the build produced, each with --quick and its JSON under the log folder.
+# The GPU benchmarks (docs/benchmarks.md): our kernels against cuSPARSE/cuBLAS, training with our
+# kernels and with the vendor ones inside the same trainer, and the PyTorch reference when the
+# machine has PyTorch. Each writes JSON, a markdown table and plots under $LOG_DIR/bench.
 stage_benchmarks() {
-  local -a programs=()
-  mapfile -t programs < <(find "$BUILD_DIR/bench" -maxdepth 3 -type f -perm -u+x -name 'bench_*' 2>/dev/null | sort)
-  if ((${#programs[@]} == 0)); then
-    record bench SKIP 0 "no bench_* programs in $BUILD_DIR/bench"
+  local bench="$BUILD_DIR/bench"
+  if [[ ! -x $bench/bench_kernels || ! -x $bench/bench_training ]]; then
+    record bench SKIP 0 "bench programs not built"
     return
   fi
   mkdir -p "$LOG_DIR/bench"
-  local program name passed=0
-  for program in "${programs[@]}"; do
-    name=$(basename "$program")
-    run_stage "bench-$name" 90 "$program" --quick --out "$LOG_DIR/bench"
-    record "$name" "$STAGE_STATUS" "$STAGE_SECONDS" "$(tail -n 1 "$LOG_DIR/bench-$name.log" | cut -c1-60)"
-    [[ $STAGE_STATUS == PASS ]] && passed=$((passed + 1))
-  done
-  echo "gpu_check: $passed of ${#programs[@]} benchmark programs passed"
+  run_stage bench-kernels 120 "$bench/bench_kernels" --device cuda --out "$LOG_DIR/bench"
+  record bench-kern "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 -iE 'speed-up|cusparse' "$LOG_DIR/bench-kernels.log" | cut -c1-60)"
+  run_stage bench-training 120 "$bench/bench_training" --device cuda --data ml-1m,ml-10m --kernels own,vendor+alg2 \
+    --epochs 2 --out "$LOG_DIR/bench"
+  record bench-train "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 'median epoch' "$LOG_DIR/bench-training.log" | cut -c1-60)"
+  if python3 -c 'import torch' 2>/dev/null; then
+    run_stage bench-pytorch 90 python3 bench/compare_pytorch.py --build "$BUILD_DIR" --device cuda --epochs 5 \
+      --max-load 1000 --out "$LOG_DIR/bench"
+    record pytorch "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 'pytorch dense' "$LOG_DIR/bench-pytorch.log" | cut -c1-60)"
+  else
+    record pytorch SKIP 0 "PyTorch not importable"
+  fi
 }
 
 print_table() {

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "commands.h"
+#include "csv_field.h"
 #include "json_writer.h"
 #include "matrix_writer.h"
 #include "model_file.h"
@@ -68,7 +69,7 @@ void export_weights(Exporter& ex, const engine::ParameterStore& store) {
 void export_ids(Exporter& ex, const std::string& file, const IdMap& ids, const std::string& meaning) {
   std::ofstream out(ex.folder / file);
   out << "index,raw_id\n";
-  for (std::int32_t i = 0; i < ids.size(); ++i) out << i << ',' << ids.raw_id(i) << '\n';
+  for (std::int32_t i = 0; i < ids.size(); ++i) out << i << ',' << csv_field(ids.raw_id(i)) << '\n';
   if (!out) throw UsageError("cannot write " + (ex.folder / file).string());
   ex.describe(file, ids.size(), 2, meaning);
 }

@@ -1,9 +1,12 @@
 // autorec predict: ratings for (user, item) pairs given by raw ids. Pairs whose user or item the
 // model has never seen get the default rating (the paper's cold-start rule).
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iomanip>
 
 #include "commands.h"
+#include "csv_field.h"
 #include "model_file.h"
 #include "usage_error.h"
 
@@ -33,22 +36,36 @@ std::vector<std::string> split_fields(const std::string& line) {
   return fields;
 }
 
-bool looks_numeric(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789-+.") == std::string::npos;
+// The words a header line of (user, item) columns is made of; anything else is data.
+bool is_header_word(std::string word) {
+  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const char* known : {"user", "userid", "user_id", "item", "itemid", "item_id", "movieid", "movie_id"}) {
+    if (word == known) return true;
+  }
+  return false;
 }
 
-std::vector<RawPair> read_pairs(const std::string& path, const IdMap& users) {
+// --header yes: the first line is a header; no: it is data; auto (default): it is a header only when
+// its first two fields are header words. Guessing from "unknown and not a number" would drop a real
+// query for a new user with a string id.
+bool is_header(const std::vector<std::string>& fields, const std::string& mode) {
+  if (mode != "auto") return mode == "yes";
+  return is_header_word(fields[0]) && is_header_word(fields[1]);
+}
+
+std::vector<RawPair> read_pairs(const std::string& path, const std::string& header_mode) {
   std::ifstream in(path);
   if (!in) throw UsageError("--input: cannot open " + path);
   std::vector<RawPair> pairs;
   std::string line;
+  bool first_line = true;
   for (int number = 1; std::getline(in, line); ++number) {
     const std::vector<std::string> fields = split_fields(line);
     if (fields.empty() || fields[0][0] == '#') continue;
     if (fields.size() < 2) throw UsageError(path + ":" + std::to_string(number) + ": expected 'user item'");
-    // A first line like "userId,movieId" is a header: neither a known id nor a number.
-    if (pairs.empty() && !users.find(fields[0]) && !looks_numeric(fields[0])) continue;
-    pairs.push_back({fields[0], fields[1]});
+    const bool header = first_line && is_header(fields, header_mode);
+    first_line = false;
+    if (!header) pairs.push_back({fields[0], fields[1]});
   }
   return pairs;
 }
@@ -71,14 +88,15 @@ int run_predict(const Options& options) {
   if (!options.has("input")) throw UsageError("autorec predict needs --input FILE of (user, item) pairs");
   TrainedModel trained = load_trained(options);
   const Checkpoint& c = trained.checkpoint;
-  const std::vector<RawPair> pairs = read_pairs(options.text("input"), *c.inputs->user_ids);
+  const std::vector<RawPair> pairs =
+      read_pairs(options.text("input"), options.choice("header", "auto", {"auto", "yes", "no"}));
   const std::vector<float> predictions =
       predict_pairs(*trained.model, trained.input_rows, to_queries(pairs, *c.inputs), c.rules);
   OutputFile output(options.optional_text("output"));
   std::ostream& out = output.stream();
   out << "user,item,prediction\n" << std::setprecision(6);
   for (std::size_t i = 0; i < pairs.size(); ++i)
-    out << pairs[i].user << ',' << pairs[i].item << ',' << predictions[i] << '\n';
+    out << csv_field(pairs[i].user) << ',' << csv_field(pairs[i].item) << ',' << predictions[i] << '\n';
   output.close();
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "csv_field.h"
 #include "model_file.h"
 #include "usage_error.h"
 
@@ -61,8 +62,8 @@ int run_recommend(const Options& options) {
   std::size_t next = 0;
   for (std::size_t u = 0; u < users.size(); ++u) {
     for (std::size_t rank = 0; rank < lists[u].size(); ++rank, ++next) {
-      out << c.inputs->user_ids->raw_id(users[u]) << ',' << rank + 1 << ','
-          << c.inputs->item_ids->raw_id(lists[u][rank]) << ',' << scores[next] << '\n';
+      out << csv_field(c.inputs->user_ids->raw_id(users[u])) << ',' << rank + 1 << ','
+          << csv_field(c.inputs->item_ids->raw_id(lists[u][rank])) << ',' << scores[next] << '\n';
     }
   }
   output.close();

@@ -48,8 +48,16 @@ int checked_run_count(const Options& options) {
   if (runs > 1 && (options.has("checkpoint") || options.has("resume"))) {
     throw UsageError("--checkpoint and --resume work with a single run, not with --runs " + std::to_string(runs));
   }
-  if (runs > 1 && options.text("split") == "files") throw UsageError("--runs needs a random or kfold split");
   if (options.has("data") && options.has("train-file")) throw UsageError("give either --data or --train-file");
+  // The same rule as the split itself: --train-file alone means a files split.
+  const std::string kind = split_kind(options);
+  if (runs > 1 && kind == "files") {
+    throw UsageError("--runs " + std::to_string(runs) +
+                     " needs a random or kfold split: a files split (--train-file/--test-file) is the same every run");
+  }
+  if (kind != "files" && (options.has("train-file") || options.has("test-file"))) {
+    throw UsageError("--train-file and --test-file need --split files (given: --split " + kind + ")");
+  }
   return runs;
 }
 
@@ -70,6 +78,7 @@ int run_train(const Options& options) {
   const engine::Device device = select_device(options);
   // Resolve every model and train option now, so a bad value fails before data loading.
   TrainSettings first = settings_for_run(options, 0, runs, device);
+  if (first.checkpoint) check_checkpoint_destination(*first.checkpoint);  // not after hours of training
   const LoadedData data = load_data(options, quiet);
 
   TrainReport report;

@@ -1,5 +1,6 @@
-// Config files: one `key = value` per line, keys as the long options without "--", `#` starts a
-// comment (whole line or after the value), blank lines ignored, surrounding spaces trimmed.
+// Config files: one `key = value` per line, keys as the long options without "--", blank lines
+// ignored, surrounding spaces trimmed. `#` starts a comment at the start of a line or after a space or
+// tab; elsewhere (`path = runs/#3`) it is part of the value, and `\#` is a literal '#' anywhere.
 #include <fstream>
 
 #include "options.h"
@@ -15,6 +16,22 @@ std::string trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
+// The line without its comment, with `\#` unescaped.
+std::string strip_comment(const std::string& line) {
+  std::string kept;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '#') {
+      kept += '#';
+      ++i;
+    } else if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      break;
+    } else {
+      kept += line[i];
+    }
+  }
+  return kept;
+}
+
 }  // namespace
 
 void apply_config_file(const std::string& path, Options& options) {
@@ -23,7 +40,7 @@ void apply_config_file(const std::string& path, Options& options) {
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     const std::string where = path + ":" + std::to_string(number);
-    const std::string content = trim(line.substr(0, line.find('#')));
+    const std::string content = trim(strip_comment(line));
     if (content.empty()) continue;
     const auto equals = content.find('=');
     if (equals == std::string::npos) throw UsageError(where + ": expected 'key = value', found '" + content + "'");

@@ -52,6 +52,7 @@ const Group kTrain = {
     {"optimizer", "NAME", "adam (default), adamw, sgd, rprop (full batch, the paper's choice)"},
     {"lr", "RATE", "learning rate (default 0.001; the initial step size for rprop)"},
     {"momentum", "M", "SGD momentum (default 0.9)"},
+    {"weight-decay", "D", "adamw only: decoupled decay per step, w -= lr * D * w (default 0)"},
     {"batch-size", "N", "rows per mini-batch (default 256; 0 = full batch)"},
     {"epochs", "N", "maximum number of epochs (default 200)"},
     {"patience", "N", "stop after N epochs without a better validation RMSE (default 10)"},
@@ -88,6 +89,7 @@ const Group kEval = {
 
 const Group kPredict = {
     {"input", "PATH", "(user, item) pairs, one per line, separated by ',', tab, space or '::' (raw ids)"},
+    {"header", "MODE", "auto (default: a first line of words like user,item is a header), yes, no"},
     {"output", "PATH", "write the CSV here instead of stdout"},
 };
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "autorec/data/cache.h"
+#include "autorec/data/error.h"
 #include "engine/backend.h"
 #include "engine/error.h"
 #include "usage_error.h"
@@ -25,18 +26,39 @@ auto parse_named(const Options& options, const std::string& name, const std::str
 
 std::string absolute(const std::string& path) { return std::filesystem::absolute(path).lexically_normal().string(); }
 
-// --cache PATH or auto: reuse a cache newer than the data, otherwise parse and (re)write it.
+// A cache made from this data with these load options, or nothing (missing, stale, old version or
+// unreadable: all mean "parse again"; the reason is shown because a bad cache is worth knowing about).
+std::optional<Ratings> fresh_cache(const std::string& cache, std::uint64_t fingerprint, bool quiet) {
+  if (!std::filesystem::exists(cache)) return std::nullopt;
+  try {
+    if (ratings_cache_fingerprint(cache) != fingerprint) {
+      note(quiet, "cache " + cache + " is of other data or load options; parsing again");
+      return std::nullopt;
+    }
+    note(quiet, "loading cached " + cache);
+    return load_ratings_cache(cache);
+  } catch (const DataError& error) {
+    std::cerr << "autorec: warning: ignoring the cache: " << error.what() << std::endl;
+    return std::nullopt;
+  }
+}
+
+// --cache PATH or auto: reuse a cache whose fingerprint (load options + the data's size and mtime)
+// matches, otherwise parse and (re)write it. A cache that cannot be written only costs speed next
+// time, so it is a warning, not a reason to throw away a successful parse.
 Ratings load_with_cache(const Options& options, const std::string& data_path, bool quiet) {
   std::string cache = options.text("cache");
   if (cache == "auto") cache = data_path + ".arcache";
-  namespace fs = std::filesystem;
-  if (fs::exists(cache) && fs::last_write_time(cache) >= fs::last_write_time(data_path)) {
-    note(quiet, "loading cached " + cache);
-    return load_ratings_cache(cache);
+  const LoadOptions load = load_options(options);
+  const std::uint64_t fingerprint = data_fingerprint(data_path, load);
+  if (std::optional<Ratings> cached = fresh_cache(cache, fingerprint, quiet)) return std::move(*cached);
+  Ratings ratings = load_ratings(data_path, load);
+  try {
+    save_ratings_cache(ratings, cache, fingerprint);
+    note(quiet, "wrote cache " + cache);
+  } catch (const DataError& error) {
+    std::cerr << "autorec: warning: cache not written: " << error.what() << std::endl;
   }
-  Ratings ratings = load_ratings(data_path, load_options(options));
-  save_ratings_cache(ratings, cache);
-  note(quiet, "wrote cache " + cache);
   return ratings;
 }
 
@@ -45,8 +67,22 @@ std::string synthetic_source(const SynthOptions& s) {
          " ratings=" + std::to_string(s.n_ratings) + " seed=" + std::to_string(s.seed);
 }
 
-std::string split_kind(const Options& options) {
-  return options.choice("split", options.has("train-file") ? "files" : "random", {"random", "kfold", "files"});
+
+// The split options a user would change when a part comes out empty.
+std::string split_settings(const Options& options) {
+  const std::string kind = split_kind(options);
+  if (kind == "files") return "--train-file " + options.text("train-file") + " with --test-file " + options.text("test-file");
+  if (kind == "kfold") return "--split kfold --folds " + options.text("folds", "5");
+  return "--test-fraction " + options.text("test-fraction", "0.1");
+}
+
+std::string rating_count(std::size_t n) { return std::to_string(n) + (n == 1 ? " rating" : " ratings"); }
+
+// An empty part would train on nothing or report metrics of nothing: stop and say which setting did it.
+void check_parts_not_empty(const Options& options, const LoadedData& data, const Split& split) {
+  const std::string context = " (the data set has " + rating_count(data.n_ratings) + ")";
+  if (split.train.empty()) throw UsageError(split_settings(options) + " leaves no training ratings" + context);
+  if (split.test.empty()) throw UsageError(split_settings(options) + " leaves no test ratings" + context);
 }
 
 // The test split of one run, and its description for RunIdentity.
@@ -72,6 +108,10 @@ Split split_for_run(const Options& options, const LoadedData& data, int run_inde
 
 }  // namespace
 
+std::string split_kind(const Options& options) {
+  return options.choice("split", options.has("train-file") ? "files" : "random", {"random", "kfold", "files"});
+}
+
 void note(bool quiet, const std::string& message) {
   if (!quiet) std::cerr << message << std::endl;
 }
@@ -91,10 +131,15 @@ LoadOptions load_options(const Options& options) {
   d.rating_column = static_cast<int>(options.integer("rating-col", 2, 0, 1000));
   const std::string header = options.choice("header", "auto", {"auto", "yes", "no"});
   d.header = header == "yes" ? HeaderMode::present : header == "no" ? HeaderMode::absent : HeaderMode::automatic;
-  // Column flags only make sense for generic delimited files: imply the format when it is not named.
-  if (!options.has("format") &&
-      (options.has("sep") || options.has("user-col") || options.has("item-col") || options.has("rating-col"))) {
-    load.format = Format::delimited;
+  // Separator, column and header flags describe a generic delimited file: they imply --format delimited
+  // when the format is not named (or "auto"), and contradict any other named format (which fixes its
+  // own layout) rather than being silently ignored.
+  for (const char* flag : {"sep", "user-col", "item-col", "rating-col", "header"}) {
+    if (!options.has(flag)) continue;
+    if (load.format == Format::automatic) load.format = Format::delimited;
+    if (load.format != Format::delimited) {
+      options.invalid(flag, "applies to --format delimited only, not to --format " + format_name(load.format));
+    }
   }
   return load;
 }
@@ -135,6 +180,7 @@ RunData prepare_run(const Options& options, const LoadedData& data, int run_inde
   RunData run;
   std::string protocol;
   Split split = split_for_run(options, data, run_index, protocol);
+  check_parts_not_empty(options, data, split);
   run.cold_start = split.cold_start_count;
   run.rules = rules_from_training(split.train);
   if (options.has("default-rating")) {
@@ -146,6 +192,11 @@ RunData prepare_run(const Options& options, const LoadedData& data, int run_inde
   if (validation_fraction > 0) {
     const std::uint64_t seed = options.seed("split-seed", 1) + static_cast<std::uint64_t>(run_index);
     Split carved = validation_holdout(*run.train, validation_fraction, seed);
+    if (carved.train.empty()) {
+      throw UsageError("--validation-fraction " + options.text("validation-fraction") +
+                       " leaves no ratings to fit the model on (the training part has " +
+                       rating_count(run.train->size()) + ")");
+    }
     run.fit = std::make_shared<const Ratings>(std::move(carved.train));
     run.validation = std::make_shared<const Ratings>(std::move(carved.test));
   } else {
@@ -182,6 +233,10 @@ TrainConfig train_config(const Options& options, int run_index) {
   train.learning_rate = static_cast<float>(options.real("lr", defaults.learning_rate, 1e-12, 1e6));
   train.momentum = static_cast<float>(options.real("momentum", defaults.momentum, 0.0, 0.9999));
   train.lambda = static_cast<float>(options.real("lambda", defaults.lambda, 0.0, 1e9));
+  train.weight_decay = static_cast<float>(options.real("weight-decay", defaults.weight_decay, 0.0, 1e6));
+  if (train.optimizer == OptimizerKind::AdamW && train.learning_rate * train.weight_decay >= 1.0f) {
+    options.invalid("weight-decay", "lr * weight-decay must be below 1 (each step multiplies the weights by 1 - lr * D)");
+  }
   const bool mean_loss = options.choice("loss", defaults.loss == LossKind::Mean ? "mean" : "sum", {"sum", "mean"}) == "mean";
   train.loss = mean_loss ? LossKind::Mean : LossKind::Sum;
   train.batch_size = options.integer("batch-size", defaults.batch_size, 0, INT32_MAX);

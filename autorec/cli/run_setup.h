@@ -39,8 +39,11 @@ struct RunData {
 };
 
 LoadOptions load_options(const Options& options);  // --format, --sep, ... --duplicates
+// "random", "kfold" or "files": --split, defaulting to files when --train-file is given.
+std::string split_kind(const Options& options);
 LoadedData load_data(const Options& options, bool quiet);
 // Run `run_index` (0-based) of --runs: random splits use split seed + run, k-fold uses fold + run.
+// Throws UsageError naming the split settings when the training, test or fitting part is empty.
 RunData prepare_run(const Options& options, const LoadedData& data, int run_index);
 
 ModelConfig model_config(const Options& options, int run_index);

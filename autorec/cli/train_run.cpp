@@ -1,5 +1,6 @@
 #include "train_run.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 
@@ -37,35 +38,50 @@ Checkpoint load_resumable(const std::string& path, const TrainSettings& settings
   return checkpoint;
 }
 
-// Keeps the latest end-of-epoch snapshot so that a Ctrl-C mid-epoch can still save a consistent
-// state (the weights and optimizer state of the last finished epoch, not the half-done one).
+// Saves --checkpoint every N epochs and at the end. A checkpoint is captured (serialised, which on a
+// GPU means copying weights and optimizer state to the host) only when it is written, never per epoch.
+// Ctrl-C still saves the state of the last finished epoch: with --checkpoint, the trainer's stop flag
+// is raised only at an epoch boundary (stop_flag()), so the live model IS that state when fit returns.
+// The price is that Ctrl-C waits for the epoch in progress (a second Ctrl-C quits without saving).
 class CheckpointKeeper {
  public:
-  CheckpointKeeper(const TrainSettings& settings, const RunData& run) : settings_(settings), run_(run) {}
+  CheckpointKeeper(const TrainSettings& settings, const RunData& run, const std::atomic<bool>& interrupt)
+      : settings_(settings), run_(run), interrupt_(interrupt) {}
 
+  // What the trainer polls between batches: Ctrl-C itself when there is nothing to save.
+  const std::atomic<bool>* stop_flag() const { return settings_.checkpoint ? &stop_at_epoch_end_ : &interrupt_; }
+
+  void on_batch() {
+    if (!settings_.checkpoint || !interrupt_.load() || told_) return;
+    told_ = true;
+    note(settings_.quiet, "\ninterrupt: finishing this epoch to save a consistent checkpoint (Ctrl-C again to quit "
+                          "without saving)");
+  }
   void on_epoch(const AutoRecModel& model, Trainer& trainer, int epoch) {
     if (!settings_.checkpoint) return;
-    latest_ = capture_checkpoint(model, trainer, settings_.train, run_.identity, run_.rules, run_.train, run_.test);
-    saved_ = false;
-    if (epoch % settings_.checkpoint_every == 0) save();
+    if (epoch % settings_.checkpoint_every == 0) save(model, trainer);
+    if (interrupt_.load()) stop_at_epoch_end_.store(true);
   }
-  // Saves the latest snapshot unless it is on disk already; returns the path or "".
-  std::string finish() {
-    if (!settings_.checkpoint || !latest_) return "";
-    if (!saved_) save();
+  // Saves the final state unless it is on disk already; returns the path or "".
+  std::string finish(const AutoRecModel& model, Trainer& trainer) {
+    if (!settings_.checkpoint || trainer.history().empty()) return "";
+    if (saved_epochs_ != trainer.history().size()) save(model, trainer);
     return *settings_.checkpoint;
   }
 
  private:
-  void save() {
-    save_checkpoint(*settings_.checkpoint, *latest_);
-    saved_ = true;
+  void save(const AutoRecModel& model, Trainer& trainer) {
+    save_checkpoint(*settings_.checkpoint, capture_checkpoint(model, trainer, settings_.train, run_.identity,
+                                                              run_.rules, run_.train, run_.test));
+    saved_epochs_ = trainer.history().size();
   }
 
   const TrainSettings& settings_;
   const RunData& run_;
-  std::optional<Checkpoint> latest_;
-  bool saved_ = false;
+  const std::atomic<bool>& interrupt_;
+  std::atomic<bool> stop_at_epoch_end_{false};
+  std::size_t saved_epochs_ = 0;
+  bool told_ = false;
 };
 
 ValidationFn make_validation(const RunData& run, const engine::SparseMatrix& fit_rows, Orientation orientation) {
@@ -86,6 +102,7 @@ std::string log_title(const TrainSettings& s) {
 }  // namespace
 
 RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
+  CheckpointKeeper keeper(settings, run, install_interrupt_handler());
   const auto start = std::chrono::steady_clock::now();
   engine::Backend& backend = engine::backend_for(settings.device);
   backend.reset_peak_memory();
@@ -104,20 +121,22 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   if (log) log->start(trainer.history());
 
   ProgressReporter progress(settings.quiet, settings.train.max_epochs);
-  CheckpointKeeper keeper(settings, run);
   TrainCallbacks callbacks;
-  callbacks.on_batch = [&](int epoch, std::int64_t b, std::int64_t n) { progress.on_batch(epoch, b, n); };
+  callbacks.on_batch = [&](int epoch, std::int64_t b, std::int64_t n) {
+    progress.on_batch(epoch, b, n);
+    keeper.on_batch();
+  };
   callbacks.on_epoch = [&](const EpochRecord& record) {
     progress.on_epoch(record, trainer.best_epoch() == record.epoch && !std::isnan(record.validation_rmse));
     if (log) log->on_epoch(record, trainer.best_epoch());
     keeper.on_epoch(model, trainer, record.epoch);
   };
-  trainer.fit(fit_rows, make_validation(run, fit_rows, orientation), callbacks, &install_interrupt_handler());
+  trainer.fit(fit_rows, make_validation(run, fit_rows, orientation), callbacks, keeper.stop_flag());
   progress.clear_bar();
 
   RunOutcome outcome;
   outcome.interrupted = trainer.interrupted();
-  outcome.saved_checkpoint = keeper.finish();
+  outcome.saved_checkpoint = keeper.finish(model, trainer);
   outcome.best_epoch = trainer.best_epoch();
   outcome.best_validation_rmse = trainer.best_validation_rmse();
   outcome.epochs = static_cast<int>(trainer.history().size());

@@ -1,6 +1,7 @@
 // Binary cache: round trip, atomic write, truncation and corruption.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 
@@ -93,8 +94,67 @@ TEST_CASE("truncated, corrupt or foreign caches give clear errors naming the fil
     write_bytes(cache, bad);
     require_data_error(load, cache, 0, "version");
   }
+  SECTION("a version 1 cache (before source fingerprints)") {
+    std::string old = good;
+    old[8] = 1;
+    write_bytes(cache, old);
+    require_data_error(load, cache, 0, "version 1");
+    require_data_error([&] { autorec::ratings_cache_fingerprint(cache); }, cache, 0, "version 1");
+  }
   SECTION("missing") {
     require_data_error([&] { autorec::load_ratings_cache(dir.path() / "none.bin"); }, dir.path() / "none.bin", 0,
                        "cannot open");
   }
+}
+
+TEST_CASE("the source fingerprint follows load options, size and mtime of files and folders", "[data][cache]") {
+  autorec::test::TempDir dir;
+  const auto file = dir.write("r.csv", "1,1,5\n2,1,3\n");
+  const autorec::LoadOptions defaults;
+  const std::uint64_t base = autorec::data_fingerprint(file, defaults);
+  CHECK(autorec::data_fingerprint(file, defaults) == base);
+
+  auto with = [&](auto change) {
+    autorec::LoadOptions options = defaults;
+    change(options);
+    return autorec::data_fingerprint(file, options);
+  };
+  CHECK(with([](autorec::LoadOptions& o) { o.format = autorec::Format::delimited; }) != base);
+  CHECK(with([](autorec::LoadOptions& o) { o.delimited.separator = ";"; }) != base);
+  CHECK(with([](autorec::LoadOptions& o) { o.delimited.user_column = 1; }) != base);
+  CHECK(with([](autorec::LoadOptions& o) { o.delimited.item_column = 0; }) != base);
+  CHECK(with([](autorec::LoadOptions& o) { o.delimited.rating_column = 3; }) != base);
+  CHECK(with([](autorec::LoadOptions& o) { o.delimited.header = autorec::HeaderMode::present; }) != base);
+  CHECK(with([](autorec::LoadOptions& o) { o.duplicates = autorec::DuplicatePolicy::average; }) != base);
+
+  // Same size, other mtime; then other size.
+  const auto mtime = std::filesystem::last_write_time(file);
+  dir.write("r.csv", "1,1,4\n2,1,3\n");
+  std::filesystem::last_write_time(file, mtime + std::chrono::seconds(5));
+  CHECK(autorec::data_fingerprint(file, defaults) != base);
+  std::filesystem::last_write_time(file, mtime);
+  CHECK(autorec::data_fingerprint(file, defaults) == base);  // size and mtime are all it looks at
+  dir.write("r.csv", "1,1,5\n2,1,3\n3,1,1\n");
+  std::filesystem::last_write_time(file, mtime);
+  CHECK(autorec::data_fingerprint(file, defaults) != base);
+
+  // A folder: a changed file inside changes the fingerprint even when the folder's mtime does not.
+  dir.write("set/mv_1.txt", "1:\n5,3,2005-01-01\n");
+  const auto folder = dir.path() / "set";
+  const std::uint64_t folder_base = autorec::data_fingerprint(folder, defaults);
+  const auto folder_mtime = std::filesystem::last_write_time(folder);
+  dir.write("set/mv_1.txt", "1:\n5,3,2005-01-01\n6,1,2005-01-02\n");
+  std::filesystem::last_write_time(folder, folder_mtime);
+  CHECK(autorec::data_fingerprint(folder, defaults) != folder_base);
+
+  autorec::test::require_data_error([&] { autorec::data_fingerprint(dir.path() / "none.csv", defaults); },
+                                    dir.path() / "none.csv", 0, "cannot read");
+}
+
+TEST_CASE("the cache header keeps the fingerprint it was saved with", "[data][cache]") {
+  autorec::test::TempDir dir;
+  const auto cache = dir.path() / "c.bin";
+  autorec::save_ratings_cache(small_synthetic(), cache, 0x0123456789abcdefULL);
+  CHECK(autorec::ratings_cache_fingerprint(cache) == 0x0123456789abcdefULL);
+  CHECK(autorec::load_ratings_cache(cache) == small_synthetic());
 }

@@ -122,6 +122,33 @@ TEST_CASE("IdMap switches to string ids at the first non-integer id", "[data][id
   CHECK(map.size() == 3);
 }
 
+TEST_CASE("only canonical decimal text is an integer id, in both modes", "[data][idmap]") {
+  autorec::IdMap map;
+  CHECK(map.intern("7") == 0);
+  CHECK(map.intern("007") == 1);  // a string id: switches the map, "7" keeps index 0
+  CHECK(map.has_string_ids());
+  CHECK(map.intern("+7") == 2);
+  CHECK(map.intern("7.0") == 3);
+  CHECK(map.intern("-0") == 4);
+  CHECK(map.intern(std::int64_t{7}) == 0);
+  CHECK(map.raw_id(0) == "7");
+  CHECK(map.raw_id(1) == "007");
+
+  // The same ids in the other order: the result must not depend on when the switch happens.
+  autorec::IdMap reversed;
+  CHECK(reversed.intern("007") == 0);
+  CHECK(reversed.intern("7") == 1);
+  CHECK(reversed.find("007") == 0);
+  CHECK(reversed.raw_id(0) == "007");
+
+  autorec::IdMap integers;
+  CHECK(integers.intern("-12") == 0);
+  CHECK(integers.intern("0") == 1);
+  CHECK_FALSE(integers.has_string_ids());
+  CHECK_FALSE(integers.find("+0").has_value());
+  CHECK_FALSE(integers.find("012").has_value());
+}
+
 TEST_CASE("Netflix training_set folder, combined_data file and detection", "[data][load][netflix]") {
   TempDir dir;
   dir.write("nf/training_set/mv_0000001.txt", "1:\n1488844,3,2005-09-06\n822109,5,2005-05-13\n");

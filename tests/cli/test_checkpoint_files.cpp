@@ -97,6 +97,23 @@ TEST_CASE("missing files and other files are rejected with the file named", "[ch
   const auto text = dir.path() / "notes.txt";
   write_bytes(text, "this is a text file, long enough to hold a checkpoint header.\n");
   require_rejected(text, "not an autorec checkpoint");
+  std::filesystem::create_directory(dir.path() / "folder.ckpt");
+  require_rejected(dir.path() / "folder.ckpt", "is a folder");
+}
+
+TEST_CASE("an unusable save destination is caught before any save", "[checkpoint][files]") {
+  TempDir dir;
+  CHECK_NOTHROW(check_checkpoint_destination(dir.path() / "new.ckpt"));
+  std::filesystem::create_directory(dir.path() / "folder.ckpt");
+  for (const auto& bad : {dir.path() / "folder.ckpt", dir.path() / "absent" / "x.ckpt"}) {
+    try {
+      check_checkpoint_destination(bad);
+      FAIL("expected CheckpointError for " << bad);
+    } catch (const CheckpointError& error) {
+      CHECK(error.file() == bad);
+      CHECK(std::string(error.what()).rfind(bad.string(), 0) == 0);
+    }
+  }
 }
 
 TEST_CASE("checkpoint writes are atomic", "[checkpoint][files]") {

@@ -79,11 +79,19 @@ void write_atomically(const std::filesystem::path& path, const FileHeader& heade
 }
 
 std::string read_file(const std::filesystem::path& path) {
+  std::error_code status_error;
+  const auto status = std::filesystem::status(path, status_error);
+  if (std::filesystem::is_directory(status)) throw CheckpointError(path, "is a folder, not a checkpoint file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw CheckpointError(path, "cannot open (" + std::string(std::strerror(errno)) + ")");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw CheckpointError(path, "read error");
-  return bytes;
+  if (!std::filesystem::is_regular_file(status)) throw CheckpointError(path, "not a regular file");
+  try {
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw CheckpointError(path, "read error");
+    return bytes;
+  } catch (const std::ios_base::failure& error) {  // libstdc++ reports some read errors this way
+    throw CheckpointError(path, std::string("read error: ") + error.what());
+  }
 }
 
 FileHeader check_header(const std::string& bytes, const std::filesystem::path& path) {
@@ -117,6 +125,17 @@ void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkp
   header.payload_bytes = payload.size();
   header.checksum = fnv1a64(payload);
   write_atomically(path, header, payload);
+}
+
+void check_checkpoint_destination(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::error_code ignored;
+  if (fs::is_directory(path, ignored)) throw CheckpointError(path, "is a folder, not a checkpoint file");
+  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  if (!fs::is_directory(folder, ignored)) throw CheckpointError(path, "the folder " + folder.string() + " does not exist");
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    throw CheckpointError(path, system_error("cannot write into the folder " + folder.string()));
+  }
 }
 
 Checkpoint load_checkpoint(const std::filesystem::path& path) {

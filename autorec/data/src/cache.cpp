@@ -1,13 +1,15 @@
 // The ratings cache file (layout in docs/data.md):
-//   header (64 bytes): magic "ARRATING", u32 version, u32 flags, u64 n_ratings, u64 n_users,
-//                      u64 n_items, f32 min, f32 max, u64 payload bytes, u64 checksum
+//   header (72 bytes): magic "ARRATING", u32 version, u32 flags, u64 n_ratings, u64 n_users,
+//                      u64 n_items, f32 min, f32 max, u64 payload bytes, u64 source fingerprint,
+//                      u64 checksum
 //   payload: i32 users[n], i32 items[n], f32 values[n], user id map, item id map
 //   id map: i64 ids[count] (integer ids) or, per id, u32 length + bytes (string ids)
-// The checksum is FNV-1a (word-wise) of the header's first 56 bytes followed by the payload, so a
+// The checksum is FNV-1a (word-wise) of the header's first 64 bytes followed by the payload, so a
 // flipped bit anywhere is caught.
 #include <bit>
 #include <cstddef>
 #include <cstring>
+#include <fstream>
 
 #include "autorec/data/cache.h"
 #include "autorec/data/error.h"
@@ -34,9 +36,10 @@ struct CacheHeader {
   float min_rating;
   float max_rating;
   std::uint64_t payload_bytes;
+  std::uint64_t source_fingerprint;  // data_fingerprint() of the parse the cache came from
   std::uint64_t checksum;
 };
-static_assert(sizeof(CacheHeader) == 64, "the header layout is part of the file format");
+static_assert(sizeof(CacheHeader) == 72, "the header layout is part of the file format");
 constexpr std::size_t kChecksummedHeaderBytes = offsetof(CacheHeader, checksum);
 
 std::uint64_t id_map_bytes(const IdMap& map) {
@@ -84,10 +87,12 @@ IdMap read_id_map(detail::ByteReader& in, std::uint64_t count, bool string_ids, 
   }
 }
 
-CacheHeader read_header(std::string_view bytes, const std::string& file) {
+// The header's fixed fields: size, magic and version (what can be checked without the payload).
+CacheHeader read_header_fields(std::string_view bytes, const std::string& file) {
   CacheHeader header{};
   if (bytes.size() < sizeof header) {
-    throw DataError(file, 0, "truncated cache: " + std::to_string(bytes.size()) + " bytes, the header alone is 64");
+    throw DataError(file, 0, "truncated cache: " + std::to_string(bytes.size()) + " bytes, the header alone is " +
+                                 std::to_string(sizeof header));
   }
   std::memcpy(&header, bytes.data(), sizeof header);
   if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0) throw DataError(file, 0, "not a ratings cache (bad magic)");
@@ -95,6 +100,11 @@ CacheHeader read_header(std::string_view bytes, const std::string& file) {
     throw DataError(file, 0, "cache version " + std::to_string(header.version) + ", this build reads version " +
                                  std::to_string(kRatingsCacheVersion) + " (delete the cache to rebuild it)");
   }
+  return header;
+}
+
+CacheHeader read_header(std::string_view bytes, const std::string& file) {
+  const CacheHeader header = read_header_fields(bytes, file);
   const std::uint64_t payload = bytes.size() - sizeof header;
   if (header.payload_bytes != payload) {
     throw DataError(file, 0, "truncated or corrupt cache: header says " + std::to_string(header.payload_bytes) +
@@ -118,7 +128,7 @@ void check_indices(const std::vector<std::int32_t>& indices, std::uint64_t bound
 
 }  // namespace
 
-void save_ratings_cache(const Ratings& ratings, const std::filesystem::path& path) {
+void save_ratings_cache(const Ratings& ratings, const std::filesystem::path& path, std::uint64_t source_fingerprint) {
   CacheHeader header{};
   std::memcpy(header.magic, kMagic, sizeof kMagic);
   header.version = kRatingsCacheVersion;
@@ -130,6 +140,7 @@ void save_ratings_cache(const Ratings& ratings, const std::filesystem::path& pat
   header.min_rating = ratings.min_rating;
   header.max_rating = ratings.max_rating;
   header.payload_bytes = 12ull * ratings.size() + id_map_bytes(*ratings.user_ids) + id_map_bytes(*ratings.item_ids);
+  header.source_fingerprint = source_fingerprint;
 
   detail::AtomicFileWriter file(path.string());
   detail::Fnv1a64 checksum;
@@ -162,6 +173,16 @@ Ratings load_ratings_cache(const std::filesystem::path& path) {
   ratings.min_rating = header.min_rating;
   ratings.max_rating = header.max_rating;
   return ratings;
+}
+
+std::uint64_t ratings_cache_fingerprint(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(file, 0, "cannot open");
+  std::string bytes(sizeof(CacheHeader), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  return read_header_fields(bytes, file).source_fingerprint;
 }
 
 }  // namespace autorec

@@ -9,12 +9,20 @@
 namespace autorec {
 namespace {
 
+// True when `text` is exactly the decimal form std::to_string would give (no '+', no leading zeros,
+// no "-0"). Only such text is an integer id: "007" and "7" must stay different ids, or they would
+// merge in integer mode and split again after a switch to string mode.
+bool is_canonical_decimal(std::string_view text) {
+  const std::string_view digits = text.substr(!text.empty() && text[0] == '-' ? 1 : 0);
+  if (digits.empty()) return false;
+  if (digits[0] == '0') return text == "0";
+  return true;
+}
+
 bool parse_whole_int64(std::string_view text, std::int64_t& value) {
-  if (text.empty()) return false;
-  const char* first = text.data();
-  if (*first == '+') ++first;  // from_chars rejects '+'; "+7" is the integer 7
+  if (!is_canonical_decimal(text)) return false;
   const char* last = text.data() + text.size();
-  const auto [end, error] = std::from_chars(first, last, value);
+  const auto [end, error] = std::from_chars(text.data(), last, value);
   return error == std::errc() && end == last;
 }
 

@@ -25,7 +25,7 @@
 
 namespace autorec {
 
-inline constexpr std::uint32_t kCheckpointVersion = 1;
+inline constexpr std::uint32_t kCheckpointVersion = 2;  // 2: the train config holds AdamW's weight decay
 
 // A missing, truncated, corrupt or incompatible checkpoint: the message starts with the file name.
 class CheckpointError : public std::runtime_error {

@@ -3,8 +3,9 @@
 //
 // Integer ids (the common case) live in a flat open-addressing hash table, 8 + 4 bytes per id plus
 // slack; no std::string per id. The first id that is not an integer switches the map to string mode for
-// good: the integer ids seen so far are converted to their decimal text. In integer mode "007" and "7"
-// are the same id; in string mode they differ.
+// good: the integer ids seen so far are converted to their decimal text. Only text in canonical decimal
+// form (what std::to_string writes) is an integer: "007", "+7" and "7.0" are string ids, distinct
+// from "7", in either mode.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,7 @@ class IdMap {
   IdMap(IdMap&&) noexcept;
   IdMap& operator=(IdMap&&) noexcept;
 
-  // Index of `raw`, appended if new. Text that parses fully as a 64-bit integer is an integer id.
+  // Index of `raw`, appended if new. Canonical decimal text of a 64-bit integer is an integer id.
   std::int32_t intern(std::string_view raw);
   std::int32_t intern(std::int64_t raw);
   std::optional<std::int32_t> find(std::string_view raw) const;
