@@ -1,0 +1,24 @@
+// Where an I-AutoRec training epoch spends its time: the op sequence of one batch (the model's
+// forward, fused loss and backward, the gradient zeroing and one Adam step), replayed with the
+// engine's ops on the same batches as an epoch and timed op by op. On the CPU every engine op is
+// synchronous, so the per-op wall times add up to the epoch (the trainer's own bookkeeping aside).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "training_run.h"
+
+namespace bench {
+
+struct OpTime {
+  std::string name;
+  double seconds = 0.0;  // summed over the epoch's batches
+};
+
+// One epoch of batches of spec.batch_size rows (after one untimed warm-up epoch), CPU or CUDA (the
+// CUDA backend is synchronised after every op, which serialises it: use the result for shares only).
+std::vector<OpTime> profile_epoch(const TrainingSpec& spec, const TrainingData& data);
+
+}  // namespace bench

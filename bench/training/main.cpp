@@ -1,0 +1,192 @@
+// bench_training: I-AutoRec epoch time, ratings/s, peak memory and test RMSE on synthetic data of
+// MovieLens / Netflix shapes, with our kernels and (CUDA) the vendor baselines in the same trainer.
+// See docs/benchmarks.md.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "engine/backend.h"
+#include "flags.h"
+#include "json_writer.h"
+#include "machine.h"
+#include "epoch_profile.h"
+#include "training_run.h"
+
+namespace {
+
+using namespace bench;
+
+constexpr const char* kUsage = R"(usage: bench_training [--device cpu|cuda|auto] [--data ml-1m,ml-10m,netflix]
+                      [--kernels own,vendor] [--epochs N] [--warmup N] [--quick | --full]
+                      [--lambda L] [--lr R] [--hidden H] [--batch-size B] [--seed S]
+                      [--split-dir DIR] [--json FILE] [--out DIR]
+  --data      data set shapes (default: ml-1m on the CPU; ml-1m,ml-10m on CUDA; --full adds netflix)
+  --kernels   CUDA only: engine kernel selections to compare (default own,vendor,alg2;
+              'vendor,alg3' etc. are single entries written with '+': vendor+alg3)
+  --epochs    timed epochs after the warm-up epoch(s) (default 3; --quick: 1)
+  --split-dir write the 90/10 split as DIR/train.csv and DIR/test.csv (0-based user,item,rating)
+  --target-seconds T  report whether the first run's median epoch is <= T (default 1.5 on the CPU)
+  --profile   also time one epoch op by op (the model's op sequence replayed with the engine's ops)
+)";
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    for (char& c : item) c = c == '+' ? ',' : c;  // "vendor+alg3" -> "vendor,alg3"
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+std::string choose_device(const Flags& flags) {
+  std::string device = flags.text("device", "auto");
+  if (device == "auto") device = engine::cuda_available() ? "cuda" : "cpu";
+  return device;
+}
+
+TrainingSpec base_spec(const Flags& flags, const std::string& device) {
+  TrainingSpec spec;
+  spec.device = device;
+  spec.timed_epochs = static_cast<int>(flags.integer("epochs", flags.has("quick") ? 1 : 3));
+  spec.warmup_epochs = static_cast<int>(flags.integer("warmup", 1));
+  spec.hidden = flags.integer("hidden", spec.hidden);
+  spec.batch_size = flags.integer("batch-size", spec.batch_size);
+  spec.seed = static_cast<std::uint64_t>(flags.integer("seed", 1));
+  spec.lambda = std::stof(flags.text("lambda", std::to_string(spec.lambda)));
+  spec.learning_rate = std::stof(flags.text("lr", std::to_string(spec.learning_rate)));
+  spec.split_dir = flags.text("split-dir", "");
+  if (spec.timed_epochs < 1 || spec.warmup_epochs < 0) throw std::invalid_argument("--epochs >= 1, --warmup >= 0");
+  return spec;
+}
+
+void print_table(std::ostream& out, const std::vector<TrainingResult>& results) {
+  out << "| data | device | kernels | train ratings | median epoch s | ratings/s | engine peak MiB | "
+         "reserved peak MiB | process peak RSS MiB | test RMSE |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  constexpr double mib = 1024.0 * 1024.0;
+  for (const TrainingResult& r : results) {
+    char line[512];
+    std::snprintf(line, sizeof line, "| %s | %s | %s | %lld | %.3f | %.3g | %.0f | %.0f | %.0f | %.4f |\n",
+                  r.spec.dataset.c_str(), r.spec.device.c_str(), r.spec.device == "cpu" ? "cpu" : r.spec.kernels.c_str(),
+                  static_cast<long long>(r.train_ratings), r.median_epoch_seconds, r.ratings_per_second,
+                  r.engine_peak_bytes / mib, r.device_reserved_peak_bytes / mib, r.process_peak_rss_bytes / mib,
+                  r.test_rmse);
+    out << line;
+  }
+}
+
+void print_profile(std::ostream& out, const TrainingSpec& spec, const std::vector<OpTime>& times) {
+  double total = 0.0;
+  for (const OpTime& t : times) total += t.seconds;
+  out << "\nEpoch profile, " << spec.dataset << " on " << spec.device << " (" << spec.kernels << "), one epoch:\n\n"
+      << "| op | seconds | share |\n|---|---:|---:|\n";
+  for (const OpTime& t : times) {
+    char line[160];
+    std::snprintf(line, sizeof line, "| %s | %.3f | %.0f%% |\n", t.name.c_str(), t.seconds, 100.0 * t.seconds / total);
+    out << line;
+  }
+  out << "| total | " << total << " | |\n\n";
+}
+
+void write_result(JsonWriter& json, const TrainingResult& r) {
+  json.begin_object()
+      .field("dataset", r.spec.dataset)
+      .field("device", r.spec.device)
+      .field("kernels", r.spec.device == "cpu" ? "cpu" : r.spec.kernels)
+      .field("backend", r.backend)
+      .field("n_users", r.n_users)
+      .field("n_items", r.n_items)
+      .field("train_ratings", r.train_ratings)
+      .field("test_ratings", r.test_ratings)
+      .field("hidden", r.spec.hidden)
+      .field("batch_size", r.spec.batch_size)
+      .field("learning_rate", static_cast<double>(r.spec.learning_rate))
+      .field("lambda", static_cast<double>(r.spec.lambda))
+      .field("warmup_epochs", r.spec.warmup_epochs);
+  json.begin_array("epoch_seconds");
+  for (const double s : r.epoch_seconds) json.field("", s);
+  json.end_array()
+      .field("median_epoch_seconds", r.median_epoch_seconds)
+      .field("ratings_per_second", r.ratings_per_second)
+      .field("engine_peak_bytes", r.engine_peak_bytes)
+      .field("device_reserved_peak_bytes", r.device_reserved_peak_bytes)
+      .field("process_peak_rss_bytes", r.process_peak_rss_bytes)
+      .field("setup_seconds", r.setup_seconds)
+      .field("test_rmse", r.test_rmse)
+      .field("test_mae", r.test_mae)
+      .end_object();
+}
+
+void write_json(const std::string& path, const MachineInfo& machine, const std::vector<TrainingResult>& results,
+                double target_seconds) {
+  std::ofstream out(path);
+  JsonWriter json(out);
+  json.begin_object().field("benchmark", "bench_training");
+  write_machine(json, machine);
+  if (target_seconds > 0 && !results.empty()) {
+    json.field("target_epoch_seconds", target_seconds)
+        .field("target_met", results.front().median_epoch_seconds <= target_seconds);
+  }
+  json.begin_array("results");
+  for (const TrainingResult& r : results) write_result(json, r);
+  json.end_array().end_object();
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+int run(int argc, char** argv) {
+  const Flags flags(argc, argv, {"quick", "full", "help", "profile"},
+                    {"device", "data", "kernels", "epochs", "warmup", "lambda", "lr", "hidden", "batch-size", "seed",
+                     "split-dir", "json", "out", "target-seconds"});
+  if (flags.has("help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  const std::string device = choose_device(flags);
+  const bool cpu = device == "cpu";
+  const std::string default_data = cpu ? "ml-1m" : flags.has("full") ? "ml-1m,ml-10m,netflix" : "ml-1m,ml-10m";
+  const std::vector<std::string> kernel_specs = cpu ? std::vector<std::string>{"own"}
+                                                    : split_list(flags.text("kernels", "own,vendor+alg2"));
+  const double target = std::stod(flags.text("target-seconds", cpu ? "1.5" : "0"));
+  MachineInfo machine = describe_machine();
+  std::vector<TrainingResult> results;
+  for (const std::string& dataset : split_list(flags.text("data", default_data))) {
+    TrainingSpec data_spec = base_spec(flags, device);
+    data_spec.dataset = dataset;
+    const TrainingData data = prepare_data(data_spec);
+    for (const std::string& kernels : kernel_specs) {
+      TrainingSpec spec = base_spec(flags, device);
+      spec.dataset = dataset;
+      spec.kernels = kernels;
+      std::cerr << "[bench_training] " << dataset << " on " << device << " (" << kernels << ")\n";
+      results.push_back(run_training(spec, data));
+      if (flags.has("profile")) print_profile(std::cout, spec, profile_epoch(spec, data));
+      std::cerr << "[bench_training]   median epoch " << results.back().median_epoch_seconds << " s\n";
+    }
+  }
+  if (!cpu) machine.gpu = results.empty() ? "" : results.front().backend;
+  std::cout << "Machine: " << machine_summary(machine) << "\n\n";
+  print_table(std::cout, results);
+  if (target > 0 && !results.empty()) {
+    const double epoch = results.front().median_epoch_seconds;
+    std::cout << "\nTarget: " << results.front().spec.dataset << " epoch <= " << target << " s: "
+              << (epoch <= target ? "MET" : "NOT MET") << " (" << epoch << " s)\n";
+  }
+  const std::string out_dir = flags.text("out", "");
+  if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
+  const std::string json = flags.text("json", out_dir.empty() ? "" : out_dir + "/training_" + device + ".json");
+  if (!json.empty()) write_json(json, machine, results, target);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "bench_training: " << error.what() << "\n";
+    return 2;
+  }
+}
