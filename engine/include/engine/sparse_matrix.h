@@ -54,7 +54,9 @@ class SparseMatrix {
   ConstTensorView values_view() const;
   TensorView values_view();
 
-  // The matrix made of the given rows, in the given order (a mini-batch), on the same device.
+  // The matrix made of the given rows, in the given order (a mini-batch), on the same device. Built
+  // on the host: for a device matrix the whole CSR is staged through the host on every call, so
+  // keep a host copy for batching and move each batch with to() (as autorec::Trainer does).
   SparseMatrix slice_rows(std::span<const index_t> rows) const;
   SparseMatrix to(Device device) const;
 
