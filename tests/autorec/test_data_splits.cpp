@@ -92,7 +92,7 @@ TEST_CASE("k-fold: every rating in test exactly once, balanced folds", "[data][s
   CHECK_THROWS_AS(autorec::k_fold(all, 1, 0), std::invalid_argument);
 }
 
-TEST_CASE("train/test files: test ids go through the train maps; unseen ones are cold start", "[data][split]") {
+TEST_CASE("train/test files: test ids go through the train maps, unseen ones are cold start", "[data][split]") {
   autorec::test::TempDir dir;
   const auto train = dir.write("u1.base", "10\t100\t5\t0\n10\t200\t3\t0\n20\t100\t4\t0\n");
   // User 30 and item 900 appear only in test: lines 2 and 3 are cold start.

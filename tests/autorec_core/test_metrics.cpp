@@ -33,7 +33,7 @@ TEST_CASE("RMSE and MAE against hand-computed values, cold starts counted", "[me
   CHECK(m.mae == Approx(3.5 / 3.0));
 }
 
-TEST_CASE("cold-start pairs get the default; predictions are clipped to the training range", "[metrics]") {
+TEST_CASE("cold-start pairs get the default, predictions are clipped to the training range", "[metrics]") {
   // Items 0..2, users 0..2. Item 2 and user 2 have no training rating.
   const auto train = fixtures::ratings(3, 3, {{0, 0, 1}, {1, 1, 5}, {0, 1, 3}});
   const auto queries = fixtures::ratings(3, 3, {{1, 0, 1}, {0, 1, 1}, {0, 2, 1}, {2, 0, 1}});

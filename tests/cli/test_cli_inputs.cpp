@@ -48,7 +48,7 @@ TEST_CASE("a cache that cannot be written is a warning, not a failure", "[cli][c
   CHECK(total_ratings(r) == kTinyRatings);
 }
 
-TEST_CASE("--header and column flags imply --format delimited and contradict other formats", "[cli][data]") {
+TEST_CASE("header and column flags imply --format delimited and contradict other formats", "[cli][data]") {
   TinyData tiny;
   const CliResult header = tiny.train({"--epochs", "1", "--header", "yes", "--json"});
   INFO(header.err);
@@ -58,7 +58,7 @@ TEST_CASE("--header and column flags imply --format delimited and contradict oth
   require_usage_error(tiny.train({"--format", "csv", "--user-col", "1"}), "--user-col");
 }
 
-TEST_CASE("'#' starts a config comment only after whitespace; '\\#' is a literal '#'", "[cli][config]") {
+TEST_CASE("a hash starts a config comment only after whitespace, and a backslash-escaped hash is literal", "[cli][config]") {
   TinyData tiny;
   tiny.dir.write("run.conf", "# a comment line\nepochs = 1 # a trailing comment\nlog-dir = logs#1\n");
   CliResult r = tiny.train({"--config", "run.conf"});
@@ -84,7 +84,7 @@ TEST_CASE("split settings that leave a part empty stop with exit 2 and say which
                       "--validation-fraction 0.9 leaves no ratings to fit");
 }
 
-TEST_CASE("--runs with --train-file/--test-file (an implicit files split) is refused", "[cli][errors]") {
+TEST_CASE("several runs with --train-file/--test-file (an implicit files split) are refused", "[cli][errors]") {
   TempDir dir;
   dir.write("a.csv", "1,1,5\n2,2,3\n");
   dir.write("b.csv", "1,2,4\n");
@@ -127,7 +127,7 @@ struct StringIdModel : TinyData {
   }
 };
 
-TEST_CASE("CSV outputs quote raw ids holding ',' or '\"' (RFC 4180)", "[cli][model]") {
+TEST_CASE("CSV outputs quote raw ids holding commas or quotes (RFC 4180)", "[cli][model]") {
   StringIdModel model;
   const CliResult r = run_cli(model.dir.path(), {"export", "--checkpoint", "m.ckpt", "--out", "ex",
                                                  "--export-format", "csv"});
@@ -145,7 +145,7 @@ TEST_CASE("CSV outputs quote raw ids holding ',' or '\"' (RFC 4180)", "[cli][mod
   CHECK(second_line.find(",\"i\"\"") != std::string::npos);
 }
 
-TEST_CASE("predict keeps a first line of unknown string ids; only header words make a header", "[cli][model]") {
+TEST_CASE("predict keeps a first line of unknown string ids, only header words make a header", "[cli][model]") {
   StringIdModel model;
   model.dir.write("first.txt", "newcomer|some_film\nnewcomer2|other_film\n");
   CliResult r = run_cli(model.dir.path(), {"predict", "--checkpoint", "m.ckpt", "--input", "first.txt"});

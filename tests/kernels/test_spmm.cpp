@@ -61,7 +61,7 @@ TEST_CASE("spmm_transposed (through the CSC twin) matches the CSR scatter refere
                        [](const HostCsr& a) { return a.cols(); }, [](const HostCsr& a) { return a.rows(); });
 }
 
-TEST_CASE("spmm with beta = 0 overwrites NaNs in C; empty rows give zero", "[spmm]") {
+TEST_CASE("spmm with beta = 0 overwrites NaNs in C, empty rows give zero", "[spmm]") {
   // Row 1 is empty; row 0 has (0,0)=2, (0,2)=-1.
   const HostCsr a = HostCsr::from_triplets(3, 3, {{0, 0, 2.0f}, {0, 2, -1.0f}, {2, 1, 3.0f}});
   const HostMatrix b = HostMatrix::random(3, 5, 7, Fill::Integer);
