@@ -26,22 +26,31 @@ std::string xml(const std::string& text) {
   return out;
 }
 
+constexpr int kTicks = 5;
+
+// The axis top: the largest value rounded up to kTicks steps of 1, 2 or 5 times a power of ten, so
+// the tick labels are round numbers.
 double largest_value(const BarChart& chart) {
   double top = chart.reference_line;
   for (const auto& s : chart.series)
     for (const double v : s.values)
       if (std::isfinite(v)) top = std::max(top, v);
-  return top > 0 ? top * 1.1 : 1.0;
+  if (!(top > 0)) return 1.0;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(top / kTicks)));
+  for (const double factor : {1.0, 2.0, 5.0, 10.0}) {
+    if (factor * magnitude * kTicks >= top) return factor * magnitude * kTicks;
+  }
+  return 10.0 * magnitude * kTicks;
 }
 
 void draw_axes(std::ostringstream& svg, const BarChart& chart, double top) {
   const double plot_h = kHeight - kTop - kBottom;
   svg << "<text x='" << kWidth / 2 << "' y='22' text-anchor='middle' font-size='16'>" << xml(chart.title) << "</text>\n";
-  svg << "<text transform='translate(18," << kTop + plot_h / 2 << ") rotate(-90)' text-anchor='middle'>"
+  svg << "<text transform='translate(14," << kTop + plot_h / 2 << ") rotate(-90)' text-anchor='middle'>"
       << xml(chart.y_label) << "</text>\n";
-  for (int tick = 0; tick <= 5; ++tick) {
-    const double value = top * tick / 5.0;
-    const double y = kTop + plot_h * (1.0 - tick / 5.0);
+  for (int tick = 0; tick <= kTicks; ++tick) {
+    const double value = top * tick / kTicks;
+    const double y = kTop + plot_h * (1.0 - static_cast<double>(tick) / kTicks);
     svg << "<line x1='" << kLeft << "' x2='" << kWidth - kRight << "' y1='" << y << "' y2='" << y
         << "' stroke='#ddd'/><text x='" << kLeft - 6 << "' y='" << y + 4 << "' text-anchor='end'>" << value
         << "</text>\n";
