@@ -38,11 +38,16 @@ class DeviceArray {
 
   T* data() const { return data_; }
   std::size_t size() const { return size_; }
+  // The benchmarks compute on a non-blocking stream, which a (legacy default stream) cudaMemcpy is not
+  // ordered against: a pageable upload may still be in flight when it returns, and a download would
+  // not wait for the kernels writing the array. Hence the device-wide synchronisations.
   void upload(const std::vector<T>& host) {
     KERNELS_CUDA_CHECK(cudaMemcpy(data_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
+    KERNELS_CUDA_CHECK(cudaDeviceSynchronize());
   }
   std::vector<T> download() const {
     std::vector<T> host(size_);
+    KERNELS_CUDA_CHECK(cudaDeviceSynchronize());
     KERNELS_CUDA_CHECK(cudaMemcpy(host.data(), data_, size_ * sizeof(T), cudaMemcpyDeviceToHost));
     return host;
   }
