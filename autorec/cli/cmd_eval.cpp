@@ -5,7 +5,7 @@
 
 #include "autorec/data/load.h"
 #include "commands.h"
-#include "json_writer.h"
+#include "autorec/json_writer.h"
 #include "model_file.h"
 #include "run_setup.h"
 

@@ -9,7 +9,7 @@
 
 #include "commands.h"
 #include "csv_field.h"
-#include "json_writer.h"
+#include "autorec/json_writer.h"
 #include "matrix_writer.h"
 #include "model_file.h"
 #include "usage_error.h"

@@ -6,7 +6,7 @@
 
 #include "commands.h"
 #include "engine/backend.h"
-#include "json_writer.h"
+#include "autorec/json_writer.h"
 
 namespace autorec::cli {
 namespace {

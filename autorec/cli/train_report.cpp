@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "json_writer.h"
+#include "autorec/json_writer.h"
 #include "progress.h"
 #include "statistics.h"
 

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "json_writer.h"
+#include "autorec/json_writer.h"
 #include "svg_plot.h"
 #include "usage_error.h"
 

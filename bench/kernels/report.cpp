@@ -6,7 +6,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "json_writer.h"
+#include "autorec/json_writer.h"
 #include "svg_chart.h"
 
 namespace bench {
@@ -22,7 +22,7 @@ std::string format(double value, const char* spec = "%.3g") {
 std::string shape_label(const Measurement& m) { return m.problem + " k=" + std::to_string(m.size.k); }
 
 void write_settings(JsonWriter& json, const std::string& key, const RunSettings& s) {
-  json.begin_object(key)
+  json.key(key).begin_object()
       .field("warmup", s.warmup)
       .field("repeats", s.repeats)
       .field("rotation", s.rotation)
@@ -121,16 +121,17 @@ void print_table(std::ostream& out, const KernelReport& report) {
 }
 
 void write_json(const std::string& path, const KernelReport& report) {
-  std::ofstream out(path);
-  JsonWriter json(out);
+  JsonWriter json;
   json.begin_object().field("benchmark", "bench_kernels").field("run_size", report.run_size);
   write_machine(json, report.machine);
   json.field("device_copy_gbytes_per_s", report.copy_gbytes_per_s);
   write_settings(json, "cpu_settings", report.cpu_settings);
   write_settings(json, "cuda_settings", report.cuda_settings);
-  json.begin_array("results");
+  json.key("results").begin_array();
   for (const Measurement& m : report.results) write_measurement(json, m);
   json.end_array().end_object();
+  std::ofstream out(path);
+  out << json.str() << '\n';
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 

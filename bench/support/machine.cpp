@@ -69,7 +69,7 @@ MachineInfo describe_machine() {
 }
 
 void write_machine(JsonWriter& json, const MachineInfo& machine) {
-  json.begin_object("machine")
+  json.key("machine").begin_object()
       .field("cpu_model", machine.cpu_model)
       .field("logical_cores", machine.logical_cores)
       .field("openmp_threads", machine.openmp_threads)

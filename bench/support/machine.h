@@ -4,9 +4,11 @@
 
 #include <string>
 
-#include "json_writer.h"
+#include "autorec/json_writer.h"
 
 namespace bench {
+
+using autorec::JsonWriter;
 
 struct MachineInfo {
   std::string cpu_model;     // /proc/cpuinfo "model name"

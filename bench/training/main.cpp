@@ -9,7 +9,7 @@
 
 #include "engine/backend.h"
 #include "flags.h"
-#include "json_writer.h"
+#include "autorec/json_writer.h"
 #include "machine.h"
 #include "epoch_profile.h"
 #include "training_run.h"
@@ -105,8 +105,8 @@ void write_result(JsonWriter& json, const TrainingResult& r) {
       .field("learning_rate", static_cast<double>(r.spec.learning_rate))
       .field("lambda", static_cast<double>(r.spec.lambda))
       .field("warmup_epochs", r.spec.warmup_epochs);
-  json.begin_array("epoch_seconds");
-  for (const double s : r.epoch_seconds) json.field("", s);
+  json.key("epoch_seconds").begin_array();
+  for (const double s : r.epoch_seconds) json.value(s);
   json.end_array()
       .field("median_epoch_seconds", r.median_epoch_seconds)
       .field("ratings_per_second", r.ratings_per_second)
@@ -121,17 +121,18 @@ void write_result(JsonWriter& json, const TrainingResult& r) {
 
 void write_json(const std::string& path, const MachineInfo& machine, const std::vector<TrainingResult>& results,
                 double target_seconds) {
-  std::ofstream out(path);
-  JsonWriter json(out);
+  JsonWriter json;
   json.begin_object().field("benchmark", "bench_training");
   write_machine(json, machine);
   if (target_seconds > 0 && !results.empty()) {
     json.field("target_epoch_seconds", target_seconds)
         .field("target_met", results.front().median_epoch_seconds <= target_seconds);
   }
-  json.begin_array("results");
+  json.key("results").begin_array();
   for (const TrainingResult& r : results) write_result(json, r);
   json.end_array().end_object();
+  std::ofstream out(path);
+  out << json.str() << '\n';
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 

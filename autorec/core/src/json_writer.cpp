@@ -1,9 +1,9 @@
-#include "json_writer.h"
+#include "autorec/json_writer.h"
 
 #include <cmath>
 #include <cstdio>
 
-namespace autorec::cli {
+namespace autorec {
 
 std::string json_escape(const std::string& text) {
   std::string out = "\"";
@@ -120,4 +120,4 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
-}  // namespace autorec::cli
+}  // namespace autorec

@@ -1,4 +1,4 @@
-// A small JSON writer for the CLI's --json output and the JSON-lines training log: objects,
+// A small JSON writer for reports (the CLI's --json output and training log, the benchmarks' results): objects,
 // arrays, strings (escaped), numbers (NaN and infinities become null), booleans. Commas are placed
 // automatically; the caller is responsible for well-nested begin/end calls.
 #pragma once
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace autorec::cli {
+namespace autorec {
 
 class JsonWriter {
  public:
@@ -42,4 +42,4 @@ class JsonWriter {
 
 std::string json_escape(const std::string& text);
 
-}  // namespace autorec::cli
+}  // namespace autorec
