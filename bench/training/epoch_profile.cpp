@@ -10,19 +10,30 @@
 namespace bench {
 namespace {
 
+// A parameter with its Adam moments (laid out like it) and, for the dense ones, a gradient buffer.
+struct AdamParameter {
+  engine::Tensor value, m, v, grad;
+  AdamParameter(std::int64_t rows, std::int64_t cols, engine::Device d)
+      : value(engine::Tensor::zeros(rows, cols, d)), m(engine::Tensor::zeros(rows, cols, d)),
+        v(engine::Tensor::zeros(rows, cols, d)), grad(engine::Tensor::zeros(rows, cols, d)) {}
+  kernels::WeightUpdate update(const kernels::AdamParams& adam) {
+    return kernels::WeightUpdate::adam_step(adam, m.data(), v.data());
+  }
+  // The optimizer step of a dense parameter from its gradient buffer.
+  void step(const kernels::AdamParams& adam, engine::Device device) {
+    engine::backend_for(device).apply_update(value.data(), grad.data(), value.rows() * value.ld(), update(adam));
+  }
+};
+
 // The model's tensors for one batch of at most `rows` rows (n = users, k = hidden).
 struct BatchState {
-  engine::Tensor v, w, z, h, dh, dz, dv, dw;  // V, W, dV, dW (n, k); Z, H, dH, dZ (rows, k)
-  engine::Tensor b, c, db, dc;                // hidden bias (1, k), output bias (1, n) and their gradients
-  engine::Tensor params, grads, m1, m2;       // flat Adam buffers (1, 2nk + n + k)
-  engine::Tensor errors;                      // (1, nnz of the batch)
+  AdamParameter v, w, b, c;        // V, W (n, k); hidden bias b (1, k); output bias c (1, n)
+  engine::Tensor z, h, dh, dz;     // (rows, k)
+  engine::Tensor errors;           // (1, nnz of the batch)
 
   BatchState(std::int64_t n, std::int64_t k, std::int64_t rows, engine::Device d)
-      : v(engine::Tensor::zeros(n, k, d)), w(engine::Tensor::zeros(n, k, d)), z(rows, k, d), h(rows, k, d),
-        dh(rows, k, d), dz(rows, k, d), dv(n, k, d), dw(n, k, d), b(engine::Tensor::zeros(1, k, d)),
-        c(engine::Tensor::zeros(1, n, d)), db(1, k, d), dc(1, n, d),
-        params(engine::Tensor::zeros(1, 2 * n * k + n + k, d)), grads(engine::Tensor::zeros(1, 2 * n * k + n + k, d)),
-        m1(engine::Tensor::zeros(1, 2 * n * k + n + k, d)), m2(engine::Tensor::zeros(1, 2 * n * k + n + k, d)) {}
+      : v(n, k, d), w(n, k, d), b(1, k, d), c(1, n, d), z(rows, k, d), h(rows, k, d), dh(rows, k, d),
+        dz(rows, k, d) {}
 };
 
 class OpTimer {
@@ -57,21 +68,26 @@ void run_batch(const engine::SparseMatrix& train, std::span<const engine::index_
   engine::TensorView z = s.z.view().row_block(0, m), h = s.h.view().row_block(0, m);
   engine::TensorView dh = s.dh.view().row_block(0, m), dz = s.dz.view().row_block(0, m);
   engine::TensorView errors{device, {s.errors.data(), 1, batch.nnz(), batch.nnz()}};
-  time("zero_grads", [&] { fill(s.grads, 0.0f); });
-  time("spmm X.V", [&] { spmm(batch, s.v, z); });
-  time("bias_activation", [&] { bias_activation_forward(z, s.b, engine::Activation::Sigmoid, h); });
+  time("spmm X.V", [&] { spmm(batch, s.v.value, z); });
+  time("bias_activation", [&] { bias_activation_forward(z, s.b.value, engine::Activation::Sigmoid, h); });
   time("sddmm_squared_error", [&] {
-    sddmm_squared_error(batch, h, s.w, s.c, engine::Activation::Identity, errors, {}, sse);
+    sddmm_squared_error(batch, h, s.w.value, s.c.value, engine::Activation::Identity, errors, {}, sse);
   });
-  time("spmm_transposed dW=E^T.H", [&] { spmm_transposed(batch, errors, h, s.dw); });
-  time("sparse_column_sums dc", [&] { sparse_column_sums(batch, errors, s.dc); });
-  time("spmm dH=E.W", [&] { spmm(batch, errors, s.w, dh); });
+  time("spmm dH=E.W", [&] { spmm(batch, errors, s.w.value, dh); });
+  time("spmm_transposed_update W (dW=E^T.H + Adam)", [&] {
+    spmm_transposed_update(batch, errors, h, 1.0f, s.w.value, s.w.update(adam));
+  });
+  time("sparse_column_sums dc + Adam", [&] {
+    sparse_column_sums(batch, errors, s.c.grad);
+    s.c.step(adam, device);
+  });
   time("activation_backward", [&] { activation_backward(z, dh, engine::Activation::Sigmoid, dz); });
-  time("spmm_transposed dV=X^T.dZ", [&] { spmm_transposed(batch, dz, s.dv); });
-  time("column_sums db", [&] { column_sums(dz, s.db); });
-  time("adam_update", [&] {
-    engine::backend_for(device).adam_update(s.params.data(), s.grads.data(), s.m1.data(), s.m2.data(),
-                                            s.params.cols(), adam);
+  time("spmm_transposed_update V (dV=X^T.dZ + Adam)", [&] {
+    spmm_transposed_update(batch, batch.values_view(), dz, 1.0f, s.v.value, s.v.update(adam));
+  });
+  time("column_sums db + Adam", [&] {
+    column_sums(dz, s.b.grad);
+    s.b.step(adam, device);
   });
 }
 
@@ -95,6 +111,7 @@ std::vector<OpTime> profile_epoch(const TrainingSpec& spec, const TrainingData& 
   OpTimer time(backend);
   kernels::AdamParams adam{spec.learning_rate};
   adam.weight_decay = spec.lambda * static_cast<float>(spec.batch_size) / static_cast<float>(train.rows());
+  adam.step = 1;
   for (int epoch = 0; epoch < 2; ++epoch) {  // the first epoch warms up; the second is reported
     time.take();
     for (std::size_t begin = 0; begin < order.size(); begin += static_cast<std::size_t>(spec.batch_size)) {

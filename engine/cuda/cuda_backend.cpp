@@ -121,6 +121,12 @@ void CudaBackend::spmm_transposed(const CscPattern& a, const float* a_values, Co
   kernels::cuda::spmm_transposed(a, a_values, b, c, alpha, beta, stream());
 }
 
+// No vendor library has an optimizer epilogue: this product is ours under every kernel selection.
+void CudaBackend::spmm_transposed_update(const CscPattern& a, const float* a_values, ConstMatrix b, float alpha,
+                                         MutableMatrix w, const kernels::WeightUpdate& update) {
+  kernels::cuda::spmm_transposed_update(a, a_values, b, alpha, w, update, stream());
+}
+
 void CudaBackend::sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) {
 #if defined(ENGINE_HAVE_VENDOR_KERNELS)
   if (all_positive(pattern.rows, pattern.cols, pattern.nnz, a.cols)) {
@@ -200,6 +206,11 @@ void CudaBackend::sgd_update(float* params, const float* grads, float* velocity,
 void CudaBackend::adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
                               const kernels::AdamParams& p) {
   kernels::cuda::adam_update(params, grads, m, v, n, p, stream());
+}
+
+void CudaBackend::apply_update(float* params, const float* grads, std::int64_t n,
+                               const kernels::WeightUpdate& update) {
+  kernels::cuda::apply_update(params, grads, n, update, stream());
 }
 
 void CudaBackend::rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,

@@ -53,6 +53,8 @@ class CudaBackend final : public Backend {
             float beta) override;
   void spmm_transposed(const CscPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c, float alpha,
                        float beta) override;
+  void spmm_transposed_update(const CscPattern& a, const float* a_values, ConstMatrix b, float alpha, MutableMatrix w,
+                              const kernels::WeightUpdate& update) override;
   void sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) override;
   void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
                            const float* ratings, Activation f, float* errors, float* predictions,
@@ -75,6 +77,7 @@ class CudaBackend final : public Backend {
                   const kernels::SgdParams& p) override;
   void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
                    const kernels::AdamParams& p) override;
+  void apply_update(float* params, const float* grads, std::int64_t n, const kernels::WeightUpdate& update) override;
   void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,
                     const kernels::RpropParams& p) override;
 

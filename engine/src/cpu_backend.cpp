@@ -52,6 +52,10 @@ class CpuBackend final : public Backend {
                        float beta) override {
     kernels::cpu::spmm_transposed(a, a_values, b, c, alpha, beta);
   }
+  void spmm_transposed_update(const CscPattern& a, const float* a_values, ConstMatrix b, float alpha, MutableMatrix w,
+                              const kernels::WeightUpdate& update) override {
+    kernels::cpu::spmm_transposed_update(a, a_values, b, alpha, w, update);
+  }
   void sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) override {
     kernels::cpu::sddmm(pattern, a, b, out);
   }
@@ -101,6 +105,9 @@ class CpuBackend final : public Backend {
   void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
                    const kernels::AdamParams& p) override {
     kernels::cpu::adam_update(params, grads, m, v, n, p);
+  }
+  void apply_update(float* params, const float* grads, std::int64_t n, const kernels::WeightUpdate& update) override {
+    kernels::cpu::apply_update(params, grads, n, update);
   }
   void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,
                     const kernels::RpropParams& p) override {

@@ -3,6 +3,27 @@
 #include "engine/ops.h"
 
 namespace engine {
+namespace {
+
+// A dense parameter's gradient: `write` computes it into the gradient buffer (beta = 0, no zeroing
+// needed) and the optimizer steps it, or (accumulating) `write` adds to the buffer (beta = 1).
+template <class Write>
+void finish_dense_gradient(ParameterStore& store, ParameterId id, Optimizer* optimizer, Write&& write) {
+  write(store.grad(id), optimizer != nullptr ? 0.0f : 1.0f);
+  if (optimizer != nullptr) optimizer->step_parameter(store, id);
+}
+
+// A sparse layer's weight gradient alpha * A^T . B: fused into the optimizer step, or added to the buffer.
+void finish_sparse_gradient(ParameterStore& store, ParameterId id, Optimizer* optimizer, const SparseMatrix& a,
+                            ConstTensorView a_values, ConstTensorView b, float alpha) {
+  if (optimizer != nullptr) {
+    ops::spmm_transposed_update(a, a_values, b, alpha, store.value(id), optimizer->update_for(store, id));
+  } else {
+    ops::spmm_transposed(a, a_values, b, store.grad(id), alpha, 1.0f);
+  }
+}
+
+}  // namespace
 
 TensorView Workspace::rows(std::int64_t rows, std::int64_t cols, Device device) {
   const std::int64_t ld = padded_leading_dimension(cols);
@@ -17,8 +38,8 @@ TensorView Workspace::rows(std::int64_t rows, std::int64_t cols, Device device) 
 
 SparseInputLayer::SparseInputLayer(ParameterStore& store, const std::string& name, std::int64_t inputs,
                                    std::int64_t outputs, Activation g)
-    : weight_(store.declare(name + ".weight", inputs, outputs, "weights", Init::GlorotUniform)),
-      bias_(store.declare(name + ".bias", 1, outputs, "biases", Init::Zeros)),
+    : weight_(store.declare(name + ".weight", inputs, outputs, kWeightsGroup, Init::GlorotUniform)),
+      bias_(store.declare(name + ".bias", 1, outputs, kBiasesGroup, Init::Zeros)),
       g_(g) {}
 
 ConstTensorView SparseInputLayer::forward(const ParameterStore& store, const SparseMatrix& x) {
@@ -30,20 +51,21 @@ ConstTensorView SparseInputLayer::forward(const ParameterStore& store, const Spa
   return h;
 }
 
-void SparseInputLayer::backward(ParameterStore& store, const SparseMatrix& x, ConstTensorView dh) {
+void SparseInputLayer::backward(ParameterStore& store, const SparseMatrix& x, ConstTensorView dh,
+                                Optimizer* optimizer) {
   const ConstTensorView z = z_.rows(x.rows(), dh.cols(), x.device());
   TensorView dz = dz_.rows(x.rows(), dh.cols(), x.device());
   ops::activation_backward(z, dh, g_, dz);
-  ops::spmm_transposed(x, dz, store.grad(weight_), 1.0f, 1.0f);
-  ops::column_sums(dz, store.grad(bias_), 1.0f, 1.0f);
+  finish_sparse_gradient(store, weight_, optimizer, x, x.values_view(), dz, 1.0f);  // dV = X^T dZ
+  finish_dense_gradient(store, bias_, optimizer, [&](TensorView db, float beta) { ops::column_sums(dz, db, 1.0f, beta); });
 }
 
 // ---- DenseLayer -------------------------------------------------------------------------------
 
 DenseLayer::DenseLayer(ParameterStore& store, const std::string& name, std::int64_t inputs, std::int64_t outputs,
                        Activation g)
-    : weight_(store.declare(name + ".weight", inputs, outputs, "weights", Init::GlorotUniform)),
-      bias_(store.declare(name + ".bias", 1, outputs, "biases", Init::Zeros)),
+    : weight_(store.declare(name + ".weight", inputs, outputs, kWeightsGroup, Init::GlorotUniform)),
+      bias_(store.declare(name + ".bias", 1, outputs, kBiasesGroup, Init::Zeros)),
       g_(g) {}
 
 ConstTensorView DenseLayer::forward(const ParameterStore& store, ConstTensorView x) {
@@ -55,15 +77,17 @@ ConstTensorView DenseLayer::forward(const ParameterStore& store, ConstTensorView
   return h;
 }
 
-ConstTensorView DenseLayer::backward(ParameterStore& store, ConstTensorView x, ConstTensorView dh) {
+ConstTensorView DenseLayer::backward(ParameterStore& store, ConstTensorView x, ConstTensorView dh,
+                                     Optimizer* optimizer) {
   const ConstTensorView w = store.value(weight_);
   const ConstTensorView z = z_.rows(x.rows(), w.cols(), x.device());
   TensorView dz = dz_.rows(x.rows(), w.cols(), x.device());
   TensorView dx = dx_.rows(x.rows(), w.rows(), x.device());
   ops::activation_backward(z, dh, g_, dz);
-  ops::gemm(true, false, 1.0f, x, dz, 1.0f, store.grad(weight_));  // dW += X^T dZ
-  ops::column_sums(dz, store.grad(bias_), 1.0f, 1.0f);
-  ops::gemm(false, true, 1.0f, dz, w, 0.0f, dx);  // dX = dZ W^T
+  ops::gemm(false, true, 1.0f, dz, w, 0.0f, dx);  // dX = dZ W^T, before W changes
+  finish_dense_gradient(store, weight_, optimizer,
+                        [&](TensorView dw, float beta) { ops::gemm(true, false, 1.0f, x, dz, beta, dw); });  // X^T dZ
+  finish_dense_gradient(store, bias_, optimizer, [&](TensorView db, float beta) { ops::column_sums(dz, db, 1.0f, beta); });
   return dx;
 }
 
@@ -71,8 +95,8 @@ ConstTensorView DenseLayer::backward(ParameterStore& store, ConstTensorView x, C
 
 SparseOutputLayer::SparseOutputLayer(ParameterStore& store, const std::string& name, std::int64_t inputs,
                                      std::int64_t outputs, Activation f)
-    : weight_(store.declare(name + ".weight", outputs, inputs, "weights", Init::GlorotUniform)),
-      bias_(store.declare(name + ".bias", 1, outputs, "biases", Init::Zeros)),
+    : weight_(store.declare(name + ".weight", outputs, inputs, kWeightsGroup, Init::GlorotUniform)),
+      bias_(store.declare(name + ".bias", 1, outputs, kBiasesGroup, Init::Zeros)),
       f_(f) {}
 
 void SparseOutputLayer::forward_loss(const ParameterStore& store, ConstTensorView h, const SparseMatrix& targets,
@@ -82,13 +106,15 @@ void SparseOutputLayer::forward_loss(const ParameterStore& store, ConstTensorVie
 }
 
 ConstTensorView SparseOutputLayer::backward(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets,
-                                            float loss_scale) {
+                                            float loss_scale, Optimizer* optimizer) {
   const ConstTensorView errors = errors_.rows(1, targets.nnz(), targets.device());
   const ConstTensorView w = store.value(weight_);  // (n, k)
   TensorView dh = dh_.rows(targets.rows(), w.cols(), targets.device());
-  ops::spmm_transposed(targets, errors, h, store.grad(weight_), loss_scale, 1.0f);  // dW += s E^T H
-  ops::sparse_column_sums(targets, errors, store.grad(bias_), loss_scale, 1.0f);    // dc += s colsum(E)
-  ops::spmm(targets, errors, w, dh, loss_scale, 0.0f);                               // dH = s E W
+  ops::spmm(targets, errors, w, dh, loss_scale, 0.0f);  // dH = s E W, before W changes
+  finish_sparse_gradient(store, weight_, optimizer, targets, errors, h, loss_scale);  // dW = s E^T H
+  finish_dense_gradient(store, bias_, optimizer, [&](TensorView dc, float beta) {
+    ops::sparse_column_sums(targets, errors, dc, loss_scale, beta);  // dc = s colsum(E)
+  });
   return dh;
 }
 

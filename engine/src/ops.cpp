@@ -60,6 +60,17 @@ void spmm_transposed(const SparseMatrix& pattern, ConstTensorView values, ConstT
   backend_for(pattern.device()).spmm_transposed(pattern.csc(), values.data(), b.matrix(), c.matrix(), alpha, beta);
 }
 
+void spmm_transposed_update(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, float alpha,
+                            TensorView w, const kernels::WeightUpdate& update) {
+  check_values("spmm_transposed_update", pattern, values);
+  require_device("spmm_transposed_update", pattern.device(), b.device(), "B");
+  require_device("spmm_transposed_update", pattern.device(), w.device(), "W");
+  require_shape(b.rows() == pattern.rows() && w.rows() == pattern.cols() && w.cols() == b.cols(),
+                "spmm_transposed_update", "A^T with A ", pattern.shape(), " . B ", b.shape(), " -> W ", w.shape());
+  backend_for(pattern.device()).spmm_transposed_update(pattern.csc(), values.data(), b.matrix(), alpha, w.matrix(),
+                                                       update);
+}
+
 void sddmm(const SparseMatrix& pattern, ConstTensorView a, ConstTensorView b, TensorView out) {
   require_device("sddmm", pattern.device(), a.device(), "A");
   require_device("sddmm", pattern.device(), b.device(), "B");

@@ -59,6 +59,38 @@ double l2_penalty(const ParameterStore& store, const std::string& group, float l
   return 0.5 * static_cast<double>(lambda) * squares.read();
 }
 
+// ---- Optimizer -------------------------------------------------------------------------------
+
+Optimizer::Optimizer(const ParameterStore& store) {
+  ENGINE_CHECK(store.finalized(), "optimizer created before ParameterStore::finalize()");
+  for (const GroupRange& g : store.groups()) group_names_.push_back(g.name);
+  l2_.assign(group_names_.size(), 0.0f);
+}
+
+std::size_t Optimizer::group_index(const std::string& group) const {
+  for (std::size_t i = 0; i < group_names_.size(); ++i) {
+    if (group_names_[i] == group) return i;
+  }
+  throw Error("optimizer: no parameter group named '" + group + "'");
+}
+
+std::size_t Optimizer::group_of(const ParameterStore& store, ParameterId id) const {
+  return group_index(store.info(id).group);
+}
+
+void Optimizer::set_l2(const std::string& group, float coefficient) { l2_[group_index(group)] = coefficient; }
+
+kernels::WeightUpdate Optimizer::update_for(ParameterStore&, ParameterId) {
+  throw Error(name() + ": this optimizer cannot update parameters inside the products (use step())");
+}
+
+// Padding elements hold zero weights, gradients and state: every rule leaves them at zero.
+void Optimizer::step_parameter(ParameterStore& store, ParameterId id) {
+  const kernels::WeightUpdate update = update_for(store, id);
+  const TensorView values = store.value(id);
+  backend_for(store.device()).apply_update(values.data(), store.grad(id).data(), values.rows() * values.ld(), update);
+}
+
 template <class Params>
 GroupSettings<Params>::GroupSettings(const ParameterStore& store, const Params& defaults) {
   ENGINE_CHECK(store.finalized(), "optimizer created before ParameterStore::finalize()");
@@ -83,16 +115,31 @@ template class GroupSettings<kernels::RpropParams>;
 // ---- SGD --------------------------------------------------------------------------------------
 
 Sgd::Sgd(const ParameterStore& store, const kernels::SgdParams& defaults)
-    : groups_(store, defaults), velocity_(DeviceArray<float>::zeros(flat_size(store), store.device())) {}
+    : Optimizer(store),
+      groups_(store, defaults), velocity_(DeviceArray<float>::zeros(flat_size(store), store.device())) {}
+
+// The group's rule with its L2 term riding on the coupled decay; state from flat element `offset` on.
+kernels::WeightUpdate Sgd::group_update(std::size_t group, std::int64_t offset) {
+  kernels::SgdParams params = groups_.at(group);
+  params.weight_decay += l2_at(group);
+  kernels::WeightUpdate update = kernels::WeightUpdate::sgd_step(params, velocity_.data() + offset);
+  update.skip_untouched_rows = lazy();
+  return update;
+}
 
 void Sgd::step(ParameterStore& store) {
   require_same_layout(store, velocity_, groups_.size(), "sgd");
   Backend& backend = backend_for(store.device());
   for (std::size_t g = 0; g < store.groups().size(); ++g) {
     const GroupRange& range = store.groups()[g];
-    backend.sgd_update(store.group_values(range).data(), store.group_grads(range).data(),
-                       velocity_.data() + range.offset, range.size, groups_.at(g));
+    backend.apply_update(store.group_values(range).data(), store.group_grads(range).data(), range.size,
+                         group_update(g, range.offset));
   }
+}
+
+kernels::WeightUpdate Sgd::update_for(ParameterStore& store, ParameterId id) {
+  require_same_layout(store, velocity_, groups_.size(), "sgd");
+  return group_update(group_of(store, id), store.info(id).offset);
 }
 
 void Sgd::save_state(std::ostream& out) const {
@@ -108,21 +155,37 @@ void Sgd::load_state(std::istream& in) {
 // ---- Adam / AdamW -----------------------------------------------------------------------------
 
 Adam::Adam(const ParameterStore& store, const kernels::AdamParams& defaults)
-    : groups_(store, defaults),
+    : Optimizer(store),
+      groups_(store, defaults),
       m_(DeviceArray<float>::zeros(flat_size(store), store.device())),
       v_(DeviceArray<float>::zeros(flat_size(store), store.device())) {}
 
+// This step's constants for the group, the L2 term added to the coupled decay (AdamW keeps its decoupled
+// decay apart); moments from flat element `offset` on.
+kernels::WeightUpdate Adam::group_update(std::size_t group, std::int64_t offset) {
+  ENGINE_CHECK(step_ >= 1, "adam: begin_step() must come before the first update");
+  kernels::AdamParams params = groups_.at(group);
+  params.step = step_;
+  kernels::WeightUpdate update = kernels::WeightUpdate::adam_step(params, m_.data() + offset, v_.data() + offset);
+  update.adam.coupled_decay += l2_at(group);
+  update.skip_untouched_rows = lazy();
+  return update;
+}
+
 void Adam::step(ParameterStore& store) {
   require_same_layout(store, m_, groups_.size(), "adam");
-  ++step_;
+  begin_step();
   Backend& backend = backend_for(store.device());
   for (std::size_t g = 0; g < store.groups().size(); ++g) {
     const GroupRange& range = store.groups()[g];
-    kernels::AdamParams params = groups_.at(g);
-    params.step = step_;
-    backend.adam_update(store.group_values(range).data(), store.group_grads(range).data(), m_.data() + range.offset,
-                        v_.data() + range.offset, range.size, params);
+    backend.apply_update(store.group_values(range).data(), store.group_grads(range).data(), range.size,
+                         group_update(g, range.offset));
   }
+}
+
+kernels::WeightUpdate Adam::update_for(ParameterStore& store, ParameterId id) {
+  require_same_layout(store, m_, groups_.size(), "adam");
+  return group_update(group_of(store, id), store.info(id).offset);
 }
 
 void Adam::save_state(std::ostream& out) const {
@@ -146,7 +209,8 @@ void Adam::load_state(std::istream& in) {
 // ---- iRprop- ----------------------------------------------------------------------------------
 
 Rprop::Rprop(const ParameterStore& store, const kernels::RpropParams& defaults, float initial_step)
-    : groups_(store, defaults),
+    : Optimizer(store),
+      groups_(store, defaults),
       previous_grads_(DeviceArray<float>::zeros(flat_size(store), store.device())),
       step_sizes_(flat_size(store), store.device()) {
   if (!step_sizes_.empty()) backend_for(store.device()).fill(step_sizes_.data(), step_sizes_.size(), initial_step);
@@ -157,6 +221,7 @@ void Rprop::step(ParameterStore& store) {
   Backend& backend = backend_for(store.device());
   for (std::size_t g = 0; g < store.groups().size(); ++g) {
     const GroupRange& range = store.groups()[g];
+    if (l2_at(g) != 0.0f) backend.axpy(l2_at(g), store.group_values(range).data(), store.group_grads(range).data(), range.size);
     backend.rprop_update(store.group_values(range).data(), store.group_grads(range).data(),
                          previous_grads_.data() + range.offset, step_sizes_.data() + range.offset, range.size,
                          groups_.at(g));

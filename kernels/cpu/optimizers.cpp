@@ -5,6 +5,7 @@
 #include "kernels/optimizer_math.h"
 #include "parallel.h"
 #include "preconditions.h"
+#include "update_span.h"
 
 namespace kernels::cpu {
 namespace {
@@ -17,26 +18,29 @@ constexpr std::int64_t kChunk = 1 << 15;
 
 }  // namespace
 
-// The loops' lambdas capture by value: copies of the pointers and hyper-parameters that the stores
-// through params cannot alias, so GCC need not reload them and vectorises the loops.
-
 void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n, const SgdParams& p) {
   kernels::detail::require_sgd_update(params, grads, velocity, n, p);
-  const SgdParams q = p;
+  const WeightUpdate u = WeightUpdate::sgd_step(p, velocity);
   detail::parallel_chunks(n, kChunk, [=](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t i = begin; i < end; ++i) {
-      params[i] = kernels::detail::sgd_element(params[i], grads[i], velocity != nullptr ? velocity + i : nullptr, q);
-    }
+    detail::update_span(u, params + begin, grads + begin, begin, end - begin);
   });
 }
 
+// The same function as the fused products' epilogue (update_span), so both paths give the same bits.
 void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n, const AdamParams& p) {
   kernels::detail::require_adam_update(params, grads, m, v, n, p);
-  const kernels::detail::AdamStepConstants s = kernels::detail::adam_step_constants(p);
+  const WeightUpdate u = WeightUpdate::adam_step(p, m, v);
   detail::parallel_chunks(n, kChunk, [=](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t i = begin; i < end; ++i) {
-      params[i] = kernels::detail::adam_element(params[i], grads[i], m[i], v[i], s);
-    }
+    detail::update_span(u, params + begin, grads + begin, begin, end - begin);
+  });
+}
+
+void apply_update(float* params, const float* grads, std::int64_t n, const WeightUpdate& u) {
+  detail::require_array(params, n, "params");
+  detail::require_array(grads, n, "grads");
+  kernels::detail::require_weight_update(u, MatrixView<float>{params, 1, n, n});
+  detail::parallel_chunks(n, kChunk, [=](std::int64_t begin, std::int64_t end) {
+    detail::update_span(u, params + begin, grads + begin, begin, end - begin);
   });
 }
 
@@ -52,4 +56,26 @@ void rprop_update(float* params, const float* grads, float* previous_grads, floa
   });
 }
 
+namespace detail {
+
+// One plain loop per rule (the rule is chosen once per span, not per element), so GCC vectorises each.
+// Not multiversioned: the update is memory-bound, and the baseline build contracts no FMAs, so the CPU
+// and the emulated CUDA kernels compute the same bits.
+void update_span(const WeightUpdate& u, float* __restrict w, const float* __restrict g, std::int64_t state_offset,
+                 std::int64_t n) {
+  if (u.rule == WeightUpdate::Rule::Adam) {
+    float* __restrict m = u.state0 + state_offset;
+    float* __restrict v = u.state1 + state_offset;
+    const kernels::detail::AdamStepConstants s = u.adam;
+    for (std::int64_t e = 0; e < n; ++e) w[e] = kernels::detail::adam_element(w[e], g[e], m[e], v[e], s);
+  } else {
+    const SgdParams q = u.sgd;
+    float* velocity = u.state0 != nullptr ? u.state0 + state_offset : nullptr;
+    for (std::int64_t e = 0; e < n; ++e) {
+      w[e] = kernels::detail::sgd_element(w[e], g[e], velocity != nullptr ? velocity + e : nullptr, q);
+    }
+  }
+}
+
+}  // namespace detail
 }  // namespace kernels::cpu

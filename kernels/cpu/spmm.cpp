@@ -8,6 +8,7 @@
 #include "preconditions.h"
 #include "simd.h"
 #include "sparse_slices.h"
+#include "update_span.h"
 
 namespace kernels::cpu {
 namespace {
@@ -51,6 +52,9 @@ void slices_times_dense(const detail::SparseSlices& slices, std::int64_t inner, 
   for (index_t r = 0; r < slices.count; ++r) spmm_row(c.row(r), c.cols, slices.slice(r), b.data, b.ld, alpha, beta);
 }
 
+// Columns of a gradient row formed at once on the stack by spmm_transposed_update (k = 500 is one piece).
+constexpr std::int64_t kGradientPiece = 1024;
+
 }  // namespace
 
 // C (m x k) = alpha * A (m x n) . B (n x k) + beta * C.
@@ -67,6 +71,30 @@ void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<cons
   detail::require_csc(a, "A");
   detail::require_array(a_values, a.nnz, "A values");
   slices_times_dense(detail::csc_columns(a, a_values), a.rows, b, c, alpha, beta);
+}
+
+// Row j of W (n x k) takes one optimizer step with the gradient alpha * (A^T . B)_j, formed piece by piece
+// in a stack buffer: the gradient never reaches memory. Rows are heavy-tailed (popular users), hence
+// dynamic scheduling; each row has one owner, so the result does not depend on the thread count.
+void spmm_transposed_update(const CscPattern& a, const float* a_values, MatrixView<const float> b, float alpha,
+                            MatrixView<float> w, const WeightUpdate& update) {
+  detail::require_csc(a, "A");
+  detail::require_array(a_values, a.nnz, "A values");
+  kernels::detail::require_weight_update(update, w);
+  const detail::SparseSlices columns = detail::csc_columns(a, a_values);
+  detail::require_spmm_operands(columns.count, a.rows, b, w);
+  if (w.cols == 0) return;
+#pragma omp parallel for schedule(dynamic, 8)
+  for (index_t j = 0; j < columns.count; ++j) {
+    const detail::SparseSlice column = columns.slice(j);
+    if (column.count == 0 && update.skip_untouched_rows) continue;
+    alignas(64) float gradient[kGradientPiece];
+    for (std::int64_t first = 0; first < w.cols; first += kGradientPiece) {
+      const std::int64_t width = std::min(kGradientPiece, w.cols - first);
+      spmm_row(gradient, width, column, b.data + first, b.ld, alpha, 0.0f);
+      detail::update_span(update, w.row(j) + first, gradient, j * w.ld + first, width);
+    }
+  }
 }
 
 }  // namespace kernels::cpu

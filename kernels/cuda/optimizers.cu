@@ -43,6 +43,12 @@ __global__ void adam_kernel(float* __restrict__ params, const float* __restrict_
   }
 }
 
+__global__ void apply_update_kernel(float* __restrict__ params, const float* __restrict__ grads, std::int64_t n,
+                                    WeightUpdate u) {
+  const detail::GridStride g = detail::grid_stride();
+  for (std::int64_t i = g.first; i < n; i += g.stride) params[i] = detail::update_weight(u, params[i], grads[i], i);
+}
+
 __global__ void rprop_kernel(float* __restrict__ params, const float* __restrict__ grads,
                              float* __restrict__ previous_grads, float* __restrict__ step_sizes, std::int64_t n,
                              RpropParams p) {
@@ -86,6 +92,13 @@ void adam_update(float* params, const float* grads, float* m, float* v, std::int
                  cudaStream_t stream) {
   kernels::detail::require_adam_update(params, grads, m, v, n, p);
   launch_flat(n, stream, adam_kernel, params, grads, m, v, n, kernels::detail::adam_step_constants(p));
+}
+
+void apply_update(float* params, const float* grads, std::int64_t n, const WeightUpdate& u, cudaStream_t stream) {
+  detail::require_array(params, n, "params");
+  detail::require_array(grads, n, "grads");
+  detail::require_weight_update(u, MatrixView<float>{params, 1, n, n});
+  launch_flat(n, stream, apply_update_kernel, params, grads, n, u);
 }
 
 void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,

@@ -7,6 +7,7 @@
 
 #include "kernels/cuda_platform.h"
 #include "kernels/views.h"
+#include "kernels/weight_update.h"
 
 namespace kernels::cuda::detail {
 
@@ -23,5 +24,9 @@ struct SparseRows {
 // C (count x k) = alpha * S . B (inner x k) + beta * C, after checking the shapes (B must have `inner` rows).
 void sparse_rows_times_dense(const SparseRows& s, std::int64_t inner, MatrixView<const float> b, MatrixView<float> c,
                              float alpha, float beta, cudaStream_t stream);
+
+// W (count x k) takes one optimizer step per element with gradient alpha * (S . B), formed in registers.
+void sparse_rows_update(const SparseRows& s, std::int64_t inner, MatrixView<const float> b, float alpha,
+                        MatrixView<float> w, const WeightUpdate& update, cudaStream_t stream);
 
 }  // namespace kernels::cuda::detail

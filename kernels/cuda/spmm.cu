@@ -15,6 +15,10 @@
 // its warp (and with it the block), so such rows are skipped in the per-row phase and then processed
 // by the whole block, one at a time: all 256 / G groups take interleaved chunks of the row and their
 // partial sums are added in a fixed order through shared memory. No atomics: results are deterministic.
+//
+// Epilogue. The finished sums either go to C (alpha * sum + beta * C) or, for the fused optimizer
+// (spmm_transposed_update, kUpdate), are the gradient of the weights in C's place: each output element
+// takes its optimizer step right where its sum is complete, so the gradient never reaches memory.
 #include "common.cuh"
 #include "kernels/cuda.h"
 #include "sparse_rows.h"
@@ -39,7 +43,21 @@ struct SpmmParams {
   std::int64_t k;
   float alpha;
   float beta;
+  WeightUpdate update;  // kUpdate only: C holds the weights, alpha scales their gradient
 };
+
+// The epilogue for one finished element: C = alpha * sum + beta * C, or (kUpdate) one optimizer step of
+// weight C with gradient alpha * sum. Lazy updates skip the rows with no nonzero (`touched` false).
+template <bool kUpdate>
+__device__ __forceinline__ void finish_element(const SpmmParams& p, std::int64_t row, std::int64_t column, float sum,
+                                               bool touched) {
+  const std::int64_t at = row * p.ldc + column;
+  if constexpr (kUpdate) {
+    if (touched || !p.update.skip_untouched_rows) p.c[at] = detail::update_weight(p.update, p.c[at], p.alpha * sum, at);
+  } else {
+    p.c[at] = detail::blend(sum, p.alpha, p.beta, p.c + at);
+  }
+}
 
 // acc += weight * b_row[0 .. V).
 template <int V>
@@ -55,12 +73,12 @@ __device__ __forceinline__ void add_scaled(float (&acc)[V], float weight, const 
   }
 }
 
-// C(row, column .. column + V) = alpha * acc + beta * C(...).
-template <int V>
+// C(row, column .. column + V) = alpha * acc + beta * C(...), or the optimizer step (kUpdate).
+template <int V, bool kUpdate>
 __device__ __forceinline__ void store_output(const SpmmParams& p, std::int64_t row, std::int64_t column,
-                                             const float (&acc)[V]) {
-  float* out = p.c + row * p.ldc + column;
-  if constexpr (V == 4) {
+                                             const float (&acc)[V], bool touched) {
+  if constexpr (V == 4 && !kUpdate) {
+    float* out = p.c + row * p.ldc + column;
     float4 value = make_float4(p.alpha * acc[0], p.alpha * acc[1], p.alpha * acc[2], p.alpha * acc[3]);
     if (p.beta != 0.0f) {
       const float4 old = *reinterpret_cast<const float4*>(out);
@@ -71,7 +89,7 @@ __device__ __forceinline__ void store_output(const SpmmParams& p, std::int64_t r
     }
     *reinterpret_cast<float4*>(out) = value;
   } else {
-    out[0] = detail::blend(acc[0], p.alpha, p.beta, out);
+    for (int v = 0; v < V; ++v) finish_element<kUpdate>(p, row, column + v, acc[v], touched);
   }
 }
 
@@ -114,7 +132,7 @@ __device__ __forceinline__ void gather_chunks(const SpmmParams& p, Stage stage, 
 
 // One long row, by the whole block: group g takes chunks g, g + 256 / G, ...; the partial sums are then
 // added column by column in group order (deterministic) and blended into C.
-template <int G, int V>
+template <int G, int V, bool kUpdate>
 __device__ __forceinline__ void long_row(const SpmmParams& p, Stage stage, float* partials, std::int64_t row,
                                          std::int64_t column) {
   constexpr int kTile = G * V;
@@ -131,15 +149,12 @@ __device__ __forceinline__ void long_row(const SpmmParams& p, Stage stage, float
     float sum = 0.0f;
     for (int g = 0; g < kGroups; ++g) sum += partials[g * kTile + threadIdx.x];
     const std::int64_t out_column = std::int64_t{blockIdx.y} * kTile + threadIdx.x;
-    if (out_column < p.k) {
-      float* out = p.c + row * p.ldc + out_column;
-      *out = detail::blend(sum, p.alpha, p.beta, out);
-    }
+    if (out_column < p.k) finish_element<kUpdate>(p, row, out_column, sum, true);
   }
   __syncthreads();  // partials are reused by the next long row
 }
 
-template <int G, int V>
+template <int G, int V, bool kUpdate>
 __global__ void __launch_bounds__(kSpmmThreads) sparse_rows_kernel(const SpmmParams p) {
   constexpr int kGroups = kSpmmThreads / G;  // rows per block
   __shared__ index_t stage_index[kSpmmThreads];
@@ -166,32 +181,44 @@ __global__ void __launch_bounds__(kSpmmThreads) sparse_rows_kernel(const SpmmPar
   float acc[V] = {};
   const int warp_chunks = detail::warp_max(is_long_row ? 0 : static_cast<int>(chunks));
   gather_chunks<G, V>(p, stage, begin, end, G, warp_chunks, column, acc);
-  if (row < p.rows && !is_long_row && column < p.k) store_output<V>(p, row, column, acc);
+  if (row < p.rows && !is_long_row && column < p.k) store_output<V, kUpdate>(p, row, column, acc, end > begin);
   __syncthreads();
 
   // Phase 2: the long rows, each by the whole block.
   for (int g = 0; g < kGroups; ++g) {
-    if (is_long[g]) long_row<G, V>(p, stage, partials, first_row + g, column);
+    if (is_long[g]) long_row<G, V, kUpdate>(p, stage, partials, first_row + g, column);
   }
 }
 
-template <int G, int V>
+template <int G, int V, bool kUpdate>
 void launch_sparse_rows(const SpmmParams& p, cudaStream_t stream) {
   constexpr int kTile = G * V;
   const std::int64_t tiles = (p.k + kTile - 1) / kTile;
   KERNELS_REQUIRE(tiles <= 65535, "k=" << p.k << " needs " << tiles << " column tiles, more than grid.y allows");
   const dim3 grid(blocks_for(p.rows, kSpmmThreads / G), static_cast<unsigned>(tiles));
-  cuda::launch(grid, dim3(kSpmmThreads), 0, stream, sparse_rows_kernel<G, V>, p);
+  cuda::launch(grid, dim3(kSpmmThreads), 0, stream, sparse_rows_kernel<G, V, kUpdate>, p);
 }
 
 // The narrowest group that covers k in one tile (at most a warp).
-template <int V>
+template <int V, bool kUpdate>
 void launch_with_vector_width(const SpmmParams& p, cudaStream_t stream) {
   const std::int64_t vectors = (p.k + V - 1) / V;
-  if (vectors <= 4) return launch_sparse_rows<4, V>(p, stream);
-  if (vectors <= 8) return launch_sparse_rows<8, V>(p, stream);
-  if (vectors <= 16) return launch_sparse_rows<16, V>(p, stream);
-  return launch_sparse_rows<32, V>(p, stream);
+  if (vectors <= 4) return launch_sparse_rows<4, V, kUpdate>(p, stream);
+  if (vectors <= 8) return launch_sparse_rows<8, V, kUpdate>(p, stream);
+  if (vectors <= 16) return launch_sparse_rows<16, V, kUpdate>(p, stream);
+  return launch_sparse_rows<32, V, kUpdate>(p, stream);
+}
+
+// float4 lanes when B and C allow them, else one column per lane.
+template <bool kUpdate>
+void launch_sparse_rows_kernel(const SpmmParams& p, MatrixView<const float> b, cudaStream_t stream) {
+  const bool vectorizable =
+      p.k % 4 == 0 && detail::aligned_for_float4(b.data, b.ld) && detail::aligned_for_float4(p.c, p.ldc);
+  if (vectorizable) {
+    launch_with_vector_width<4, kUpdate>(p, stream);
+  } else {
+    launch_with_vector_width<1, kUpdate>(p, stream);
+  }
 }
 
 }  // namespace
@@ -203,13 +230,18 @@ void sparse_rows_times_dense(const SparseRows& s, std::int64_t inner, MatrixView
   require_spmm_operands(s.count, inner, b, c);
   if (c.rows == 0 || c.cols == 0) return;
   const SpmmParams p{s.offsets, s.indices, s.positions, s.values, b.data, c.data, b.ld,
-                     c.ld,      c.rows,    c.cols,      alpha,    beta};
-  const bool vectorizable = c.cols % 4 == 0 && aligned_for_float4(b.data, b.ld) && aligned_for_float4(c.data, c.ld);
-  if (vectorizable) {
-    launch_with_vector_width<4>(p, stream);
-  } else {
-    launch_with_vector_width<1>(p, stream);
-  }
+                     c.ld,      c.rows,    c.cols,      alpha,    beta,     WeightUpdate{}};
+  launch_sparse_rows_kernel<false>(p, b, stream);
+}
+
+void sparse_rows_update(const SparseRows& s, std::int64_t inner, MatrixView<const float> b, float alpha,
+                        MatrixView<float> w, const WeightUpdate& update, cudaStream_t stream) {
+  require_weight_update(update, w);
+  require_spmm_operands(s.count, inner, b, w);
+  if (w.rows == 0 || w.cols == 0) return;
+  const SpmmParams p{s.offsets, s.indices, s.positions, s.values, b.data, w.data, b.ld,
+                     w.ld,      w.rows,    w.cols,      alpha,    0.0f,     update};
+  launch_sparse_rows_kernel<true>(p, b, stream);
 }
 
 }  // namespace detail

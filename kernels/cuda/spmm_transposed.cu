@@ -19,4 +19,14 @@ void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<cons
   detail::sparse_rows_times_dense(columns, a.rows, b, c, alpha, beta, stream);
 }
 
+// The same product with the optimizer step as its epilogue (see spmm.cu): every weight row has one owner
+// (a group, or the block for a long column), which finishes its gradient and updates it in place.
+void spmm_transposed_update(const CscPattern& a, const float* a_values, MatrixView<const float> b, float alpha,
+                            MatrixView<float> w, const WeightUpdate& update, cudaStream_t stream) {
+  detail::require_csc(a, "A");
+  detail::require_array(a_values, a.nnz, "A values");
+  const detail::SparseRows columns{a.cols, a.offsets, a.row_indices, a.csr_positions, a_values};
+  detail::sparse_rows_update(columns, a.rows, b, alpha, w, update, stream);
+}
+
 }  // namespace kernels::cuda

@@ -51,10 +51,10 @@ engine::ConstTensorView AutoRecModel::forward_hidden(const engine::SparseMatrix&
 }
 
 void AutoRecModel::train_batch(const engine::SparseMatrix& batch, float loss_scale, engine::DeviceAccumulator& sse,
-                               std::uint64_t dropout_seed) {
+                               std::uint64_t dropout_seed, engine::Optimizer* optimizer) {
   const engine::ConstTensorView code = forward_hidden(batch, true, dropout_seed);
   output_.forward_loss(store_, code, batch, sse);
-  engine::ConstTensorView grad = output_.backward(store_, code, batch, loss_scale);
+  engine::ConstTensorView grad = output_.backward(store_, code, batch, loss_scale, optimizer);
   // Back through the stack; dropout's backward replays its mask on the gradient.
   for (std::size_t layer = hidden_.size() + 1; layer-- > 0;) {
     if (config_.dropout > 0.0f) {
@@ -63,9 +63,9 @@ void AutoRecModel::train_batch(const engine::SparseMatrix& batch, float loss_sca
       grad = undropped;
     }
     if (layer == 0) {
-      input_.backward(store_, batch, grad);
+      input_.backward(store_, batch, grad, optimizer);
     } else {
-      grad = hidden_[layer - 1].backward(store_, activations_[layer - 1], grad);
+      grad = hidden_[layer - 1].backward(store_, activations_[layer - 1], grad, optimizer);
     }
   }
 }

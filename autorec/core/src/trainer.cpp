@@ -35,7 +35,7 @@ std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const en
       params.weight_decay = c.weight_decay;
       params.decoupled_weight_decay = true;
       auto adamw = std::make_unique<engine::Adam>(store, params);
-      adamw->settings("biases").weight_decay = 0.0f;
+      adamw->settings(engine::kBiasesGroup).weight_decay = 0.0f;
       return adamw;
     }
     case OptimizerKind::Sgd:
@@ -63,6 +63,7 @@ Trainer::Trainer(AutoRecModel& model, const TrainConfig& config)
       config_(config),
       optimizer_(make_optimizer(config, model.parameters())),
       best_(model.parameters().clone()) {
+  optimizer_->set_lazy(config.lazy_updates);
   if (config.batch_size < 0) throw std::invalid_argument("batch size must be >= 0 (0 = full batch)");
   if (config.max_epochs < 0 || config.patience < 1) {
     throw std::invalid_argument("epochs must be >= 0 and patience >= 1");
@@ -75,36 +76,24 @@ void Trainer::restore_progress(std::vector<EpochRecord> history, int best_epoch,
   best_validation_rmse_ = best_validation_rmse;
 }
 
-// The L2 term's gradient for a step covering `row_fraction` of the rows. With Adam and SGD it rides
-// on the optimizer's coupled weight decay (grad += wd * w inside the fused update, no extra pass);
-// AdamW's own slot holds its decoupled decay, so there (and for RProp) it is a separate pass.
-void Trainer::apply_update(double row_fraction) {
-  engine::ParameterStore& store = model_.parameters();
-  const auto coefficient = static_cast<float>(config_.lambda * row_fraction * loss_scale_);
-  switch (config_.optimizer) {
-    case OptimizerKind::Adam:
-      static_cast<engine::Adam&>(*optimizer_).settings("weights").weight_decay = coefficient;
-      break;
-    case OptimizerKind::Sgd:
-      static_cast<engine::Sgd&>(*optimizer_).settings("weights").weight_decay = coefficient;
-      break;
-    case OptimizerKind::AdamW:
-    case OptimizerKind::Rprop:
-      if (coefficient != 0.0f) engine::add_l2_gradient(store, "weights", coefficient);
-      break;
-  }
-  optimizer_->step(store);
+// The L2 term's gradient for a step covering `row_fraction` of the rows, added by the optimizer inside
+// its update (no extra pass over the weights).
+void Trainer::set_l2_term(double row_fraction) {
+  optimizer_->set_l2(engine::kWeightsGroup, static_cast<float>(config_.lambda * row_fraction * loss_scale_));
 }
-
 bool Trainer::run_epoch(const engine::SparseMatrix& train, int epoch, const TrainCallbacks& callbacks,
                         const std::atomic<bool>* stop, EpochRecord& record) {
   engine::ParameterStore& store = model_.parameters();
   const engine::Device device = store.device();
-  const bool full_batch = config_.batch_size == 0 || config_.optimizer == OptimizerKind::Rprop;
+  const bool full_batch =
+      config_.batch_size == 0 || config_.optimizer == OptimizerKind::Rprop || !optimizer_->supports_fused_updates();
   // Full-batch gradients are still computed in chunks of rows to bound the activations' memory.
   const std::int64_t rows_per_batch = config_.batch_size > 0 ? config_.batch_size : 4096;
   const std::vector<engine::index_t> order = shuffled_rows(train.rows(), config_.seed, epoch);
   const std::int64_t batches = (train.rows() + rows_per_batch - 1) / rows_per_batch;
+  // Mini-batches are fused: each parameter takes its step inside the backward pass, so no gradient
+  // buffer is zeroed or read back; a full batch accumulates its chunks' gradients first.
+  engine::Optimizer* fused = full_batch ? nullptr : optimizer_.get();
   engine::DeviceAccumulator sse(device);
   if (full_batch) store.zero_grads();
   for (std::int64_t b = 0; b < batches; ++b) {
@@ -114,16 +103,21 @@ bool Trainer::run_epoch(const engine::SparseMatrix& train, int epoch, const Trai
     const std::span<const engine::index_t> rows(order.data() + begin, static_cast<std::size_t>(end - begin));
     engine::SparseMatrix batch = train.slice_rows(rows);
     if (!(batch.device() == device)) batch = batch.to(device);
-    if (!full_batch) store.zero_grads();
     const std::uint64_t dropout_seed = kernels::mix64(config_.seed ^ 0xD0D0, static_cast<std::uint64_t>(epoch) << 32 | static_cast<std::uint64_t>(b));
-    model_.train_batch(batch, static_cast<float>(loss_scale_), sse, dropout_seed);
-    if (!full_batch) apply_update(static_cast<double>(end - begin) / static_cast<double>(train.rows()));
+    if (fused != nullptr) {
+      set_l2_term(static_cast<double>(end - begin) / static_cast<double>(train.rows()));
+      fused->begin_step();
+    }
+    model_.train_batch(batch, static_cast<float>(loss_scale_), sse, dropout_seed, fused);
     if (callbacks.on_batch) callbacks.on_batch(epoch, b + 1, batches);
   }
-  if (full_batch) apply_update(1.0);
+  if (full_batch) {
+    set_l2_term(1.0);
+    optimizer_->step(store);
+  }
   const double sum_squared = sse.read();
   record.train_rmse = train.nnz() > 0 ? std::sqrt(sum_squared / static_cast<double>(train.nnz())) : 0.0;
-  const double l2 = engine::l2_penalty(store, "weights", config_.lambda);
+  const double l2 = engine::l2_penalty(store, engine::kWeightsGroup, config_.lambda);
   record.train_loss = loss_scale_ * (0.5 * sum_squared + l2);
   return true;
 }

@@ -12,6 +12,7 @@
 #include "kernels/activation.h"
 #include "kernels/optimizer_params.h"
 #include "kernels/views.h"
+#include "kernels/weight_update.h"
 
 namespace engine {
 
@@ -51,6 +52,8 @@ class Backend {
                     float beta) = 0;
   virtual void spmm_transposed(const CscPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c,
                                float alpha, float beta) = 0;
+  virtual void spmm_transposed_update(const CscPattern& a, const float* a_values, ConstMatrix b, float alpha,
+                                      MutableMatrix w, const kernels::WeightUpdate& update) = 0;
   virtual void sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) = 0;
   // Adds the batch's sum of squared errors to *loss_sum (device memory, double).
   virtual void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
@@ -75,6 +78,8 @@ class Backend {
                           const kernels::SgdParams& p) = 0;
   virtual void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
                            const kernels::AdamParams& p) = 0;
+  virtual void apply_update(float* params, const float* grads, std::int64_t n,
+                            const kernels::WeightUpdate& update) = 0;
   virtual void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,
                             std::int64_t n, const kernels::RpropParams& p) = 0;
 

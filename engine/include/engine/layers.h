@@ -1,8 +1,14 @@
 // Layers: each owns its parameters (declared in a ParameterStore) and the activations of the
-// current batch, runs forward, and in backward ADDS its parameter gradients into the store's
-// gradient buffer (so several chunks can accumulate one full-batch gradient; call
-// ParameterStore::zero_grads() before a step). Workspaces grow to the largest batch seen and are
-// reused: after the first batch no allocation happens in the training loop.
+// current batch, runs forward, and backward in one of two modes:
+// - accumulate (optimizer == nullptr): ADDS its parameter gradients into the store's gradient buffer,
+//   so several chunks can accumulate one full-batch gradient (call ParameterStore::zero_grads() first,
+//   Optimizer::step() after);
+// - fused (an optimizer in its fused mode, after its begin_step()): each parameter takes the
+//   optimizer's step as soon as its gradient is complete; a sparse layer's weight gradient is never
+//   stored (ops::spmm_transposed_update). The gradient passed back down is computed with the weights
+//   as they were before the step.
+// Workspaces grow to the largest batch seen and are reused: after the first batch no allocation
+// happens in the training loop.
 //
 // A sparse autoencoder is   SparseInputLayer -> DenseLayer* -> SparseOutputLayer,
 // e.g. AutoRec 500-250-500:  SparseInputLayer(n, 500), DenseLayer(500, 250), DenseLayer(250, 500),
@@ -13,6 +19,7 @@
 #include <string>
 
 #include "engine/accumulator.h"
+#include "engine/optimizers.h"
 #include "engine/parameters.h"
 #include "engine/sparse_matrix.h"
 
@@ -35,8 +42,9 @@ class SparseInputLayer {
   SparseInputLayer(ParameterStore& store, const std::string& name, std::int64_t inputs, std::int64_t outputs,
                    Activation g);
   ConstTensorView forward(const ParameterStore& store, const SparseMatrix& x);
-  // dV += X^T . dZ, db += column sums of dZ, with dZ = dH .* g'(Z). x must be the forward's input.
-  void backward(ParameterStore& store, const SparseMatrix& x, ConstTensorView dh);
+  // dV = X^T . dZ, db = column sums of dZ, with dZ = dH .* g'(Z): added to the gradients, or applied by
+  // `optimizer` (see the file comment). x must be the forward's input.
+  void backward(ParameterStore& store, const SparseMatrix& x, ConstTensorView dh, Optimizer* optimizer = nullptr);
 
   ParameterId weight() const { return weight_; }  // V (n, k)
   ParameterId bias() const { return bias_; }      // b (1, k)
@@ -52,8 +60,10 @@ class DenseLayer {
  public:
   DenseLayer(ParameterStore& store, const std::string& name, std::int64_t inputs, std::int64_t outputs, Activation g);
   ConstTensorView forward(const ParameterStore& store, ConstTensorView x);
-  // dW += X^T dZ, db += column sums of dZ; returns dX = dZ W^T (valid until the next backward).
-  ConstTensorView backward(ParameterStore& store, ConstTensorView x, ConstTensorView dh);
+  // dW = X^T dZ, db = column sums of dZ (added, or applied by `optimizer`); returns dX = dZ W^T with the
+  // weights before any update (valid until the next backward).
+  ConstTensorView backward(ParameterStore& store, ConstTensorView x, ConstTensorView dh,
+                           Optimizer* optimizer = nullptr);
 
   ParameterId weight() const { return weight_; }
   ParameterId bias() const { return bias_; }
@@ -73,9 +83,10 @@ class SparseOutputLayer {
   // Adds the batch's sum of squared errors to sse and keeps the errors for backward.
   void forward_loss(const ParameterStore& store, ConstTensorView h, const SparseMatrix& targets,
                     DeviceAccumulator& sse);
-  // With loss = loss_scale * (1/2) * sse: dW += loss_scale * E^T . H, dc += loss_scale * column sums of E;
-  // returns dH = loss_scale * E . W.
-  ConstTensorView backward(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets, float loss_scale);
+  // With loss = loss_scale * (1/2) * sse: dW = loss_scale * E^T . H, dc = loss_scale * column sums of E
+  // (added, or applied by `optimizer`); returns dH = loss_scale * E . W with W before any update.
+  ConstTensorView backward(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets, float loss_scale,
+                           Optimizer* optimizer = nullptr);
   // Predictions at the nonzeros of `pattern` (its values ignored): out (1, nnz).
   void predict_at(const ParameterStore& store, ConstTensorView h, const SparseMatrix& pattern, TensorView out);
   // Full rows: out (m, n) = f(H . W^T + c), for ranking; m is chosen by the caller to bound memory.

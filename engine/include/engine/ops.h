@@ -8,6 +8,7 @@
 #include "engine/accumulator.h"
 #include "engine/sparse_matrix.h"
 #include "engine/tensor.h"
+#include "kernels/weight_update.h"
 
 namespace engine::ops {
 
@@ -20,6 +21,13 @@ void spmm(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b
 void spmm_transposed(const SparseMatrix& a, ConstTensorView b, TensorView c, float alpha = 1.0f, float beta = 0.0f);
 void spmm_transposed(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, TensorView c,
                      float alpha = 1.0f, float beta = 0.0f);
+
+// W (n, k) takes one optimizer step with gradient alpha * A^T . B (m, k), formed inside the product and
+// never stored (the fused backward + update of a sparse layer; `update` comes from the optimizer, see
+// Optimizer::update_for). Rows of W whose column of A is empty take the step of a zero data gradient
+// unless update.skip_untouched_rows.
+void spmm_transposed_update(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, float alpha,
+                            TensorView w, const kernels::WeightUpdate& update);
 
 // out (1, nnz): out[p] = <A_i, B_j> for each nonzero p = (i, j) of the pattern; A (m, k), B (n, k).
 void sddmm(const SparseMatrix& pattern, ConstTensorView a, ConstTensorView b, TensorView out);

@@ -19,6 +19,11 @@ namespace engine {
 
 using ParameterId = std::int32_t;
 
+// The groups the engine's layers declare their parameters in: optimizers take per-group settings
+// (AutoRec's L2 term applies to the weights, never to the biases).
+inline constexpr const char* kWeightsGroup = "weights";
+inline constexpr const char* kBiasesGroup = "biases";
+
 enum class Init { Zeros, GlorotUniform };
 
 struct ParameterInfo {

@@ -11,6 +11,7 @@
 #include "kernels/activation.h"
 #include "kernels/optimizer_params.h"
 #include "kernels/views.h"
+#include "kernels/weight_update.h"
 
 namespace kernels::cpu {
 
@@ -23,6 +24,15 @@ void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b,
 // values: each output row (a column of A) is owned by one thread, so there are no atomics.
 void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<const float> b,
                      MatrixView<float> c, float alpha = 1.0f, float beta = 0.0f);
+
+// The transposed product fused with an optimizer step: for every row j of W (n x k),
+//   g_j = alpha * (A^T . B)_j      (A through its CSC twin, B: m x k; zero for an empty column j)
+//   W_j <- update(W_j, g_j)        (the rule of `update`, with its state laid out like W)
+// Every row takes the step (exact: an untouched row still takes its decay term's step) unless
+// update.skip_untouched_rows, which leaves the rows of empty columns, and their state, unchanged.
+// The gradient is never stored: no gradient buffer to zero, no read-modify-write.
+void spmm_transposed_update(const CscPattern& a, const float* a_values, MatrixView<const float> b, float alpha,
+                            MatrixView<float> w, const WeightUpdate& update);
 
 // out[p] = <A row i, B row j> for every nonzero p = (i, j) of the pattern (A: m x k, B: n x k).
 void sddmm(const CsrPattern& pattern, MatrixView<const float> a, MatrixView<const float> b, float* out);
@@ -82,6 +92,9 @@ void axpy(float alpha, const float* x, float* y, std::int64_t n);
 
 void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n, const SgdParams& p);
 void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n, const AdamParams& p);
+// One optimizer step over a flat range from its gradients: the rule and state of `update` (state index
+// = element index), skip_untouched_rows ignored. The same element rule as the fused products.
+void apply_update(float* params, const float* grads, std::int64_t n, const WeightUpdate& update);
 void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,
                   std::int64_t n, const RpropParams& p);
 

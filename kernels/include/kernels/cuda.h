@@ -16,6 +16,7 @@
 #include "kernels/activation.h"
 #include "kernels/optimizer_params.h"
 #include "kernels/views.h"
+#include "kernels/weight_update.h"
 
 namespace kernels::cuda {
 
@@ -24,6 +25,9 @@ void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b,
           float beta, cudaStream_t stream);
 void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c,
                      float alpha, float beta, cudaStream_t stream);
+// The transposed product fused with an optimizer step (see cpu.h).
+void spmm_transposed_update(const CscPattern& a, const float* a_values, MatrixView<const float> b, float alpha,
+                            MatrixView<float> w, const WeightUpdate& update, cudaStream_t stream);
 void sddmm(const CsrPattern& pattern, MatrixView<const float> a, MatrixView<const float> b, float* out,
            cudaStream_t stream);
 // *loss_sum += sum of squared errors (device double).
@@ -63,6 +67,7 @@ void sgd_update(float* params, const float* grads, float* velocity, std::int64_t
                 cudaStream_t stream);
 void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n, const AdamParams& p,
                  cudaStream_t stream);
+void apply_update(float* params, const float* grads, std::int64_t n, const WeightUpdate& update, cudaStream_t stream);
 void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,
                   const RpropParams& p, cudaStream_t stream);
 

@@ -10,6 +10,7 @@
 #include "kernels/check.h"
 #include "kernels/optimizer_params.h"
 #include "kernels/views.h"
+#include "kernels/weight_update.h"
 
 namespace kernels::detail {
 
@@ -129,6 +130,18 @@ inline void require_rprop_update(const float* params, const float* grads, const 
                   "RProp needs 0 < eta_minus < 1 < eta_plus, got " << p.eta_minus << ", " << p.eta_plus);
   KERNELS_REQUIRE(p.step_min > 0.0f && p.step_min <= p.step_max,
                   "RProp needs 0 < step_min <= step_max, got " << p.step_min << ", " << p.step_max);
+}
+
+// A fused update of a (rows x cols) block of weights: the state buffers its rule needs.
+inline void require_weight_update(const WeightUpdate& u, MatrixView<float> weights) {
+  require_matrix(weights, "weights");
+  const bool empty = weights.rows == 0 || weights.cols == 0;
+  if (u.rule == WeightUpdate::Rule::Adam) {
+    KERNELS_REQUIRE(empty || (u.state0 != nullptr && u.state1 != nullptr), "Adam needs both moment buffers");
+  } else {
+    KERNELS_REQUIRE(empty || u.state0 != nullptr || u.sgd.momentum == 0.0f,
+                    "momentum " << u.sgd.momentum << " needs a velocity buffer");
+  }
 }
 
 }  // namespace kernels::detail

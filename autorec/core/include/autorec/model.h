@@ -36,10 +36,12 @@ class AutoRecModel {
   // n_inputs: length of an input row (users for item-based, items for user-based).
   AutoRecModel(const ModelConfig& config, std::int64_t n_inputs, engine::Device device);
 
-  // Forward and backward on one batch of rows (inputs = targets = the batch's observed ratings):
-  // adds the batch's sum of squared errors to `sse` and ADDS loss_scale * d(sse/2) to the gradients.
+  // Forward and backward on one batch of rows (inputs = targets = the batch's observed ratings): adds
+  // the batch's sum of squared errors to `sse`, and the gradient loss_scale * d(sse/2) either ADDS to
+  // the gradient buffer (optimizer null) or is applied at once by `optimizer`, fused into the backward
+  // pass (after its begin_step(); see engine/layers.h).
   void train_batch(const engine::SparseMatrix& batch, float loss_scale, engine::DeviceAccumulator& sse,
-                   std::uint64_t dropout_seed);
+                   std::uint64_t dropout_seed, engine::Optimizer* optimizer = nullptr);
   // Predictions at the nonzeros of `pattern` for the rows whose inputs are `inputs` (same row count):
   // out (1, pattern.nnz()), unclipped.
   void predict_at(const engine::SparseMatrix& inputs, const engine::SparseMatrix& pattern, engine::TensorView out);

@@ -35,6 +35,10 @@ struct TrainConfig {
   float weight_decay = 0.0f;       // AdamW only: decoupled decay per step, w -= lr * weight_decay * w
   LossKind loss = LossKind::Sum;
   std::int64_t batch_size = 256;   // rows per batch; 0 = full batch (RProp always uses the full batch)
+  // Mini-batch updates of the sparse layers: exact (false) steps every weight row each batch, as
+  // full-gradient Adam/SGD do (rows a batch leaves untouched still take their L2 term's step); lazy
+  // (true) steps only the rows the batch touches (LazyAdam / SparseAdam). See docs/usage.md.
+  bool lazy_updates = false;
   int max_epochs = 200;
   int patience = 10;               // epochs without validation improvement before stopping
   std::uint64_t seed = 1;          // batch order and dropout
@@ -86,7 +90,7 @@ class Trainer {
   // One pass over the rows; returns false if interrupted.
   bool run_epoch(const engine::SparseMatrix& train, int epoch, const TrainCallbacks& callbacks,
                  const std::atomic<bool>* stop, EpochRecord& record);
-  void apply_update(double row_fraction);
+  void set_l2_term(double row_fraction);
 
   AutoRecModel& model_;
   TrainConfig config_;
