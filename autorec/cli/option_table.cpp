@@ -54,6 +54,7 @@ const Group kTrain = {
     {"momentum", "M", "SGD momentum (default 0.9)"},
     {"weight-decay", "D", "adamw only: decoupled decay per step, w -= lr * D * w (default 0)"},
     {"batch-size", "N", "rows per mini-batch (default 256; 0 = full batch)"},
+    {"updates", "MODE", "exact (default): every weight row steps each batch; lazy: only the rows the batch touches"},
     {"epochs", "N", "maximum number of epochs (default 200)"},
     {"patience", "N", "stop after N epochs without a better validation RMSE (default 10)"},
     {"seed", "S", "seed of the initialisation, batch order and dropout (default 1)"},

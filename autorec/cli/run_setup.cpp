@@ -240,6 +240,7 @@ TrainConfig train_config(const Options& options, int run_index) {
   const bool mean_loss = options.choice("loss", defaults.loss == LossKind::Mean ? "mean" : "sum", {"sum", "mean"}) == "mean";
   train.loss = mean_loss ? LossKind::Mean : LossKind::Sum;
   train.batch_size = options.integer("batch-size", defaults.batch_size, 0, INT32_MAX);
+  train.lazy_updates = options.choice("updates", defaults.lazy_updates ? "lazy" : "exact", {"exact", "lazy"}) == "lazy";
   train.max_epochs = static_cast<int>(options.integer("epochs", defaults.max_epochs, 0, 1000000));
   train.patience = static_cast<int>(options.integer("patience", defaults.patience, 1, 1000000));
   train.seed = options.seed("seed", defaults.seed) + static_cast<std::uint64_t>(run_index);

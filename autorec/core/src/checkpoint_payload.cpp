@@ -2,7 +2,7 @@
 //   model:     blob orientation, array<i64> hidden, blob hidden activation, blob output activation,
 //              f32 dropout, u64 seed, i64 n_inputs
 //   train:     blob optimizer, f32 learning rate, f32 momentum, f32 lambda, f32 weight decay,
-//              blob loss ("sum"/"mean"),
+//              blob loss ("sum"/"mean"), blob updates ("exact"/"lazy"),
 //              i64 batch size, i32 max epochs, i32 patience, u64 seed
 //   run:       blob source, blob protocol, u64 n_ratings, u64 n_users, u64 n_items
 //   progress:  u64 epochs, per epoch {i32 epoch, f64 train_loss, f64 train_rmse, f64 validation_rmse,
@@ -105,6 +105,7 @@ void write_configs(PayloadWriter& out, const Checkpoint& c) {
   out.pod(c.train.lambda);
   out.pod(c.train.weight_decay);
   out.blob(loss_name(c.train.loss));
+  out.blob(c.train.lazy_updates ? "lazy" : "exact");
   out.pod(c.train.batch_size);
   out.pod(c.train.max_epochs);
   out.pod(c.train.patience);
@@ -125,6 +126,9 @@ void read_configs(PayloadReader& in, Checkpoint& c) {
   c.train.lambda = in.pod<float>("lambda");
   c.train.weight_decay = in.pod<float>("weight decay");
   c.train.loss = parse_loss(in.blob("loss"));
+  const std::string updates = in.blob("update mode");
+  if (updates != "exact" && updates != "lazy") throw std::runtime_error("unknown update mode '" + updates + "'");
+  c.train.lazy_updates = updates == "lazy";
   c.train.batch_size = in.pod<std::int64_t>("batch size");
   c.train.max_epochs = in.pod<int>("max epochs");
   c.train.patience = in.pod<int>("patience");

@@ -25,7 +25,8 @@
 
 namespace autorec {
 
-inline constexpr std::uint32_t kCheckpointVersion = 2;  // 2: the train config holds AdamW's weight decay
+// 2: the train config holds AdamW's weight decay; 3: and the update mode (exact or lazy)
+inline constexpr std::uint32_t kCheckpointVersion = 3;
 
 // A missing, truncated, corrupt or incompatible checkpoint: the message starts with the file name.
 class CheckpointError : public std::runtime_error {
