@@ -127,6 +127,26 @@ void CudaBackend::spmm_transposed_update(const CscPattern& a, const float* a_val
   kernels::cuda::spmm_transposed_update(a, a_values, b, alpha, w, update, stream());
 }
 
+// Scratch from the caching allocator: freed at once, reused only by work enqueued after this op's kernels.
+void CudaBackend::sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) {
+  const kernels::cuda::OutputLayerBackpropScratch need =
+      kernels::cuda::sddmm_squared_error_backprop_scratch(layer.pattern.rows, layer.pattern.nnz, layer.h.cols);
+  const std::size_t offset_bytes = static_cast<std::size_t>(need.segment_offsets) * sizeof(kernels::offset_t);
+  const std::size_t partial_bytes = static_cast<std::size_t>(need.partials) * sizeof(float);
+  void* offsets = allocate(offset_bytes);
+  void* partials = partial_bytes > 0 ? allocate(partial_bytes) : nullptr;
+  try {
+    kernels::cuda::sddmm_squared_error_backprop(layer, loss_sum, static_cast<kernels::offset_t*>(offsets),
+                                                static_cast<float*>(partials), stream());
+  } catch (...) {
+    deallocate(offsets, offset_bytes);
+    if (partials != nullptr) deallocate(partials, partial_bytes);
+    throw;
+  }
+  deallocate(offsets, offset_bytes);
+  if (partials != nullptr) deallocate(partials, partial_bytes);
+}
+
 void CudaBackend::sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) {
 #if defined(ENGINE_HAVE_VENDOR_KERNELS)
   if (all_positive(pattern.rows, pattern.cols, pattern.nnz, a.cols)) {

@@ -59,6 +59,7 @@ class CudaBackend final : public Backend {
   void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
                            const float* ratings, Activation f, float* errors, float* predictions,
                            double* loss_sum) override;
+  void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) override;
   void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) override;
   void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) override;
   void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) override;

@@ -64,6 +64,9 @@ class CpuBackend final : public Backend {
                            double* loss_sum) override {
     *loss_sum += kernels::cpu::sddmm_squared_error(pattern, h, w, bias, ratings, f, errors, predictions);
   }
+  void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) override {
+    *loss_sum += kernels::cpu::sddmm_squared_error_backprop(layer);
+  }
   void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) override {
     kernels::cpu::bias_activation_forward(z, bias, g, h);
   }

@@ -111,11 +111,34 @@ ConstTensorView SparseOutputLayer::backward(ParameterStore& store, ConstTensorVi
   const ConstTensorView w = store.value(weight_);  // (n, k)
   TensorView dh = dh_.rows(targets.rows(), w.cols(), targets.device());
   ops::spmm(targets, errors, w, dh, loss_scale, 0.0f);  // dH = s E W, before W changes
+  finish_gradients(store, h, targets, errors, loss_scale, optimizer);
+  return dh;
+}
+
+// The largest k whose rows the fused CUDA kernel keeps in registers (kernels/cuda/sddmm_backprop.cu).
+constexpr std::int64_t kFusedOutputLayerMaxColumns = 512;
+
+ConstTensorView SparseOutputLayer::forward_backward(ParameterStore& store, ConstTensorView h,
+                                                    const SparseMatrix& targets, float loss_scale,
+                                                    DeviceAccumulator& sse, Optimizer* optimizer) {
+  if (h.cols() > kFusedOutputLayerMaxColumns) {
+    forward_loss(store, h, targets, sse);
+    return backward(store, h, targets, loss_scale, optimizer);
+  }
+  TensorView errors = errors_.rows(1, targets.nnz(), targets.device());
+  TensorView dh = dh_.rows(targets.rows(), h.cols(), targets.device());
+  ops::sddmm_squared_error_backprop(targets, h, store.value(weight_), store.value(bias_), f_, loss_scale, errors, dh,
+                                    sse);  // E and dH = s E W in one pass, before W changes
+  finish_gradients(store, h, targets, errors, loss_scale, optimizer);
+  return dh;
+}
+
+void SparseOutputLayer::finish_gradients(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets,
+                                         ConstTensorView errors, float loss_scale, Optimizer* optimizer) {
   finish_sparse_gradient(store, weight_, optimizer, targets, errors, h, loss_scale);  // dW = s E^T H
   finish_dense_gradient(store, bias_, optimizer, [&](TensorView dc, float beta) {
     ops::sparse_column_sums(targets, errors, dc, loss_scale, beta);  // dc = s colsum(E)
   });
-  return dh;
 }
 
 void SparseOutputLayer::predict_at(const ParameterStore& store, ConstTensorView h, const SparseMatrix& pattern,

@@ -103,6 +103,35 @@ void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTe
                            sse.data());
 }
 
+void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w,
+                                  ConstTensorView bias, Activation f, float alpha, TensorView errors, TensorView dh,
+                                  DeviceAccumulator& sse) {
+  const char* op = "sddmm_squared_error_backprop";
+  require_device(op, targets.device(), h.device(), "H");
+  require_device(op, targets.device(), w.device(), "W");
+  require_device(op, targets.device(), errors.device(), "errors");
+  require_device(op, targets.device(), dh.device(), "dH");
+  require_device(op, targets.device(), sse.device(), "sse");
+  require_device_if_given(op, targets.device(), bias, "bias");
+  require_shape(h.rows() == targets.rows() && w.rows() == targets.cols() && h.cols() == w.cols(), op, "targets ",
+                targets.shape(), ", H ", h.shape(), ", W ", w.shape());
+  require_shape(bias.size() == 0 || is_vector(bias, targets.cols()), op, "bias ", bias.shape(), " must be (1, ",
+                targets.cols(), ")");
+  require_shape(is_vector(errors, targets.nnz()), op, "errors ", errors.shape(), " must be (1, ", targets.nnz(), ")");
+  require_shape(dh.rows() == h.rows() && dh.cols() == h.cols(), op, "dH ", dh.shape(), " must match H ", h.shape());
+  kernels::OutputLayerBackprop layer;
+  layer.pattern = targets.csr();
+  layer.h = h.matrix();
+  layer.w = w.matrix();
+  layer.bias = bias.size() ? bias.data() : nullptr;
+  layer.ratings = targets.values();
+  layer.f = f;
+  layer.alpha = alpha;
+  layer.errors = errors.data();
+  layer.dh = dh.matrix();
+  backend_for(targets.device()).sddmm_squared_error_backprop(layer, sse.data());
+}
+
 void bias_activation_forward(TensorView z, ConstTensorView bias, Activation g, TensorView h) {
   require_device("bias_activation_forward", z.device(), h.device(), "H");
   require_device_if_given("bias_activation_forward", z.device(), bias, "bias");

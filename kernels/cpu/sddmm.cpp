@@ -45,6 +45,50 @@ void sddmm_range(const CsrPattern& pattern, MatrixView<const float> a, MatrixVie
   });
 }
 
+// Nonzeros whose W rows are dotted and then added to dH while still in L1/L2 (16 x 2 KiB at k = 500).
+constexpr std::int64_t kBackpropBlock = 16;
+
+// acc += v0 * b0 + v1 * b1 (and the single form): the arithmetic of spmm_row, so dH equals the
+// unfused spmm's bit for bit.
+KERNELS_CPU_MULTIVERSION
+void add_scaled_pair(float* __restrict acc, std::int64_t k, float v0, const float* __restrict b0, float v1,
+                     const float* __restrict b1) {
+  for (std::int64_t j = 0; j < k; ++j) acc[j] += v0 * b0[j] + v1 * b1[j];
+}
+KERNELS_CPU_MULTIVERSION
+void add_scaled(float* __restrict acc, std::int64_t k, float v0, const float* __restrict b0) {
+  for (std::int64_t j = 0; j < k; ++j) acc[j] += v0 * b0[j];
+}
+
+// Row i of the fused output layer; returns its sum of squared errors.
+double backprop_row(const OutputLayerBackprop& p, index_t i) {
+  const offset_t first = p.pattern.offsets[i];
+  const std::int64_t count = p.pattern.offsets[i + 1] - first;
+  const std::int64_t k = p.h.cols;
+  const index_t* cols = p.pattern.indices + first;
+  float* errors = p.errors + first;
+  float* dh_row = p.dh.row(i);
+  std::fill(dh_row, dh_row + k, 0.0f);
+  double loss = 0.0;
+  for (std::int64_t q0 = 0; q0 < count; q0 += kBackpropBlock) {
+    const std::int64_t n = std::min(kBackpropBlock, count - q0);
+    if (k > 0) sddmm_row(p.h.row(i), p.w.data, p.w.ld, k, cols + q0, n, errors + q0);
+    for (std::int64_t q = q0; q < q0 + n; ++q) {
+      const float o = (k > 0 ? errors[q] : 0.0f) + (p.bias != nullptr ? p.bias[cols[q]] : 0.0f);
+      const float diff = activate(p.f, o) - p.ratings[first + q];
+      errors[q] = diff * activate_derivative(p.f, o);
+      loss += static_cast<double>(diff) * diff;
+    }
+    // Pairs from the row's start, as spmm_row takes them (blocks hold an even number of nonzeros).
+    std::int64_t q = q0;
+    for (; q + 2 <= q0 + n; q += 2) {
+      add_scaled_pair(dh_row, k, p.alpha * errors[q], p.w.row(cols[q]), p.alpha * errors[q + 1], p.w.row(cols[q + 1]));
+    }
+    if (q < q0 + n) add_scaled(dh_row, k, p.alpha * errors[q], p.w.row(cols[q]));
+  }
+  return loss;
+}
+
 }  // namespace
 
 void sddmm(const CsrPattern& pattern, MatrixView<const float> a, MatrixView<const float> b, float* out) {
@@ -75,6 +119,22 @@ double sddmm_squared_error(const CsrPattern& pattern, MatrixView<const float> h,
       chunk_loss += static_cast<double>(diff) * diff;
     }
     return chunk_loss;
+  });
+}
+
+// One task per row (the row owns its dH row); rows are cut into a number of chunks that depends on the
+// row count only, so the loss does not depend on the thread count.
+double sddmm_squared_error_backprop(const OutputLayerBackprop& p) {
+  require_sddmm_shapes(p.pattern, p.h, p.w);
+  detail::require_array(p.ratings, p.pattern.nnz, "ratings");
+  detail::require_array(p.errors, p.pattern.nnz, "errors");
+  detail::require_matrix(p.dh, "dH");
+  KERNELS_REQUIRE(p.dh.rows == p.pattern.rows && p.dh.cols == p.h.cols,
+                  "dH is " << p.dh.rows << " x " << p.dh.cols << ", expected " << p.pattern.rows << " x " << p.h.cols);
+  return detail::deterministic_sum(p.pattern.rows, 1, [&](std::int64_t begin, std::int64_t end) {
+    double loss = 0.0;
+    for (std::int64_t i = begin; i < end; ++i) loss += backprop_row(p, static_cast<index_t>(i));
+    return loss;
   });
 }
 

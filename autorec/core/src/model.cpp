@@ -53,8 +53,7 @@ engine::ConstTensorView AutoRecModel::forward_hidden(const engine::SparseMatrix&
 void AutoRecModel::train_batch(const engine::SparseMatrix& batch, float loss_scale, engine::DeviceAccumulator& sse,
                                std::uint64_t dropout_seed, engine::Optimizer* optimizer) {
   const engine::ConstTensorView code = forward_hidden(batch, true, dropout_seed);
-  output_.forward_loss(store_, code, batch, sse);
-  engine::ConstTensorView grad = output_.backward(store_, code, batch, loss_scale, optimizer);
+  engine::ConstTensorView grad = output_.forward_backward(store_, code, batch, loss_scale, sse, optimizer);
   // Back through the stack; dropout's backward replays its mask on the gradient.
   for (std::size_t layer = hidden_.size() + 1; layer-- > 0;) {
     if (config_.dropout > 0.0f) {

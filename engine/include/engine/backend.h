@@ -11,6 +11,7 @@
 #include "engine/device.h"
 #include "kernels/activation.h"
 #include "kernels/optimizer_params.h"
+#include "kernels/output_layer.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
 
@@ -59,6 +60,8 @@ class Backend {
   virtual void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
                                    const float* ratings, Activation f, float* errors, float* predictions,
                                    double* loss_sum) = 0;
+  // The fused output layer forward + backward; adds the squared errors to *loss_sum (device double).
+  virtual void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) = 0;
   virtual void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) = 0;
   virtual void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) = 0;
   virtual void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) = 0;

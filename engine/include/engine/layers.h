@@ -87,6 +87,10 @@ class SparseOutputLayer {
   // (added, or applied by `optimizer`); returns dH = loss_scale * E . W with W before any update.
   ConstTensorView backward(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets, float loss_scale,
                            Optimizer* optimizer = nullptr);
+  // forward_loss then backward, with the decoder's two passes over the nonzeros fused into one that reads
+  // each W row once (ops::sddmm_squared_error_backprop; k > 512 falls back to the two passes).
+  ConstTensorView forward_backward(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets,
+                                   float loss_scale, DeviceAccumulator& sse, Optimizer* optimizer = nullptr);
   // Predictions at the nonzeros of `pattern` (its values ignored): out (1, nnz).
   void predict_at(const ParameterStore& store, ConstTensorView h, const SparseMatrix& pattern, TensorView out);
   // Full rows: out (m, n) = f(H . W^T + c), for ranking; m is chosen by the caller to bound memory.
@@ -98,6 +102,10 @@ class SparseOutputLayer {
  private:
   ParameterId weight_, bias_;
   Activation f_;
+  // Steps (or accumulates) W and c from the errors left by the forward pass.
+  void finish_gradients(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets, ConstTensorView errors,
+                        float loss_scale, Optimizer* optimizer);
+
   Workspace errors_, dh_;
 };
 

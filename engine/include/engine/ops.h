@@ -38,6 +38,12 @@ void sddmm(const SparseMatrix& pattern, ConstTensorView a, ConstTensorView b, Te
 void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w, ConstTensorView bias,
                          Activation f, TensorView errors, TensorView predictions, DeviceAccumulator& sse);
 
+// The same fused with the backward to H (FusedMM): also dH (m, k) = alpha * E . W, reading each W row
+// once per nonzero. k <= 512 on CUDA (the registers that hold a row); kernels::cpu has no limit.
+void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w,
+                                  ConstTensorView bias, Activation f, float alpha, TensorView errors, TensorView dh,
+                                  DeviceAccumulator& sse);
+
 // Z += bias (broadcast over rows; empty view = none); H = g(Z).
 void bias_activation_forward(TensorView z, ConstTensorView bias, Activation g, TensorView h);
 // dZ = dH .* g'(Z).

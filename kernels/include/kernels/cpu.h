@@ -10,6 +10,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/optimizer_params.h"
+#include "kernels/output_layer.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
 
@@ -44,6 +45,14 @@ void sddmm(const CsrPattern& pattern, MatrixView<const float> a, MatrixView<cons
 double sddmm_squared_error(const CsrPattern& pattern, MatrixView<const float> h, MatrixView<const float> w,
                            const float* bias, const float* ratings, Activation f, float* errors,
                            float* predictions);
+
+// The output layer's forward and backward in one pass over the observed entries (FusedMM): for each
+// row i and nonzero p = (i, j), with o, y and e_p as in sddmm_squared_error,
+//   errors[p] = e_p,   dH_i = alpha * sum over the row of e_p * W_j,   returns sum (y - r_p)^2,
+// reading each W_j once for both the dot product and dH (the unfused ops read it twice). Rows of dH
+// whose row has no nonzero are zero. Same results as sddmm_squared_error followed by
+// spmm(pattern, errors, W, dH, alpha, 0), errors and dH bit for bit.
+double sddmm_squared_error_backprop(const OutputLayerBackprop& p);
 
 // ---- dense elementwise -------------------------------------------------------------------------
 // Z (m x k) += bias (broadcast over rows, may be null); H = g(Z).  Z keeps the pre-activation for the

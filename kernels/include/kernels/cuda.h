@@ -15,6 +15,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/optimizer_params.h"
+#include "kernels/output_layer.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
 
@@ -34,6 +35,18 @@ void sddmm(const CsrPattern& pattern, MatrixView<const float> a, MatrixView<cons
 void sddmm_squared_error(const CsrPattern& pattern, MatrixView<const float> h, MatrixView<const float> w,
                          const float* bias, const float* ratings, Activation f, float* errors, float* predictions,
                          double* loss_sum, cudaStream_t stream);
+
+// The fused output layer forward + backward (see cpu.h): *loss_sum += the squared errors, errors and
+// dH written. k <= 512. Needs caller-owned scratch sized by sddmm_squared_error_backprop_scratch():
+// segment_offsets (segment_offsets entries) and partials (partials floats).
+struct OutputLayerBackpropScratch {
+  std::int64_t segment_offsets = 0;
+  std::int64_t partials = 0;
+  std::int64_t partial_ld = 0;
+};
+OutputLayerBackpropScratch sddmm_squared_error_backprop_scratch(index_t rows, offset_t nnz, std::int64_t k);
+void sddmm_squared_error_backprop(const OutputLayerBackprop& layer, double* loss_sum, offset_t* segment_offsets,
+                                  float* partials, cudaStream_t stream);
 
 // ---- dense elementwise -------------------------------------------------------------------------
 void bias_activation_forward(MatrixView<float> z, const float* bias, Activation g, MatrixView<float> h,
