@@ -89,6 +89,9 @@ __device__ __forceinline__ void store_output(const SpmmParams& p, std::int64_t r
     }
     *reinterpret_cast<float4*>(out) = value;
   } else {
+    // Not unrolled: one call site of the optimizer rule (its sqrt slow path is a call whose ABI made
+    // sm_80 spill when four copies were inlined).
+    KERNELS_UNROLL(1)
     for (int v = 0; v < V; ++v) finish_element<kUpdate>(p, row, column + v, acc[v], touched);
   }
 }
