@@ -6,6 +6,7 @@
 
 #include "engine/backend.h"
 #include "engine/ops.h"
+#include "engine/row_batches.h"
 
 namespace bench {
 namespace {
@@ -59,21 +60,21 @@ class OpTimer {
   std::vector<OpTime> times_;
 };
 
-void run_batch(const engine::SparseMatrix& train, std::span<const engine::index_t> rows, BatchState& s,
+void run_batch(engine::RowBatches& batches, std::int64_t first, engine::index_t count, BatchState& s,
                engine::DeviceAccumulator& sse, const kernels::AdamParams& adam, engine::Device device, OpTimer& time) {
   using namespace engine::ops;
-  engine::SparseMatrix batch;
-  time("slice_rows + upload", [&] { batch = train.slice_rows(rows).to(device); });
+  const engine::SparseMatrix* batch_pointer = nullptr;
+  time("form batch on the device (gather rows + CSC)", [&] { batch_pointer = &batches.batch(first, count); });
+  const engine::SparseMatrix& batch = *batch_pointer;
   const std::int64_t m = batch.rows();
   engine::TensorView z = s.z.view().row_block(0, m), h = s.h.view().row_block(0, m);
   engine::TensorView dh = s.dh.view().row_block(0, m), dz = s.dz.view().row_block(0, m);
   engine::TensorView errors{device, {s.errors.data(), 1, batch.nnz(), batch.nnz()}};
   time("spmm X.V", [&] { spmm(batch, s.v.value, z); });
   time("bias_activation", [&] { bias_activation_forward(z, s.b.value, engine::Activation::Sigmoid, h); });
-  time("sddmm_squared_error", [&] {
-    sddmm_squared_error(batch, h, s.w.value, s.c.value, engine::Activation::Identity, errors, {}, sse);
+  time("sddmm_squared_error_backprop (loss + dH=E.W)", [&] {
+    sddmm_squared_error_backprop(batch, h, s.w.value, s.c.value, engine::Activation::Identity, 1.0f, errors, dh, sse);
   });
-  time("spmm dH=E.W", [&] { spmm(batch, errors, s.w.value, dh); });
   time("spmm_transposed_update W (dW=E^T.H + Adam)", [&] {
     spmm_transposed_update(batch, errors, h, 1.0f, s.w.value, s.w.update(adam));
   });
@@ -96,7 +97,9 @@ void run_batch(const engine::SparseMatrix& train, std::span<const engine::index_
 std::vector<OpTime> profile_epoch(const TrainingSpec& spec, const TrainingData& data) {
   const engine::Device device = engine::parse_device(spec.device);
   engine::Backend& backend = engine::backend_for(device);
-  const engine::SparseMatrix& train = data.train;
+  const engine::SparseMatrix resident = data.train.to(device);  // uploaded once, as the trainer does
+  const engine::SparseMatrix& train = resident;
+  engine::RowBatches batches(train);
   std::vector<engine::index_t> order(static_cast<std::size_t>(train.rows()));
   std::iota(order.begin(), order.end(), 0);
   BatchState state(train.cols(), spec.hidden, spec.batch_size, device);
@@ -112,11 +115,13 @@ std::vector<OpTime> profile_epoch(const TrainingSpec& spec, const TrainingData& 
   kernels::AdamParams adam{spec.learning_rate};
   adam.weight_decay = spec.lambda * static_cast<float>(spec.batch_size) / static_cast<float>(train.rows());
   adam.step = 1;
+  batches.set_order(order);
   for (int epoch = 0; epoch < 2; ++epoch) {  // the first epoch warms up; the second is reported
     time.take();
     for (std::size_t begin = 0; begin < order.size(); begin += static_cast<std::size_t>(spec.batch_size)) {
       const std::size_t end = std::min(order.size(), begin + static_cast<std::size_t>(spec.batch_size));
-      run_batch(train, std::span(order.data() + begin, end - begin), state, sse, adam, device, time);
+      run_batch(batches, static_cast<std::int64_t>(begin), static_cast<engine::index_t>(end - begin), state, sse, adam,
+                device, time);
     }
   }
   return time.take();

@@ -1,8 +1,9 @@
-// Where an I-AutoRec training epoch spends its time: the op sequence of one batch (the model's
-// forward, fused loss, dH, and the backward with each parameter's Adam step fused where its gradient is
-// finished; no gradient zeroing, no separate optimizer pass), replayed with the
-// engine's ops on the same batches as an epoch and timed op by op. On the CPU every engine op is
-// synchronous, so the per-op wall times add up to the epoch (the trainer's own bookkeeping aside).
+// Where an I-AutoRec training epoch spends its time: the op sequence of one batch as the trainer runs
+// it (the batch formed on the device, the forward, the fused output layer with loss and dH in one
+// pass, and the backward with each parameter's Adam step fused where its gradient is finished: no
+// gradient zeroing, no separate optimizer pass), replayed with the engine's ops on the same batches as
+// an epoch and timed op by op. On the CPU every engine op is synchronous, so the per-op wall times add
+// up to the epoch (the trainer's own bookkeeping aside).
 #pragma once
 
 #include <string>

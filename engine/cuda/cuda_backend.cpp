@@ -147,6 +147,16 @@ void CudaBackend::sddmm_squared_error_backprop(const kernels::OutputLayerBackpro
   if (partials != nullptr) deallocate(partials, partial_bytes);
 }
 
+void CudaBackend::gather_rows(const CsrPattern& a, const float* values, const index_t* rows, index_t count,
+                              offset_t* out_offsets, index_t* out_indices, float* out_values) {
+  kernels::cuda::gather_rows(a, values, rows, count, out_offsets, out_indices, out_values, stream());
+}
+
+void CudaBackend::csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
+                             offset_t* scratch) {
+  kernels::cuda::csr_to_csc(a, csc_offsets, csc_rows, csc_positions, scratch, stream());
+}
+
 void CudaBackend::sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) {
 #if defined(ENGINE_HAVE_VENDOR_KERNELS)
   if (all_positive(pattern.rows, pattern.cols, pattern.nnz, a.cols)) {

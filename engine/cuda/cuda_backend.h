@@ -60,6 +60,10 @@ class CudaBackend final : public Backend {
                            const float* ratings, Activation f, float* errors, float* predictions,
                            double* loss_sum) override;
   void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) override;
+  void gather_rows(const CsrPattern& a, const float* values, const index_t* rows, index_t count, offset_t* out_offsets,
+                   index_t* out_indices, float* out_values) override;
+  void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
+                  offset_t* scratch) override;
   void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) override;
   void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) override;
   void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) override;

@@ -67,6 +67,14 @@ class CpuBackend final : public Backend {
   void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) override {
     *loss_sum += kernels::cpu::sddmm_squared_error_backprop(layer);
   }
+  void gather_rows(const CsrPattern& a, const float* values, const index_t* rows, index_t count, offset_t* out_offsets,
+                   index_t* out_indices, float* out_values) override {
+    kernels::cpu::gather_rows(a, values, rows, count, out_offsets, out_indices, out_values);
+  }
+  void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
+                  offset_t* scratch) override {
+    kernels::cpu::csr_to_csc(a, csc_offsets, csc_rows, csc_positions, scratch);
+  }
   void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) override {
     kernels::cpu::bias_activation_forward(z, bias, g, h);
   }

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "engine/backend.h"
+#include "kernels/batching.h"
+
 namespace engine {
 namespace {
 
@@ -116,7 +119,7 @@ SparseMatrix SparseMatrix::from_csr(index_t rows, index_t cols, std::vector<offs
 
 SparseMatrix::SparseMatrix(index_t rows, index_t cols, const std::vector<offset_t>& offsets,
                            const std::vector<index_t>& indices, const std::vector<float>& values, Device device)
-    : rows_(rows), cols_(cols) {
+    : rows_(rows), cols_(cols), nnz_(static_cast<offset_t>(indices.size())) {
   // The CSC twin by a counting sort over columns; visiting rows in order keeps each column's rows sorted.
   const std::size_t nnz = indices.size();
   std::vector<offset_t> col_offsets(static_cast<std::size_t>(cols) + 1, 0);
@@ -181,7 +184,37 @@ SparseMatrix SparseMatrix::slice_rows(std::span<const index_t> rows) const {
 }
 
 SparseMatrix SparseMatrix::to(Device device) const {
-  return SparseMatrix(rows_, cols_, csr_offsets_.to_host(), csr_indices_.to_host(), values_.to_host(), device);
+  return SparseMatrix(rows_, cols_, csr_offsets_host(), csr_indices_host(), values_host(), device);
+}
+
+namespace {
+
+// Grows `array` to at least `size` elements on `device` (contents not kept).
+template <class T>
+void reserve(DeviceArray<T>& array, std::int64_t size, Device device) {
+  if (array.size() < size || !(array.device() == device)) array = DeviceArray<T>(std::max<std::int64_t>(size, 1), device);
+}
+
+}  // namespace
+
+void SparseMatrix::assign_gathered_rows(const SparseMatrix& source, const index_t* rows, index_t count, offset_t nnz) {
+  ENGINE_CHECK(count >= 0 && nnz >= 0, "SparseMatrix::assign_gathered_rows: negative count ", count, " or nnz ", nnz);
+  ENGINE_CHECK(this != &source, "SparseMatrix::assign_gathered_rows: a matrix cannot gather from itself");
+  const Device on = source.device();
+  reserve(csr_offsets_, std::int64_t{count} + 1, on);
+  reserve(csr_indices_, nnz, on);
+  reserve(values_, nnz, on);
+  reserve(csc_offsets_, std::int64_t{source.cols_} + 1, on);
+  reserve(csc_rows_, nnz, on);
+  reserve(csc_positions_, nnz, on);
+  reserve(csc_scratch_, kernels::csr_to_csc_scratch(source.cols_), on);
+  rows_ = count;
+  cols_ = source.cols_;
+  nnz_ = nnz;
+  Backend& backend = backend_for(on);
+  backend.gather_rows(source.csr(), source.values(), rows, count, csr_offsets_.data(), csr_indices_.data(),
+                      values_.data());
+  backend.csr_to_csc(csr(), csc_offsets_.data(), csc_rows_.data(), csc_positions_.data(), csc_scratch_.data());
 }
 
 }  // namespace engine

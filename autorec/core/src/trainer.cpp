@@ -7,6 +7,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "engine/row_batches.h"
 #include "kernels/random.h"
 
 namespace autorec {
@@ -81,15 +82,16 @@ void Trainer::restore_progress(std::vector<EpochRecord> history, int best_epoch,
 void Trainer::set_l2_term(double row_fraction) {
   optimizer_->set_l2(engine::kWeightsGroup, static_cast<float>(config_.lambda * row_fraction * loss_scale_));
 }
-bool Trainer::run_epoch(const engine::SparseMatrix& train, int epoch, const TrainCallbacks& callbacks,
-                        const std::atomic<bool>* stop, EpochRecord& record) {
+
+bool Trainer::run_epoch(engine::RowBatches& row_batches, const engine::SparseMatrix& train, int epoch,
+                        const TrainCallbacks& callbacks, const std::atomic<bool>* stop, EpochRecord& record) {
   engine::ParameterStore& store = model_.parameters();
   const engine::Device device = store.device();
   const bool full_batch =
       config_.batch_size == 0 || config_.optimizer == OptimizerKind::Rprop || !optimizer_->supports_fused_updates();
   // Full-batch gradients are still computed in chunks of rows to bound the activations' memory.
   const std::int64_t rows_per_batch = config_.batch_size > 0 ? config_.batch_size : 4096;
-  const std::vector<engine::index_t> order = shuffled_rows(train.rows(), config_.seed, epoch);
+  row_batches.set_order(shuffled_rows(train.rows(), config_.seed, epoch));  // uploaded once per epoch
   const std::int64_t batches = (train.rows() + rows_per_batch - 1) / rows_per_batch;
   // Mini-batches are fused: each parameter takes its step inside the backward pass, so no gradient
   // buffer is zeroed or read back; a full batch accumulates its chunks' gradients first.
@@ -100,9 +102,7 @@ bool Trainer::run_epoch(const engine::SparseMatrix& train, int epoch, const Trai
     if (stop != nullptr && stop->load()) return false;
     const std::int64_t begin = b * rows_per_batch;
     const std::int64_t end = std::min<std::int64_t>(begin + rows_per_batch, train.rows());
-    const std::span<const engine::index_t> rows(order.data() + begin, static_cast<std::size_t>(end - begin));
-    engine::SparseMatrix batch = train.slice_rows(rows);
-    if (!(batch.device() == device)) batch = batch.to(device);
+    const engine::SparseMatrix& batch = row_batches.batch(begin, static_cast<engine::index_t>(end - begin));
     const std::uint64_t dropout_seed = kernels::mix64(config_.seed ^ 0xD0D0, static_cast<std::uint64_t>(epoch) << 32 | static_cast<std::uint64_t>(b));
     if (fused != nullptr) {
       set_l2_term(static_cast<double>(end - begin) / static_cast<double>(train.rows()));
@@ -132,12 +132,18 @@ void Trainer::fit(const engine::SparseMatrix& train, const ValidationFn& validat
   interrupted_ = false;
   if (history_.empty() && train.nnz() > 0) model_.set_output_bias(static_cast<float>(mean_value(train)));
   const bool has_validation = static_cast<bool>(validate);
+  // The training matrix is resident on the model's device for the whole run; batches form there.
+  const engine::Device device = model_.parameters().device();
+  engine::SparseMatrix uploaded;
+  if (!(train.device() == device)) uploaded = train.to(device);
+  const engine::SparseMatrix& resident = train.device() == device ? train : uploaded;
+  engine::RowBatches batches(resident);
   for (int epoch = static_cast<int>(history_.size()) + 1; epoch <= config_.max_epochs; ++epoch) {
     if (best_epoch_ > 0 && epoch - best_epoch_ > config_.patience) break;
     const auto start = std::chrono::steady_clock::now();
     EpochRecord record;
     record.epoch = epoch;
-    if (!run_epoch(train, epoch, callbacks, stop, record)) {
+    if (!run_epoch(batches, resident, epoch, callbacks, stop, record)) {
       interrupted_ = true;
       return;  // the caller may checkpoint; weights stay as they are mid-epoch
     }

@@ -20,6 +20,8 @@ namespace engine {
 using kernels::Activation;
 using kernels::CscPattern;
 using kernels::CsrPattern;
+using kernels::index_t;
+using kernels::offset_t;
 using ConstMatrix = kernels::MatrixView<const float>;
 using MutableMatrix = kernels::MatrixView<float>;
 
@@ -62,6 +64,10 @@ class Backend {
                                    double* loss_sum) = 0;
   // The fused output layer forward + backward; adds the squared errors to *loss_sum (device double).
   virtual void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) = 0;
+  virtual void gather_rows(const CsrPattern& a, const float* values, const index_t* rows, index_t count,
+                           offset_t* out_offsets, index_t* out_indices, float* out_values) = 0;
+  virtual void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
+                          offset_t* scratch) = 0;
   virtual void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) = 0;
   virtual void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) = 0;
   virtual void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) = 0;

@@ -60,6 +60,13 @@ class DeviceArray {
     if (size_ > 0) backend_for(device_).copy_to_host(host.data(), data_, bytes());
     return host;
   }
+  // The first `count` elements (count <= size()).
+  std::vector<T> to_host(std::int64_t count) const {
+    ENGINE_CHECK(count >= 0 && count <= size_, "DeviceArray::to_host: ", count, " elements of an array of ", size_);
+    std::vector<T> host(static_cast<std::size_t>(count));
+    if (count > 0) backend_for(device_).copy_to_host(host.data(), data_, static_cast<std::size_t>(count) * sizeof(T));
+    return host;
+  }
   void copy_from_host(std::span<const T> host) {
     ENGINE_CHECK(static_cast<std::int64_t>(host.size()) == size_, "DeviceArray::copy_from_host: ", host.size(),
                  " elements into an array of ", size_);

@@ -43,7 +43,7 @@ class SparseMatrix {
   Device device() const { return csr_offsets_.device(); }
   index_t rows() const { return rows_; }
   index_t cols() const { return cols_; }
-  offset_t nnz() const { return static_cast<offset_t>(values_.size()); }
+  offset_t nnz() const { return nnz_; }
   std::string shape() const;  // "(rows, cols; nnz=N)"
 
   kernels::CsrPattern csr() const;
@@ -54,16 +54,21 @@ class SparseMatrix {
   ConstTensorView values_view() const;
   TensorView values_view();
 
-  // The matrix made of the given rows, in the given order (a mini-batch), on the same device. Built
-  // on the host: for a device matrix the whole CSR is staged through the host on every call, so
-  // keep a host copy for batching and move each batch with to() (as autorec::Trainer does).
+  // The matrix made of the given rows, in the given order, on the same device, with the ids checked.
+  // Built on the host: for a device matrix the whole CSR is staged through the host on every call.
+  // Training forms its mini-batches on the device instead (assign_gathered_rows, engine::RowBatches).
   SparseMatrix slice_rows(std::span<const index_t> rows) const;
+  // Makes this matrix the rows rows[0, count) of `source` (a mini-batch), CSR and CSC twin, formed on
+  // source's device by kernels: no host work, no synchronisation. `rows` is device memory there (e.g. a
+  // slice of an epoch's order) holding valid row ids; `nnz` is the rows' nonzero count, which the caller
+  // knows from the row lengths (so that nothing is read back). Buffers are reused when large enough.
+  void assign_gathered_rows(const SparseMatrix& source, const index_t* rows, index_t count, offset_t nnz);
   SparseMatrix to(Device device) const;
 
   // Host copies of the CSR arrays (for tests, checkpoints, debugging).
-  std::vector<offset_t> csr_offsets_host() const { return csr_offsets_.to_host(); }
-  std::vector<index_t> csr_indices_host() const { return csr_indices_.to_host(); }
-  std::vector<float> values_host() const { return values_.to_host(); }
+  std::vector<offset_t> csr_offsets_host() const { return csr_offsets_.to_host(std::int64_t{rows_} + 1); }
+  std::vector<index_t> csr_indices_host() const { return csr_indices_.to_host(nnz_); }
+  std::vector<float> values_host() const { return values_.to_host(nnz_); }
 
  private:
   // Takes a validated host CSR, builds the CSC twin and uploads all of it.
@@ -72,12 +77,14 @@ class SparseMatrix {
 
   index_t rows_ = 0;
   index_t cols_ = 0;
+  offset_t nnz_ = 0;  // the arrays may be larger (reused batch buffers): they hold capacity
   DeviceArray<offset_t> csr_offsets_;  // (rows + 1)
   DeviceArray<index_t> csr_indices_;   // (nnz)
   DeviceArray<float> values_;          // (nnz), CSR order
   DeviceArray<offset_t> csc_offsets_;  // (cols + 1)
   DeviceArray<index_t> csc_rows_;      // (nnz)
   DeviceArray<offset_t> csc_positions_;  // (nnz) CSR position of each CSC entry
+  DeviceArray<offset_t> csc_scratch_;    // the device CSC build's working space (gathered batches only)
 };
 
 }  // namespace engine

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "kernels/activation.h"
+#include "kernels/batching.h"
 #include "kernels/optimizer_params.h"
 #include "kernels/output_layer.h"
 #include "kernels/views.h"
@@ -53,6 +54,16 @@ double sddmm_squared_error(const CsrPattern& pattern, MatrixView<const float> h,
 // whose row has no nonzero are zero. Same results as sddmm_squared_error followed by
 // spmm(pattern, errors, W, dH, alpha, 0), errors and dH bit for bit.
 double sddmm_squared_error_backprop(const OutputLayerBackprop& p);
+
+// ---- mini-batches formed where the data lives ----------------------------------------------------
+// The rows rows[0, count) of A, in that order: out_offsets (count + 1) and the rows' nonzeros
+// (out_indices, out_values: out_offsets[count] entries). Rows must lie in [0, A.rows).
+void gather_rows(const CsrPattern& a, const float* values, const index_t* rows, index_t count, offset_t* out_offsets,
+                 index_t* out_indices, float* out_values);
+// The CSC twin of a CSR pattern: csc_offsets (cols + 1), csc_rows and csc_positions (nnz; each
+// column's rows ascending, positions into the CSR order). scratch: at least csr_to_csc_scratch(cols).
+void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
+                offset_t* scratch);
 
 // ---- dense elementwise -------------------------------------------------------------------------
 // Z (m x k) += bias (broadcast over rows, may be null); H = g(Z).  Z keeps the pre-activation for the

@@ -14,6 +14,7 @@
 // (separate block: keeps include sorting from moving it)
 
 #include "kernels/activation.h"
+#include "kernels/batching.h"
 #include "kernels/optimizer_params.h"
 #include "kernels/output_layer.h"
 #include "kernels/views.h"
@@ -47,6 +48,12 @@ struct OutputLayerBackpropScratch {
 OutputLayerBackpropScratch sddmm_squared_error_backprop_scratch(index_t rows, offset_t nnz, std::int64_t k);
 void sddmm_squared_error_backprop(const OutputLayerBackprop& layer, double* loss_sum, offset_t* segment_offsets,
                                   float* partials, cudaStream_t stream);
+
+// ---- mini-batches formed on the device (see cpu.h) ----
+void gather_rows(const CsrPattern& a, const float* values, const index_t* rows, index_t count, offset_t* out_offsets,
+                 index_t* out_indices, float* out_values, cudaStream_t stream);
+void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
+                offset_t* scratch, cudaStream_t stream);
 
 // ---- dense elementwise -------------------------------------------------------------------------
 void bias_activation_forward(MatrixView<float> z, const float* bias, Activation g, MatrixView<float> h,

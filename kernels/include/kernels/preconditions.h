@@ -132,6 +132,20 @@ inline void require_rprop_update(const float* params, const float* grads, const 
                   "RProp needs 0 < step_min <= step_max, got " << p.step_min << ", " << p.step_max);
 }
 
+// ---- mini-batches formed on the device ----
+inline void require_gather_rows(const index_t* rows, index_t count, const offset_t* out_offsets) {
+  KERNELS_REQUIRE(count >= 0, "gather_rows: negative row count " << count);
+  require_array(rows, count, "rows");
+  KERNELS_REQUIRE(out_offsets != nullptr, "gather_rows: out_offsets is null");
+}
+
+inline void require_csr_to_csc(const CsrPattern& a, const offset_t* csc_offsets, const index_t* csc_rows,
+                               const offset_t* csc_positions, const offset_t* scratch) {
+  KERNELS_REQUIRE(csc_offsets != nullptr && scratch != nullptr, "csr_to_csc: csc_offsets or scratch is null");
+  require_array(csc_rows, a.nnz, "csc_rows");
+  require_array(csc_positions, a.nnz, "csc_positions");
+}
+
 // A fused update of a (rows x cols) block of weights: the state buffers its rule needs.
 inline void require_weight_update(const WeightUpdate& u, MatrixView<float> weights) {
   require_matrix(weights, "weights");

@@ -17,6 +17,7 @@
 
 #include "autorec/model.h"
 #include "engine/optimizers.h"
+#include "engine/row_batches.h"
 #include "engine/sparse_matrix.h"
 
 namespace autorec {
@@ -65,8 +66,8 @@ class Trainer {
  public:
   Trainer(AutoRecModel& model, const TrainConfig& config);
 
-  // Trains on `train` (rows = the model's rows, on the host; batches move to the model's device)
-  // until max_epochs,
+  // Trains on `train` (rows = the model's rows, on any device: it is uploaded once to the model's
+  // device, where every mini-batch is then formed) until max_epochs,
   // early stopping, or *stop becomes true (checked between batches: the epoch in progress is
   // abandoned, history keeps the finished epochs, the weights stay as they are and interrupted()
   // is set). Training also stops when the loss becomes non-finite (diverged). Otherwise, on return
@@ -88,8 +89,8 @@ class Trainer {
 
  private:
   // One pass over the rows; returns false if interrupted.
-  bool run_epoch(const engine::SparseMatrix& train, int epoch, const TrainCallbacks& callbacks,
-                 const std::atomic<bool>* stop, EpochRecord& record);
+  bool run_epoch(engine::RowBatches& row_batches, const engine::SparseMatrix& train, int epoch,
+                 const TrainCallbacks& callbacks, const std::atomic<bool>* stop, EpochRecord& record);
   void set_l2_term(double row_fraction);
 
   AutoRecModel& model_;
