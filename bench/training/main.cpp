@@ -12,6 +12,7 @@
 #include "autorec/json_writer.h"
 #include "machine.h"
 #include "epoch_profile.h"
+#include "touched_rows.h"
 #include "training_run.h"
 
 namespace {
@@ -29,6 +30,8 @@ constexpr const char* kUsage = R"(usage: bench_training [--device cpu|cuda|auto]
   --split-dir write the 90/10 split as DIR/train.csv and DIR/test.csv (0-based user,item,rating)
   --target-seconds T  report whether the first run's median epoch is <= T (default 1.5 on the CPU)
   --profile   also time one epoch op by op (the model's op sequence replayed with the engine's ops)
+  --touched   only generate the data and report the share of weight rows a batch touches, for the
+              batch size given and for 1024 and 4096 (no training)
 )";
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -90,6 +93,20 @@ void print_profile(std::ostream& out, const TrainingSpec& spec, const std::vecto
   out << "| total | " << total << " | |\n\n";
 }
 
+void print_touched(std::ostream& out, const std::string& dataset, const TrainingData& data, const TrainingSpec& spec) {
+  out << "\nWeight rows (users) touched per batch of items, " << dataset << " (" << data.train.rows() << " items x "
+      << data.train.cols() << " users, " << data.train.nnz() << " training ratings), one shuffled epoch:\n\n"
+      << "| batch | batches | mean touched | min | max |\n|---:|---:|---:|---:|---:|\n";
+  for (const std::int64_t batch : {spec.batch_size, std::int64_t{1024}, std::int64_t{4096}}) {
+    const TouchedRows t = touched_rows(data.train, batch, spec.seed);
+    char line[160];
+    std::snprintf(line, sizeof line, "| %lld | %lld | %.1f%% | %.1f%% | %.1f%% |\n", static_cast<long long>(batch),
+                  static_cast<long long>(t.batches), 100.0 * t.mean_fraction, 100.0 * t.min_fraction,
+                  100.0 * t.max_fraction);
+    out << line;
+  }
+}
+
 void write_result(JsonWriter& json, const TrainingResult& r) {
   json.begin_object()
       .field("dataset", r.spec.dataset)
@@ -137,7 +154,7 @@ void write_json(const std::string& path, const MachineInfo& machine, const std::
 }
 
 int run(int argc, char** argv) {
-  const Flags flags(argc, argv, {"quick", "full", "help", "profile"},
+  const Flags flags(argc, argv, {"quick", "full", "help", "profile", "touched"},
                     {"device", "data", "kernels", "epochs", "warmup", "lambda", "lr", "hidden", "batch-size", "seed",
                      "split-dir", "json", "out", "target-seconds"});
   if (flags.has("help")) {
@@ -156,6 +173,10 @@ int run(int argc, char** argv) {
     TrainingSpec data_spec = base_spec(flags, device);
     data_spec.dataset = dataset;
     const TrainingData data = prepare_data(data_spec);
+    if (flags.has("touched")) {
+      print_touched(std::cout, dataset, data, data_spec);
+      continue;
+    }
     for (const std::string& kernels : kernel_specs) {
       TrainingSpec spec = base_spec(flags, device);
       spec.dataset = dataset;

@@ -46,7 +46,7 @@ struct TrainingResult {
 // The data of one data set shape, generated once and shared by the runs with different kernels.
 struct TrainingData {
   autorec::Split split;          // seeded 90/10
-  engine::SparseMatrix train;    // items x users, on the host (the trainer slices batches there)
+  engine::SparseMatrix train;    // items x users, on the host (the trainer uploads it once)
   double setup_seconds = 0.0;
 };
 
