@@ -21,7 +21,7 @@ using namespace bench;
 
 constexpr const char* kUsage = R"(usage: bench_training [--device cpu|cuda|auto] [--data ml-1m,ml-10m,netflix]
                       [--kernels own,vendor] [--epochs N] [--warmup N] [--quick | --full]
-                      [--lambda L] [--lr R] [--hidden H] [--batch-size B] [--seed S]
+                      [--lambda L] [--lr R] [--hidden H] [--batch-size B] [--updates exact|lazy] [--seed S]
                       [--split-dir DIR] [--json FILE] [--out DIR]
   --data      data set shapes (default: ml-1m on the CPU; ml-1m,ml-10m on CUDA; --full adds netflix)
   --kernels   CUDA only: engine kernel selections to compare (default own,vendor,alg2;
@@ -61,6 +61,9 @@ TrainingSpec base_spec(const Flags& flags, const std::string& device) {
   spec.lambda = std::stof(flags.text("lambda", std::to_string(spec.lambda)));
   spec.learning_rate = std::stof(flags.text("lr", std::to_string(spec.learning_rate)));
   spec.split_dir = flags.text("split-dir", "");
+  const std::string updates = flags.text("updates", "exact");
+  if (updates != "exact" && updates != "lazy") throw std::invalid_argument("--updates is exact or lazy");
+  spec.lazy_updates = updates == "lazy";
   if (spec.timed_epochs < 1 || spec.warmup_epochs < 0) throw std::invalid_argument("--epochs >= 1, --warmup >= 0");
   return spec;
 }
@@ -119,6 +122,7 @@ void write_result(JsonWriter& json, const TrainingResult& r) {
       .field("test_ratings", r.test_ratings)
       .field("hidden", r.spec.hidden)
       .field("batch_size", r.spec.batch_size)
+      .field("updates", r.spec.lazy_updates ? "lazy" : "exact")
       .field("learning_rate", static_cast<double>(r.spec.learning_rate))
       .field("lambda", static_cast<double>(r.spec.lambda))
       .field("warmup_epochs", r.spec.warmup_epochs);
@@ -156,7 +160,7 @@ void write_json(const std::string& path, const MachineInfo& machine, const std::
 int run(int argc, char** argv) {
   const Flags flags(argc, argv, {"quick", "full", "help", "profile", "touched"},
                     {"device", "data", "kernels", "epochs", "warmup", "lambda", "lr", "hidden", "batch-size", "seed",
-                     "split-dir", "json", "out", "target-seconds"});
+                     "split-dir", "json", "out", "target-seconds", "updates"});
   if (flags.has("help")) {
     std::cout << kUsage;
     return 0;

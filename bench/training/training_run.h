@@ -25,6 +25,7 @@ struct TrainingSpec {
   std::int64_t batch_size = autorec::TrainConfig{}.batch_size;
   float learning_rate = autorec::TrainConfig{}.learning_rate;
   float lambda = autorec::TrainConfig{}.lambda;  // L2 strength on the summed loss
+  bool lazy_updates = autorec::TrainConfig{}.lazy_updates;
   std::uint64_t seed = 1;
   std::string split_dir;            // when set: train.csv / test.csv of the split are written there
 };
