@@ -4,7 +4,8 @@
 #   scripts/run.sh test                             install what is missing, build, run the whole test suite
 #                                                   (Release + nvcc build, then AddressSanitizer/UBSan build)
 # Environment: BUILD_DIR (default build), JOBS (default: nproc), AUTOREC_SKIP_ASAN=1 to skip the
-# sanitizer build, AUTOREC_ML100K_DIR to run the real-data tests.
+# sanitizer build, AUTOREC_SKIP_MUTATION=1 to skip the mutation check, AUTOREC_MUTATION_BUDGET (seconds,
+# default 600), AUTOREC_ML100K_DIR to run the real-data tests.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +22,7 @@ required_packages=(
   "ninja-build:/usr/bin/ninja"
   "catch2:/usr/include/catch2/catch.hpp"
   "libboost-context-dev:/usr/include/boost/context/fiber.hpp"
+  "python3:/usr/bin/python3"
 )
 
 install_missing() {
@@ -73,6 +75,11 @@ case "$mode" in
       # nvcc cannot build sanitized host code: this build runs the CPU and SIMT-emulated tests.
       configure_and_build "$build_dir-asan" -DAUTOREC_SANITIZERS=address,undefined -DAUTOREC_BUILD_BENCH=OFF
       ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$build_dir-asan" --output-on-failure -j "$jobs" -LE gpu
+    fi
+    if [ "${AUTOREC_SKIP_MUTATION:-0}" != 1 ]; then
+      # Every listed mutant must make a test fail (docs/testing.md); bounded so CI stays short.
+      python3 scripts/mutation_check.py --work "$build_dir-mutation" --jobs "$jobs" \
+        --budget "${AUTOREC_MUTATION_BUDGET:-600}"
     fi
     ;;
   *)

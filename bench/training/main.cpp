@@ -12,6 +12,7 @@
 #include "autorec/json_writer.h"
 #include "machine.h"
 #include "epoch_profile.h"
+#include "model/gpu_cost_model.h"
 #include "touched_rows.h"
 #include "training_run.h"
 
@@ -32,6 +33,9 @@ constexpr const char* kUsage = R"(usage: bench_training [--device cpu|cuda|auto]
   --profile   also time one epoch op by op (the model's op sequence replayed with the engine's ops)
   --touched   only generate the data and report the share of weight rows a batch touches, for the
               batch size given and for 1024 and 4096 (no training)
+  --model G   print the GPU cost model of an epoch (G: h100, a100, or both as h100,a100) for the
+              fused step, the previous step and the dense formulation, op by op (docs/benchmarks.md)
+  --no-train  with --model: print the model only
 )";
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -110,6 +114,34 @@ void print_touched(std::ostream& out, const std::string& dataset, const Training
   }
 }
 
+void print_model(std::ostream& out, const EpochShape& shape, const GpuSpec& gpu) {
+  const std::vector<StepCost> steps = {model_fused_step(gpu, shape, false), model_fused_step(gpu, shape, true),
+                                       model_previous_step(gpu, shape), model_dense_step(gpu, shape)};
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "\nGPU cost model, %s shape (%lld items x %lld users, %lld ratings, k = %lld, batch %lld, %zu batches), "
+                "%s:\n",
+                shape.dataset.c_str(), static_cast<long long>(shape.items), static_cast<long long>(shape.users),
+                static_cast<long long>(shape.nnz), static_cast<long long>(shape.k),
+                static_cast<long long>(shape.batch_size), shape.batch_row_lengths.size(), gpu.name.c_str());
+  out << line;
+  for (const StepCost& step : steps) {
+    out << "\n" << step.formulation << ":\n\n| op | launches | compulsory GB | design GB | GFLOP | modeled ms |\n"
+        << "|---|---:|---:|---:|---:|---:|\n";
+    for (const OpCost& op : step.ops) {
+      std::snprintf(line, sizeof line, "| %s | %.0f | %.2f | %.2f | %.1f | %.2f |\n", op.name.c_str(), op.launches,
+                    op.compulsory_bytes / 1e9, op.design_bytes / 1e9, op.flops / 1e9, op.seconds * 1e3);
+      out << line;
+    }
+  }
+  out << "\n| formulation | modeled epoch ms | time / fused step |\n|---|---:|---:|\n";
+  for (const StepCost& step : steps) {
+    std::snprintf(line, sizeof line, "| %s | %.1f | %.2fx |\n", step.formulation.c_str(), step.seconds() * 1e3,
+                  step.seconds() / steps.front().seconds());
+    out << line;
+  }
+}
+
 void write_result(JsonWriter& json, const TrainingResult& r) {
   json.begin_object()
       .field("dataset", r.spec.dataset)
@@ -158,9 +190,9 @@ void write_json(const std::string& path, const MachineInfo& machine, const std::
 }
 
 int run(int argc, char** argv) {
-  const Flags flags(argc, argv, {"quick", "full", "help", "profile", "touched"},
+  const Flags flags(argc, argv, {"quick", "full", "help", "profile", "touched", "no-train"},
                     {"device", "data", "kernels", "epochs", "warmup", "lambda", "lr", "hidden", "batch-size", "seed",
-                     "split-dir", "json", "out", "target-seconds", "updates"});
+                     "split-dir", "json", "out", "target-seconds", "updates", "model"});
   if (flags.has("help")) {
     std::cout << kUsage;
     return 0;
@@ -180,6 +212,11 @@ int run(int argc, char** argv) {
     if (flags.has("touched")) {
       print_touched(std::cout, dataset, data, data_spec);
       continue;
+    }
+    if (flags.has("model")) {
+      const EpochShape shape = epoch_shape(dataset, data.train, data_spec.hidden, data_spec.batch_size, data_spec.seed);
+      for (const std::string& gpu : split_list(flags.text("model", "h100"))) print_model(std::cout, shape, gpu_spec(gpu));
+      if (flags.has("no-train")) continue;
     }
     for (const std::string& kernels : kernel_specs) {
       TrainingSpec spec = base_spec(flags, device);

@@ -4,6 +4,7 @@
 // uniform values (compared within the fp32 summation tolerance).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <catch2/catch.hpp>
 #include <vector>
 
@@ -62,7 +63,12 @@ void check_sparse_product(const SparseProblem& problem, bool transposed, Blend b
   const std::int64_t inner = transposed ? a.rows() : a.cols();
   const std::int64_t out_rows = transposed ? a.cols() : a.rows();
   const HostMatrix b = HostMatrix::random(inner, problem.k, 11, fill_for(problem), problem.ld_padding);
-  const HostMatrix c_in = HostMatrix::random(out_rows, problem.k, 12, fill_for(problem), problem.ld_padding);
+  HostMatrix c_in = HostMatrix::random(out_rows, problem.k, 12, fill_for(problem), problem.ld_padding);
+  if (blend.beta == 0.0f) {  // beta = 0 must not read C: NaNs there would survive a 0 * C term
+    for (std::int64_t i = 0; i < c_in.rows; ++i) {
+      for (std::int64_t j = 0; j < c_in.cols; ++j) c_in(i, j) = std::numeric_limits<float>::quiet_NaN();
+    }
+  }
   const DeviceSparse device_a(a);
   const DeviceMatrix device_b(b);
   const DeviceMatrix device_c(c_in);

@@ -63,8 +63,14 @@ struct Stack {
     engine::DeviceAccumulator sse(Device::cpu());
     const engine::ConstTensorView h1 = encoder.forward(store, batch);
     const engine::ConstTensorView h2 = middle.forward(store, h1);
-    decoder.forward_loss(store, h2, batch, sse);
-    const engine::ConstTensorView dh2 = decoder.backward(store, h2, batch, 0.5f, fused);
+    // The fused path takes the model's route (loss and dH in one pass), the accumulated one the two passes.
+    engine::ConstTensorView dh2;
+    if (fused != nullptr) {
+      dh2 = decoder.forward_backward(store, h2, batch, 0.5f, sse, fused);
+    } else {
+      decoder.forward_loss(store, h2, batch, sse);
+      dh2 = decoder.backward(store, h2, batch, 0.5f, nullptr);
+    }
     const engine::ConstTensorView dh1 = middle.backward(store, h1, dh2, fused);
     encoder.backward(store, batch, dh1, fused);
   }

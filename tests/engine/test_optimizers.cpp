@@ -160,3 +160,33 @@ TEST_CASE("a bad optimizer state record leaves the optimizer unchanged", "[optim
   CHECK_THROWS_WITH(adam.load_state(truncated), Catch::Contains("truncated"));
   CHECK(adam.steps_taken() == 1);
 }
+
+TEST_CASE("set_l2 adds lambda * w to the weights' gradient inside the update, never to the biases",
+          "[optimizers]") {
+  // Hand-computed with SGD (lr 0.1, no momentum): w0 = 2, g = 0.5, lambda = 0.3:
+  // w = 2 - 0.1 * (0.5 + 0.3 * 2) = 1.89; the bias (b0 = 1, g = 0.5) ignores lambda: b = 0.95.
+  for (const std::string& way : {"step", "step_parameter"}) {
+    CAPTURE(way);
+    Tiny t(2.0f, 1.0f);
+    engine::Sgd sgd(t.store, kernels::SgdParams{0.1f, 0.0f, 0.0f, false});
+    sgd.set_l2(engine::kWeightsGroup, 0.3f);
+    t.set_grads(0.5f, 0.5f);
+    if (way == "step") {
+      sgd.step(t.store);
+    } else {
+      sgd.begin_step();
+      sgd.step_parameter(t.store, t.w);
+      sgd.step_parameter(t.store, t.b);
+    }
+    CHECK(t.wv() == Approx(1.89).epsilon(1e-6));
+    CHECK(t.bv() == Approx(0.95).epsilon(1e-6));
+  }
+  // Adam, first step, w0 = 1, g = 0, lambda = 0.5: g' = 0.5, the step is lr * sign(g') = 0.1: w = 0.9.
+  Tiny t(1.0f, 0.0f);
+  engine::Adam adam(t.store, kernels::AdamParams{0.1f});
+  adam.set_l2(engine::kWeightsGroup, 0.5f);
+  t.set_grads(0.0f, 0.0f);
+  adam.step(t.store);
+  CHECK(t.wv() == Approx(0.9).epsilon(1e-5));
+  CHECK(t.bv() == 0.0f);
+}

@@ -1,0 +1,271 @@
+#include "gpu_cost_model.h"
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+#include <queue>
+#include <random>
+#include <stdexcept>
+
+namespace bench {
+namespace {
+
+constexpr double kFloat = 4.0;
+constexpr double kIndex = 4.0;
+constexpr double kOffset = 8.0;
+// The sparse kernels' geometry (kernels/cuda): 32-lane groups with float4 lanes for k >= 64, so a
+// block of 256 threads owns 8 rows and a tile of 128 columns; the fused output layer gives each warp a
+// segment of at most 64 nonzeros of one row.
+constexpr std::int64_t kRowsPerBlock = 8;
+constexpr std::int64_t kTileColumns = 128;
+constexpr std::int64_t kSegment = 64;
+// Host slicing of the previous step: measured on the 2-core development machine (0.30 s for the 9 M
+// ratings of an ML-10M epoch: building each batch's CSR and CSC twin and allocating it).
+constexpr double kHostSliceSecondsPerRating = 33e-9;
+constexpr double kCopySeconds = 10e-6;  // fixed cost of one synchronous cudaMemcpy
+
+std::int64_t padded(std::int64_t k) { return k < 32 ? k : (k + 31) / 32 * 32; }  // the engine's ld
+
+// The time of a grid whose block b moves block_bytes[b]: blocks dealt in grid order to the least loaded
+// SM, each SM streaming at its share of `bandwidth`.
+double makespan(const std::vector<double>& block_bytes, const GpuSpec& gpu, double bandwidth) {
+  std::priority_queue<double, std::vector<double>, std::greater<>> loads;
+  for (int s = 0; s < gpu.sms; ++s) loads.push(0.0);
+  double longest = 0.0;
+  for (const double bytes : block_bytes) {
+    const double load = loads.top() + bytes;
+    loads.pop();
+    loads.push(load);
+    longest = std::max(longest, load);
+  }
+  return longest / (bandwidth / gpu.sms);
+}
+
+// Ops accumulated over the batches, in first-seen order.
+class Ledger {
+ public:
+  OpCost& op(const std::string& name) {
+    for (OpCost& o : ops_) {
+      if (o.name == name) return o;
+    }
+    ops_.push_back({name});
+    return ops_.back();
+  }
+  // A kernel that streams `bytes` from device memory (balanced over the SMs).
+  void stream(const std::string& name, const GpuSpec& gpu, double launches, double compulsory, double design,
+              double flops = 0.0) {
+    add(name, gpu, launches, compulsory, design, flops, design / gpu.dram_bytes_per_second);
+  }
+  void add(const std::string& name, const GpuSpec& gpu, double launches, double compulsory, double design,
+           double flops, double seconds) {
+    OpCost& o = op(name);
+    o.launches += launches;
+    o.compulsory_bytes += compulsory;
+    o.design_bytes += design;
+    o.flops += flops;
+    o.seconds += seconds + launches * gpu.launch_seconds;
+  }
+  StepCost take(std::string formulation) { return {std::move(formulation), std::move(ops_)}; }
+
+ private:
+  std::vector<OpCost> ops_;
+};
+
+struct Batch {
+  std::int64_t rows = 0, nnz = 0, touched = 0, segments = 0;
+  const std::vector<std::int64_t>* lengths = nullptr;
+};
+
+Batch describe(const EpochShape& shape, std::size_t b) {
+  Batch batch;
+  batch.lengths = &shape.batch_row_lengths[b];
+  batch.rows = static_cast<std::int64_t>(batch.lengths->size());
+  for (const std::int64_t length : *batch.lengths) {
+    batch.nnz += length;
+    batch.segments += (length + kSegment - 1) / kSegment;
+  }
+  batch.touched = shape.batch_touched_users[b];
+  return batch;
+}
+
+// Where gathers of a (rows x kp) table are served from: L2 when it fits with room to spare.
+double gather_bandwidth(const GpuSpec& gpu, double table_bytes) {
+  return table_bytes <= 0.7 * gpu.l2_bytes ? gpu.l2_bytes_per_second : gpu.dram_bytes_per_second;
+}
+
+// spmm of a batch (8 rows per block, one 128-column tile per block; long rows stay in their block): the
+// per-block bytes of the kernel's grid, for the makespan.
+std::vector<double> spmm_blocks(const Batch& batch, std::int64_t k) {
+  const std::int64_t tiles = (k + kTileColumns - 1) / kTileColumns;
+  std::vector<double> blocks;
+  for (std::int64_t tile = 0; tile < tiles; ++tile) {
+    for (std::int64_t first = 0; first < batch.rows; first += kRowsPerBlock) {
+      double bytes = 0.0;
+      for (std::int64_t r = first; r < std::min(batch.rows, first + kRowsPerBlock); ++r) {
+        const auto length = static_cast<double>((*batch.lengths)[static_cast<std::size_t>(r)]);
+        bytes += length * (kTileColumns * kFloat + kIndex + kFloat) + kTileColumns * kFloat;
+      }
+      blocks.push_back(bytes);
+    }
+  }
+  return blocks;
+}
+
+// An SpMM over the batch's rows gathering rows of an (n x kp) table.
+void sparse_rows_product(Ledger& ledger, const std::string& name, const GpuSpec& gpu, const EpochShape& shape,
+                         const Batch& batch, double table_rows) {
+  const std::int64_t kp = padded(shape.k);
+  const double bandwidth = gather_bandwidth(gpu, table_rows * kp * kFloat);
+  const double design = batch.nnz * (kp * kFloat + 2 * (kIndex + kFloat)) + batch.rows * kp * kFloat;
+  const double compulsory = batch.touched * shape.k * kFloat + batch.nnz * (kIndex + kFloat) + batch.rows * shape.k * kFloat;
+  ledger.add(name, gpu, 1, compulsory, design, 2.0 * batch.nnz * shape.k,
+             makespan(spmm_blocks(batch, shape.k), gpu, bandwidth));
+}
+
+}  // namespace
+
+GpuSpec gpu_spec(const std::string& name) {
+  // Peak numbers from NVIDIA's data sheets; achievable fractions are this model's assumptions
+  // (docs/benchmarks.md), to be replaced by the GPU check's measurements.
+  if (name == "h100") return {"H100 SXM", 132, 3.0e12, 50e6, 5.5e12, 50e12, 3e-6, 20e9};
+  if (name == "a100") return {"A100 SXM 80GB", 108, 1.7e12, 40e6, 4.0e12, 18e12, 3e-6, 12e9};
+  throw std::invalid_argument("unknown GPU model '" + name + "' (h100 or a100)");
+}
+
+double StepCost::seconds() const {
+  double total = 0.0;
+  for (const OpCost& op : ops) total += op.seconds;
+  return total;
+}
+
+EpochShape epoch_shape(const std::string& dataset, const engine::SparseMatrix& train, std::int64_t k,
+                       std::int64_t batch_size, std::uint64_t seed) {
+  EpochShape shape;
+  shape.dataset = dataset;
+  shape.items = train.rows();
+  shape.users = train.cols();
+  shape.nnz = train.nnz();
+  shape.k = k;
+  shape.batch_size = batch_size;
+  const std::vector<kernels::offset_t> offsets = train.csr_offsets_host();
+  const std::vector<kernels::index_t> indices = train.csr_indices_host();
+  std::vector<kernels::index_t> order(static_cast<std::size_t>(train.rows()));
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
+  std::vector<std::int64_t> stamp(static_cast<std::size_t>(train.cols()), -1);
+  for (std::size_t first = 0; first < order.size(); first += static_cast<std::size_t>(batch_size)) {
+    const auto b = static_cast<std::int64_t>(shape.batch_row_lengths.size());
+    std::vector<std::int64_t> lengths;
+    std::int64_t touched = 0;
+    for (std::size_t r = first; r < std::min(order.size(), first + static_cast<std::size_t>(batch_size)); ++r) {
+      const auto row = static_cast<std::size_t>(order[r]);
+      lengths.push_back(offsets[row + 1] - offsets[row]);
+      for (auto p = offsets[row]; p < offsets[row + 1]; ++p) {
+        std::int64_t& mark = stamp[static_cast<std::size_t>(indices[static_cast<std::size_t>(p)])];
+        if (mark != b) {
+          mark = b;
+          ++touched;
+        }
+      }
+    }
+    shape.batch_row_lengths.push_back(std::move(lengths));
+    shape.batch_touched_users.push_back(touched);
+  }
+  return shape;
+}
+
+StepCost model_fused_step(const GpuSpec& gpu, const EpochShape& shape, bool lazy) {
+  Ledger ledger;
+  const double n = static_cast<double>(shape.users);
+  const std::int64_t kp = padded(shape.k);
+  const double k = static_cast<double>(shape.k);
+  for (std::size_t b = 0; b < shape.batch_row_lengths.size(); ++b) {
+    const Batch batch = describe(shape, b);
+    const double nnz = static_cast<double>(batch.nnz);
+    const double rows = static_cast<double>(batch.rows);
+    // Gather the rows (scan + copy) and build the CSC (zero, count, three scan kernels, scatter, sort).
+    const double csr_csc = nnz * (kIndex + kFloat + kIndex + kOffset) + (rows + n + 2) * kOffset;
+    ledger.stream("form batch on the device", gpu, 9, csr_csc,
+                  csr_csc + nnz * (kIndex + kFloat) + 5 * n * kOffset + nnz * (kIndex + kOffset) +
+                      2 * nnz * (kIndex + kOffset));
+    sparse_rows_product(ledger, "spmm X.V", gpu, shape, batch, n);
+    ledger.stream("bias + activation", gpu, 1, 2 * rows * k * kFloat, 3 * rows * kp * kFloat);
+    // Fused output layer: W rows once per nonzero, H once per segment, partials written and read back.
+    const double w_gathers = nnz * kp * kFloat;
+    const double rest = static_cast<double>(batch.segments) * kp * kFloat * 3 + nnz * 4 * kFloat + rows * kp * kFloat;
+    ledger.add("output layer: loss + dH = E.W (fused)", gpu, 3,
+               batch.touched * k * kFloat + 2 * rows * k * kFloat + 3 * nnz * kFloat, w_gathers + rest, 4.0 * nnz * k,
+               w_gathers / gather_bandwidth(gpu, n * kp * kFloat) + rest / gpu.dram_bytes_per_second);
+    // Each weight row of W and V: its Adam step (read and write w, m, v) with the gradient formed inside.
+    const double stepped_rows = lazy ? static_cast<double>(batch.touched) : n;
+    for (const char* name : {"W: dW = E^T.H + Adam (fused)", "V: dV = X^T.dZ + Adam (fused)"}) {
+      const double state = 6 * stepped_rows * kp * kFloat;
+      const double gathers = nnz * kp * kFloat;  // rows of H or dZ: the batch's, L2-resident
+      const double csc = nnz * (kIndex + kOffset + kFloat) + (n + 1) * kOffset;
+      ledger.add(name, gpu, 1, 6 * stepped_rows * k * kFloat + rows * k * kFloat + nnz * (kIndex + kFloat),
+                 state + gathers + csc, 2.0 * nnz * k,
+                 (state + csc) / gpu.dram_bytes_per_second + gathers / gpu.l2_bytes_per_second);
+    }
+    ledger.stream("activation backward", gpu, 1, 3 * rows * k * kFloat, 3 * rows * kp * kFloat);
+    ledger.stream("biases: column sums + Adam", gpu, 4, n * 7 * kFloat + nnz * kFloat,
+                  n * (kOffset + 8 * kFloat) + nnz * (kOffset + kFloat) + rows * kp * kFloat);
+  }
+  return ledger.take(lazy ? "fused step, lazy (this project)" : "fused step (this project)");
+}
+
+StepCost model_previous_step(const GpuSpec& gpu, const EpochShape& shape) {
+  Ledger ledger;
+  const double n = static_cast<double>(shape.users);
+  const std::int64_t kp = padded(shape.k);
+  const double k = static_cast<double>(shape.k);
+  const double parameters = 2 * n * kp + n + kp;
+  for (std::size_t b = 0; b < shape.batch_row_lengths.size(); ++b) {
+    const Batch batch = describe(shape, b);
+    const double nnz = static_cast<double>(batch.nnz);
+    const double rows = static_cast<double>(batch.rows);
+    const double uploaded = nnz * (kIndex + kFloat + kIndex + kOffset) + (rows + n + 2) * kOffset;
+    ledger.add("host slice + synchronous upload", gpu, 0, uploaded, uploaded, 0.0,
+               nnz * kHostSliceSecondsPerRating + uploaded / gpu.pcie_bytes_per_second + 6 * kCopySeconds);
+    ledger.stream("zero all gradients", gpu, 1, 0, parameters * kFloat);
+    sparse_rows_product(ledger, "spmm X.V", gpu, shape, batch, n);
+    ledger.stream("bias + activation", gpu, 1, 2 * rows * k * kFloat, 3 * rows * kp * kFloat);
+    const double w_gathers = nnz * kp * kFloat;
+    ledger.add("sddmm + loss", gpu, 1, batch.touched * k * kFloat + 3 * nnz * kFloat, w_gathers + 4 * nnz * kFloat,
+               2.0 * nnz * k,
+               w_gathers / gather_bandwidth(gpu, n * kp * kFloat) + 4 * nnz * kFloat / gpu.dram_bytes_per_second);
+    // The transposed products blend with beta = 1: every output row is read and written, touched or not.
+    for (const char* name : {"dW += E^T.H (read-modify-write)", "dV += X^T.dZ (read-modify-write)"}) {
+      const double rmw = 2 * n * kp * kFloat;
+      const double gathers = nnz * kp * kFloat;
+      ledger.add(name, gpu, 1, batch.touched * k * kFloat, rmw + gathers + nnz * (kIndex + kOffset + kFloat), 2.0 * nnz * k,
+                 (rmw + nnz * (kIndex + kOffset + kFloat)) / gpu.dram_bytes_per_second +
+                     gathers / gpu.l2_bytes_per_second);
+    }
+    sparse_rows_product(ledger, "spmm dH = E.W", gpu, shape, batch, n);
+    ledger.stream("activation backward", gpu, 1, 3 * rows * k * kFloat, 3 * rows * kp * kFloat);
+    ledger.stream("bias gradients", gpu, 2, n * kFloat + nnz * kFloat, 2 * n * kFloat + nnz * (kOffset + kFloat));
+    ledger.stream("Adam over all weights", gpu, 2, 7 * parameters * kFloat, 7 * parameters * kFloat);
+  }
+  return ledger.take("previous step");
+}
+
+StepCost model_dense_step(const GpuSpec& gpu, const EpochShape& shape) {
+  Ledger ledger;
+  const double n = static_cast<double>(shape.users);
+  const double k = static_cast<double>(shape.k);
+  const double weights = 2 * n * k + n + k;
+  for (std::size_t b = 0; b < shape.batch_row_lengths.size(); ++b) {
+    const double rows = static_cast<double>(shape.batch_row_lengths[b].size());
+    const double dense = rows * n * kFloat;
+    ledger.stream("dense batch rows + mask", gpu, 2, dense, 2 * dense + rows * n);
+    const double gemm_flops = 2 * rows * n * k;
+    ledger.add("encoder + decoder GEMMs", gpu, 4, 0, 2 * dense, 2 * gemm_flops, 2 * gemm_flops / gpu.sgemm_flops_per_second);
+    ledger.stream("masked MSE and its gradient", gpu, 6, 2 * dense, 6 * dense);
+    ledger.add("backward GEMMs (dW, dH, dV)", gpu, 3, 0, 3 * dense, 3 * gemm_flops,
+               3 * gemm_flops / gpu.sgemm_flops_per_second);
+    ledger.stream("Adam over all weights", gpu, 6, 7 * weights * kFloat, 8 * weights * kFloat);
+  }
+  return ledger.take("dense (PyTorch ports)");
+}
+
+}  // namespace bench
