@@ -19,6 +19,9 @@ constexpr double kOffset = 8.0;
 constexpr std::int64_t kRowsPerBlock = 8;
 constexpr std::int64_t kTileColumns = 128;
 constexpr std::int64_t kSegment = 64;
+// spmm's long rows (more than 16 chunks of 32 nonzeros) and, in split mode, their segments.
+constexpr std::int64_t kLongRow = 512;
+constexpr std::int64_t kLongSegment = 1024;
 // Host slicing of the previous step: measured on the 2-core development machine (0.30 s for the 9 M
 // ratings of an ML-10M epoch: building each batch's CSR and CSC twin and allocating it).
 constexpr double kHostSliceSecondsPerRating = 33e-9;
@@ -93,17 +96,26 @@ double gather_bandwidth(const GpuSpec& gpu, double table_bytes) {
   return table_bytes <= 0.7 * gpu.l2_bytes ? gpu.l2_bytes_per_second : gpu.dram_bytes_per_second;
 }
 
-// spmm of a batch (8 rows per block, one 128-column tile per block; long rows stay in their block): the
-// per-block bytes of the kernel's grid, for the makespan.
-std::vector<double> spmm_blocks(const Batch& batch, std::int64_t k) {
+// spmm of a batch (8 rows per block, one 128-column tile per block): the per-block bytes of the kernel's
+// grid, for the makespan. Long rows stay in their block, or (split) become blocks of 1,024 nonzeros
+// per tile whose partial sums are written and added back per row.
+std::vector<double> spmm_blocks(const Batch& batch, std::int64_t k, bool split) {
   const std::int64_t tiles = (k + kTileColumns - 1) / kTileColumns;
+  const double per_nonzero = kTileColumns * kFloat + kIndex + kFloat;
   std::vector<double> blocks;
   for (std::int64_t tile = 0; tile < tiles; ++tile) {
     for (std::int64_t first = 0; first < batch.rows; first += kRowsPerBlock) {
       double bytes = 0.0;
       for (std::int64_t r = first; r < std::min(batch.rows, first + kRowsPerBlock); ++r) {
-        const auto length = static_cast<double>((*batch.lengths)[static_cast<std::size_t>(r)]);
-        bytes += length * (kTileColumns * kFloat + kIndex + kFloat) + kTileColumns * kFloat;
+        const std::int64_t length = (*batch.lengths)[static_cast<std::size_t>(r)];
+        if (split && length > kLongRow) {
+          for (std::int64_t done = 0; done < length; done += kLongSegment) {
+            blocks.push_back(static_cast<double>(std::min(kLongSegment, length - done)) * per_nonzero +
+                             2 * kTileColumns * kFloat);
+          }
+        } else {
+          bytes += static_cast<double>(length) * per_nonzero + kTileColumns * kFloat;
+        }
       }
       blocks.push_back(bytes);
     }
@@ -113,13 +125,13 @@ std::vector<double> spmm_blocks(const Batch& batch, std::int64_t k) {
 
 // An SpMM over the batch's rows gathering rows of an (n x kp) table.
 void sparse_rows_product(Ledger& ledger, const std::string& name, const GpuSpec& gpu, const EpochShape& shape,
-                         const Batch& batch, double table_rows) {
+                         const Batch& batch, double table_rows, bool split) {
   const std::int64_t kp = padded(shape.k);
   const double bandwidth = gather_bandwidth(gpu, table_rows * kp * kFloat);
   const double design = batch.nnz * (kp * kFloat + 2 * (kIndex + kFloat)) + batch.rows * kp * kFloat;
   const double compulsory = batch.touched * shape.k * kFloat + batch.nnz * (kIndex + kFloat) + batch.rows * shape.k * kFloat;
-  ledger.add(name, gpu, 1, compulsory, design, 2.0 * batch.nnz * shape.k,
-             makespan(spmm_blocks(batch, shape.k), gpu, bandwidth));
+  ledger.add(name, gpu, split ? 4 : 1, compulsory, design, 2.0 * batch.nnz * shape.k,
+             makespan(spmm_blocks(batch, shape.k, split), gpu, bandwidth));
 }
 
 }  // namespace
@@ -188,7 +200,7 @@ StepCost model_fused_step(const GpuSpec& gpu, const EpochShape& shape, bool lazy
     ledger.stream("form batch on the device", gpu, 9, csr_csc,
                   csr_csc + nnz * (kIndex + kFloat) + 5 * n * kOffset + nnz * (kIndex + kOffset) +
                       2 * nnz * (kIndex + kOffset));
-    sparse_rows_product(ledger, "spmm X.V", gpu, shape, batch, n);
+    sparse_rows_product(ledger, "spmm X.V (long rows split)", gpu, shape, batch, n, true);
     ledger.stream("bias + activation", gpu, 1, 2 * rows * k * kFloat, 3 * rows * kp * kFloat);
     // Fused output layer: W rows once per nonzero, H once per segment, partials written and read back.
     const double w_gathers = nnz * kp * kFloat;
@@ -227,7 +239,7 @@ StepCost model_previous_step(const GpuSpec& gpu, const EpochShape& shape) {
     ledger.add("host slice + synchronous upload", gpu, 0, uploaded, uploaded, 0.0,
                nnz * kHostSliceSecondsPerRating + uploaded / gpu.pcie_bytes_per_second + 6 * kCopySeconds);
     ledger.stream("zero all gradients", gpu, 1, 0, parameters * kFloat);
-    sparse_rows_product(ledger, "spmm X.V", gpu, shape, batch, n);
+    sparse_rows_product(ledger, "spmm X.V", gpu, shape, batch, n, false);
     ledger.stream("bias + activation", gpu, 1, 2 * rows * k * kFloat, 3 * rows * kp * kFloat);
     const double w_gathers = nnz * kp * kFloat;
     ledger.add("sddmm + loss", gpu, 1, batch.touched * k * kFloat + 3 * nnz * kFloat, w_gathers + 4 * nnz * kFloat,
@@ -241,7 +253,7 @@ StepCost model_previous_step(const GpuSpec& gpu, const EpochShape& shape) {
                  (rmw + nnz * (kIndex + kOffset + kFloat)) / gpu.dram_bytes_per_second +
                      gathers / gpu.l2_bytes_per_second);
     }
-    sparse_rows_product(ledger, "spmm dH = E.W", gpu, shape, batch, n);
+    sparse_rows_product(ledger, "spmm dH = E.W", gpu, shape, batch, n, false);
     ledger.stream("activation backward", gpu, 1, 3 * rows * k * kFloat, 3 * rows * kp * kFloat);
     ledger.stream("bias gradients", gpu, 2, n * kFloat + nnz * kFloat, 2 * n * kFloat + nnz * (kOffset + kFloat));
     ledger.stream("Adam over all weights", gpu, 2, 7 * parameters * kFloat, 7 * parameters * kFloat);

@@ -2,6 +2,8 @@
 // when selected, to the cuSPARSE/cuBLAS baselines in kernels::vendor).
 #include "cuda_backend.h"
 
+#include <algorithm>
+
 #include "engine/cuda.h"
 #include "engine/error.h"
 #include "kernels/cuda.h"
@@ -99,6 +101,30 @@ bool all_positive(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d
 
 // ---- compute -------------------------------------------------------------------------------------
 
+namespace {
+
+// Working memory of one op from the backend's caching allocator, given back when the op has been
+// enqueued: the allocator hands it out again only to work enqueued later on the same stream.
+class OpScratch {
+ public:
+  OpScratch(Backend& backend, std::size_t bytes)
+      : backend_(backend), bytes_(std::max<std::size_t>(bytes, 1)), data_(backend.allocate(bytes_)) {}
+  OpScratch(const OpScratch&) = delete;
+  OpScratch& operator=(const OpScratch&) = delete;
+  ~OpScratch() { backend_.deallocate(data_, bytes_); }
+  template <class T>
+  T* as() const {
+    return static_cast<T*>(data_);
+  }
+
+ private:
+  Backend& backend_;
+  std::size_t bytes_;
+  void* data_;
+};
+
+}  // namespace
+
 void CudaBackend::spmm(const CsrPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c, float alpha,
                        float beta) {
 #if defined(ENGINE_HAVE_VENDOR_KERNELS)
@@ -106,7 +132,11 @@ void CudaBackend::spmm(const CsrPattern& a, const float* a_values, ConstMatrix b
     if (auto* vendor = vendor_if_selected()) return vendor->spmm(a, a_values, b, c, alpha, beta, selected_spmm_algorithm());
   }
 #endif
-  kernels::cuda::spmm(a, a_values, b, c, alpha, beta, stream());
+  const kernels::cuda::SpmmScratchSize need = kernels::cuda::spmm_scratch(a.rows, a.nnz, c.cols);
+  OpScratch segments(*this, static_cast<std::size_t>(need.segment_offsets) * sizeof(kernels::offset_t));
+  OpScratch partials(*this, static_cast<std::size_t>(need.partials) * sizeof(float));
+  kernels::cuda::spmm(a, a_values, b, c, alpha, beta,
+                      kernels::cuda::SpmmScratch{segments.as<kernels::offset_t>(), partials.as<float>()}, stream());
 }
 
 void CudaBackend::spmm_transposed(const CscPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c,
@@ -127,24 +157,13 @@ void CudaBackend::spmm_transposed_update(const CscPattern& a, const float* a_val
   kernels::cuda::spmm_transposed_update(a, a_values, b, alpha, w, update, stream());
 }
 
-// Scratch from the caching allocator: freed at once, reused only by work enqueued after this op's kernels.
 void CudaBackend::sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) {
   const kernels::cuda::OutputLayerBackpropScratch need =
       kernels::cuda::sddmm_squared_error_backprop_scratch(layer.pattern.rows, layer.pattern.nnz, layer.h.cols);
-  const std::size_t offset_bytes = static_cast<std::size_t>(need.segment_offsets) * sizeof(kernels::offset_t);
-  const std::size_t partial_bytes = static_cast<std::size_t>(need.partials) * sizeof(float);
-  void* offsets = allocate(offset_bytes);
-  void* partials = partial_bytes > 0 ? allocate(partial_bytes) : nullptr;
-  try {
-    kernels::cuda::sddmm_squared_error_backprop(layer, loss_sum, static_cast<kernels::offset_t*>(offsets),
-                                                static_cast<float*>(partials), stream());
-  } catch (...) {
-    deallocate(offsets, offset_bytes);
-    if (partials != nullptr) deallocate(partials, partial_bytes);
-    throw;
-  }
-  deallocate(offsets, offset_bytes);
-  if (partials != nullptr) deallocate(partials, partial_bytes);
+  OpScratch segments(*this, static_cast<std::size_t>(need.segment_offsets) * sizeof(kernels::offset_t));
+  OpScratch partials(*this, static_cast<std::size_t>(need.partials) * sizeof(float));
+  kernels::cuda::sddmm_squared_error_backprop(layer, loss_sum, segments.as<kernels::offset_t>(), partials.as<float>(),
+                                              stream());
 }
 
 void CudaBackend::gather_rows(const CsrPattern& a, const float* values, const index_t* rows, index_t count,

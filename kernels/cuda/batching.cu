@@ -9,44 +9,14 @@
 // each tile's scan), scatter every nonzero to its column with an atomic cursor, and finally sort each
 // column's few entries by row (one thread per column): the result is canonical, the same bits as the
 // CPU's counting sort, whatever order the atomics took.
+#include "block_scan.cuh"
 #include "common.cuh"
 #include "kernels/cuda.h"
 
 namespace kernels::cuda {
 namespace {
 
-constexpr int kThreads = 256;
-
-// Inclusive prefix of `value` over the block (Hillis-Steele in shared memory); *total = the block's sum.
-__device__ offset_t block_inclusive_scan(offset_t value, offset_t* scan, offset_t* total) {
-  scan[threadIdx.x] = value;
-  __syncthreads();
-  for (int stride = 1; stride < kThreads; stride *= 2) {
-    const offset_t add = threadIdx.x >= static_cast<unsigned>(stride) ? scan[threadIdx.x - stride] : 0;
-    __syncthreads();
-    scan[threadIdx.x] += add;
-    __syncthreads();
-  }
-  const offset_t inclusive = scan[threadIdx.x];
-  *total = scan[kThreads - 1];
-  __syncthreads();  // scan[] may be reused by the caller's next chunk
-  return inclusive;
-}
-
-// out[0] = first, out[i + 1] = out[i] + value(i) for i < n, by one block walking chunks of kThreads.
-template <class Value>
-__device__ void single_block_scan(std::int64_t n, offset_t first, const Value& value, offset_t* out) {
-  __shared__ offset_t scan[kThreads];
-  offset_t carry = first;
-  if (threadIdx.x == 0) out[0] = first;
-  for (std::int64_t base = 0; base < n; base += kThreads) {
-    const std::int64_t i = base + threadIdx.x;
-    offset_t total = 0;
-    const offset_t inclusive = block_inclusive_scan(i < n ? value(i) : 0, scan, &total);
-    if (i < n) out[i + 1] = carry + inclusive;
-    carry += total;
-  }
-}
+constexpr int kThreads = detail::kScanThreads;
 
 struct RowLength {
   const offset_t* offsets;
@@ -59,7 +29,7 @@ struct RowLength {
 
 __global__ void __launch_bounds__(kThreads) gather_offsets_kernel(const offset_t* offsets, const index_t* rows,
                                                                   index_t count, offset_t* out_offsets) {
-  single_block_scan(count, 0, RowLength{offsets, rows}, out_offsets);
+  detail::single_block_scan(count, 0, RowLength{offsets, rows}, out_offsets);
 }
 
 // One warp per batch row: lanes copy the row's nonzeros.
@@ -100,7 +70,7 @@ __global__ void __launch_bounds__(kThreads) tile_sums_kernel(const offset_t* __r
   offset_t sum = 0;
   for (std::int64_t j = first + threadIdx.x; j < first + kCscScanTile && j < cols; j += kThreads) sum += counts[j];
   offset_t total = 0;
-  block_inclusive_scan(sum, scan, &total);
+  detail::block_inclusive_scan(sum, scan, &total);
   if (threadIdx.x == 0) tile_sums[blockIdx.x] = total;
 }
 
@@ -111,7 +81,7 @@ struct ArrayValue {
 
 __global__ void __launch_bounds__(kThreads) scan_tile_sums_kernel(const offset_t* tile_sums, std::int64_t tiles,
                                                                   offset_t* tile_prefix) {
-  single_block_scan(tiles, 0, ArrayValue{tile_sums}, tile_prefix);
+  detail::single_block_scan(tiles, 0, ArrayValue{tile_sums}, tile_prefix);
 }
 
 // csc_offsets[j + 1] = prefix of counts through column j; the cursor of column j starts at csc_offsets[j].
@@ -126,7 +96,7 @@ __global__ void __launch_bounds__(kThreads) tile_scan_kernel(offset_t* __restric
     const std::int64_t j = base + threadIdx.x;
     const offset_t count = j < cols ? counts_then_cursors[j] : 0;
     offset_t total = 0;
-    const offset_t inclusive = block_inclusive_scan(count, scan, &total);
+    const offset_t inclusive = detail::block_inclusive_scan(count, scan, &total);
     if (j < cols) {
       csc_offsets[j + 1] = carry + inclusive;
       counts_then_cursors[j] = carry + inclusive - count;  // the column's first slot

@@ -14,13 +14,14 @@
 // every row's partials in segment order and scales by alpha. No float atomics on dH: the same bits on
 // every run. (The loss, a double, is added per block with one atomicAdd, as in sddmm.cu.) A first
 // one-block kernel numbers the segments: first_segment[i] = sum over rows r < i of ceil(len_r / kSegment).
+#include "block_scan.cuh"
 #include "common.cuh"
 #include "kernels/cuda.h"
 
 namespace kernels::cuda {
 namespace {
 
-constexpr int kThreads = 256;
+constexpr int kThreads = detail::kScanThreads;
 constexpr int kWarpsPerBlock = kThreads / detail::kWarp;
 constexpr int kSegment = 64;       // nonzeros per warp task
 constexpr int kColumnsPerLane = 16;  // registers of H_i (and of dH, W_j) per lane: k <= 32 * 16 = 512
@@ -33,43 +34,18 @@ struct BackpropParams {
   double* loss_sum;
 };
 
+// ceil(len_i / kSegment): the segments of row i.
+struct SegmentCount {
+  const offset_t* offsets;
+  __device__ offset_t operator()(std::int64_t i) const {
+    return (__ldg(offsets + i + 1) - __ldg(offsets + i) + kSegment - 1) / kSegment;
+  }
+};
+
 // first_segment[0] = 0, first_segment[i + 1] = first_segment[i] + ceil(len_i / kSegment), by one block.
 __global__ void __launch_bounds__(kThreads) number_segments_kernel(const offset_t* __restrict__ offsets, index_t rows,
                                                                    offset_t* __restrict__ first_segment) {
-  __shared__ offset_t scan[kThreads];
-  offset_t carry = 0;
-  if (threadIdx.x == 0) first_segment[0] = 0;
-  for (index_t base = 0; base < rows; base += kThreads) {
-    const index_t i = base + static_cast<index_t>(threadIdx.x);
-    const offset_t length = i < rows ? __ldg(offsets + i + 1) - __ldg(offsets + i) : 0;
-    scan[threadIdx.x] = (length + kSegment - 1) / kSegment;
-    __syncthreads();
-    for (int stride = 1; stride < kThreads; stride *= 2) {  // inclusive Hillis-Steele scan
-      const offset_t add = threadIdx.x >= static_cast<unsigned>(stride) ? scan[threadIdx.x - stride] : 0;
-      __syncthreads();
-      scan[threadIdx.x] += add;
-      __syncthreads();
-    }
-    if (i < rows) first_segment[i + 1] = carry + scan[threadIdx.x];
-    carry += scan[kThreads - 1];
-    __syncthreads();  // scan[] is rewritten by the next chunk
-  }
-}
-
-// The row holding segment s: the last i with first_segment[i] <= s (rows without segments share their
-// first_segment with the next row, so "last" skips them).
-__device__ index_t row_of_segment(const offset_t* __restrict__ first_segment, index_t rows, offset_t s) {
-  index_t low = 0;
-  index_t high = rows - 1;
-  while (low < high) {
-    const index_t middle = low + (high - low + 1) / 2;
-    if (first_segment[middle] <= s) {
-      low = middle;
-    } else {
-      high = middle - 1;
-    }
-  }
-  return low;
+  detail::single_block_scan(rows, 0, SegmentCount{offsets}, first_segment);
 }
 
 // The lane's columns of a k-long row: x[t][v] = row[t * 32 * V + lane * V + v], zero past k.
@@ -100,7 +76,7 @@ __global__ void __launch_bounds__(kThreads) backprop_segments_kernel(const Backp
   const std::int64_t k = layer.h.cols;
   double loss = 0.0;
   if (segment < p.first_segment[layer.pattern.rows]) {  // warp-uniform
-    const index_t row = row_of_segment(p.first_segment, layer.pattern.rows, segment);
+    const index_t row = detail::row_of_segment(p.first_segment, layer.pattern.rows, segment);
     const offset_t row_end = __ldg(layer.pattern.offsets + row + 1);
     const offset_t begin = __ldg(layer.pattern.offsets + row) + (segment - p.first_segment[row]) * kSegment;
     const offset_t end = begin + kSegment < row_end ? begin + kSegment : row_end;

@@ -12,13 +12,17 @@
 // independent of the B loads that follow, which the unrolled walk keeps several of in flight.
 //
 // Load balance. Rating rows are heavy-tailed. A row longer than kLongRowChunks * G nonzeros would stall
-// its warp (and with it the block), so such rows are skipped in the per-row phase and then processed
-// by the whole block, one at a time: all 256 / G groups take interleaved chunks of the row and their
-// partial sums are added in a fixed order through shared memory. No atomics: results are deterministic.
+// its warp (and with it the block), so such rows are skipped in the per-row phase. Then either the
+// whole block processes them, one at a time (all 256 / G groups take interleaved chunks of the row and
+// their partial sums are added in a fixed order through shared memory), or, when the caller gives
+// scratch (spmm's split mode), they are cut into segments of kLongSegment nonzeros spread over many
+// blocks, each writing its partial sums, which a last kernel adds per row in segment order: a 30,000-
+// rating item row then runs on dozens of SMs instead of one. No atomics: results are deterministic.
 //
 // Epilogue. The finished sums either go to C (alpha * sum + beta * C) or, for the fused optimizer
 // (spmm_transposed_update, kUpdate), are the gradient of the weights in C's place: each output element
 // takes its optimizer step right where its sum is complete, so the gradient never reaches memory.
+#include "block_scan.cuh"
 #include "common.cuh"
 #include "kernels/cuda.h"
 #include "sparse_rows.h"
@@ -29,6 +33,8 @@ namespace {
 constexpr int kSpmmThreads = 256;
 // A row with more chunks (of G nonzeros) than this is shared by the whole block.
 constexpr int kLongRowChunks = 16;
+// Nonzeros per block task when long rows are split over blocks.
+constexpr offset_t kLongSegment = 1024;
 
 struct SpmmParams {
   const offset_t* __restrict__ offsets;    // (rows + 1)
@@ -44,6 +50,12 @@ struct SpmmParams {
   float alpha;
   float beta;
   WeightUpdate update;  // kUpdate only: C holds the weights, alpha scales their gradient
+  // Split mode (null first_segment: long rows stay in their block): the long rows' segments numbered
+  // (rows + 1), and each segment's partial sums (segments x partial_ld).
+  const offset_t* first_segment = nullptr;
+  float* partials = nullptr;
+  std::int64_t partial_ld = 0;
+  offset_t max_segments = 0;  // the segments kernel's grid: an upper bound from the nonzero count
 };
 
 // The epilogue for one finished element: C = alpha * sum + beta * C, or (kUpdate) one optimizer step of
@@ -133,28 +145,36 @@ __device__ __forceinline__ void gather_chunks(const SpmmParams& p, Stage stage, 
   }
 }
 
-// One long row, by the whole block: group g takes chunks g, g + 256 / G, ...; the partial sums are then
-// added column by column in group order (deterministic) and blended into C.
-template <int G, int V, bool kUpdate>
-__device__ __forceinline__ void long_row(const SpmmParams& p, Stage stage, float* partials, std::int64_t row,
-                                         std::int64_t column) {
+// The sum over the nonzeros [begin, end) of one row by the whole block: group g takes chunks g,
+// g + 256 / G, ...; the groups' partial sums are then added column by column in group order
+// (deterministic). Returns the sum of column blockIdx.y * G * V + threadIdx.x on threads < G * V.
+template <int G, int V>
+__device__ __forceinline__ float block_row_sum(const SpmmParams& p, Stage stage, float* partials, offset_t begin,
+                                               offset_t end, std::int64_t column) {
   constexpr int kTile = G * V;
   constexpr int kGroups = kSpmmThreads / G;
   const int group = static_cast<int>(threadIdx.x) / G;
-  const offset_t begin = __ldg(p.offsets + row);
-  const offset_t end = __ldg(p.offsets + row + 1);
   const int chunks = static_cast<int>((end - begin + kSpmmThreads - 1) / kSpmmThreads);
   float acc[V] = {};
   gather_chunks<G, V>(p, stage, begin + offset_t{group} * G, end, kSpmmThreads, chunks, column, acc);
   for (int v = 0; v < V; ++v) partials[threadIdx.x * V + v] = acc[v];  // = partials[group][lane * V + v]
   __syncthreads();
+  float sum = 0.0f;
   if (threadIdx.x < kTile) {
-    float sum = 0.0f;
     for (int g = 0; g < kGroups; ++g) sum += partials[g * kTile + threadIdx.x];
-    const std::int64_t out_column = std::int64_t{blockIdx.y} * kTile + threadIdx.x;
-    if (out_column < p.k) finish_element<kUpdate>(p, row, out_column, sum, true);
   }
-  __syncthreads();  // partials are reused by the next long row
+  __syncthreads();  // partials are reused by the next call
+  return sum;
+}
+
+// One long row, by the whole block, finished into C.
+template <int G, int V, bool kUpdate>
+__device__ __forceinline__ void long_row(const SpmmParams& p, Stage stage, float* partials, std::int64_t row,
+                                         std::int64_t column) {
+  constexpr int kTile = G * V;
+  const float sum = block_row_sum<G, V>(p, stage, partials, __ldg(p.offsets + row), __ldg(p.offsets + row + 1), column);
+  const std::int64_t out_column = std::int64_t{blockIdx.y} * kTile + threadIdx.x;
+  if (threadIdx.x < kTile && out_column < p.k) finish_element<kUpdate>(p, row, out_column, sum, true);
 }
 
 template <int G, int V, bool kUpdate>
@@ -187,9 +207,62 @@ __global__ void __launch_bounds__(kSpmmThreads) sparse_rows_kernel(const SpmmPar
   if (row < p.rows && !is_long_row && column < p.k) store_output<V, kUpdate>(p, row, column, acc, end > begin);
   __syncthreads();
 
-  // Phase 2: the long rows, each by the whole block.
+  // Phase 2: the long rows, each by the whole block (unless the split-mode kernels below take them).
+  if (p.first_segment != nullptr) return;
   for (int g = 0; g < kGroups; ++g) {
     if (is_long[g]) long_row<G, V, kUpdate>(p, stage, partials, first_row + g, column);
+  }
+}
+
+// ---- split mode: long rows cut into segments over many blocks ---------------------------------------
+
+// The segments of row i: ceil(len / kLongSegment) for a long row, none otherwise.
+struct LongSegments {
+  const offset_t* offsets;
+  offset_t long_row;  // more nonzeros than this: a long row
+  __device__ offset_t operator()(std::int64_t i) const {
+    const offset_t length = __ldg(offsets + i + 1) - __ldg(offsets + i);
+    return length > long_row ? (length + kLongSegment - 1) / kLongSegment : 0;
+  }
+};
+
+__global__ void __launch_bounds__(detail::kScanThreads) number_long_segments_kernel(const offset_t* offsets,
+                                                                                    std::int64_t rows,
+                                                                                    offset_t long_row,
+                                                                                    offset_t* first_segment) {
+  detail::single_block_scan(rows, 0, LongSegments{offsets, long_row}, first_segment);
+}
+
+// Block (segment, tile): the segment's partial sums of one column tile, into scratch.
+template <int G, int V>
+__global__ void __launch_bounds__(kSpmmThreads) long_segments_kernel(const SpmmParams p) {
+  constexpr int kTile = G * V;
+  __shared__ index_t stage_index[kSpmmThreads];
+  __shared__ float stage_value[kSpmmThreads];
+  __shared__ float partials[kSpmmThreads * V];
+  const offset_t segment = blockIdx.x;
+  if (segment >= p.first_segment[p.rows]) return;  // block-uniform: the grid is an upper bound
+  const index_t row = detail::row_of_segment(p.first_segment, static_cast<index_t>(p.rows), segment);
+  const offset_t row_end = __ldg(p.offsets + row + 1);
+  const offset_t begin = __ldg(p.offsets + row) + (segment - p.first_segment[row]) * kLongSegment;
+  const offset_t end = begin + kLongSegment < row_end ? begin + kLongSegment : row_end;
+  const std::int64_t column = std::int64_t{blockIdx.y} * kTile + (threadIdx.x % G) * V;
+  const float sum = block_row_sum<G, V>(p, Stage{stage_index, stage_value}, partials, begin, end, column);
+  const std::int64_t out_column = std::int64_t{blockIdx.y} * kTile + threadIdx.x;
+  if (threadIdx.x < kTile && out_column < p.k) p.partials[segment * p.partial_ld + out_column] = sum;
+}
+
+// Block per row: a long row's segments added in order, then finished into C.
+template <bool kUpdate>
+__global__ void __launch_bounds__(kSpmmThreads) reduce_long_segments_kernel(const SpmmParams p) {
+  const std::int64_t row = blockIdx.x;
+  const offset_t first = p.first_segment[row];
+  const offset_t last = p.first_segment[row + 1];
+  if (first == last) return;
+  for (std::int64_t column = threadIdx.x; column < p.k; column += kSpmmThreads) {
+    float sum = 0.0f;
+    for (offset_t s = first; s < last; ++s) sum += p.partials[s * p.partial_ld + column];
+    finish_element<kUpdate>(p, row, column, sum, true);
   }
 }
 
@@ -199,7 +272,18 @@ void launch_sparse_rows(const SpmmParams& p, cudaStream_t stream) {
   const std::int64_t tiles = (p.k + kTile - 1) / kTile;
   KERNELS_REQUIRE(tiles <= 65535, "k=" << p.k << " needs " << tiles << " column tiles, more than grid.y allows");
   const dim3 grid(blocks_for(p.rows, kSpmmThreads / G), static_cast<unsigned>(tiles));
+  if (p.first_segment != nullptr) {
+    cuda::launch(dim3(1), dim3(detail::kScanThreads), 0, stream, number_long_segments_kernel, p.offsets, p.rows,
+                 offset_t{kLongRowChunks} * G, const_cast<offset_t*>(p.first_segment));
+  }
   cuda::launch(grid, dim3(kSpmmThreads), 0, stream, sparse_rows_kernel<G, V, kUpdate>, p);
+  if (p.first_segment != nullptr && p.max_segments > 0) {
+    KERNELS_REQUIRE(p.max_segments < (offset_t{1} << 31), "too many long-row segments for one grid");
+    cuda::launch(dim3(static_cast<unsigned>(p.max_segments), static_cast<unsigned>(tiles)), dim3(kSpmmThreads), 0,
+                 stream, long_segments_kernel<G, V>, p);
+    cuda::launch(dim3(static_cast<unsigned>(p.rows)), dim3(kSpmmThreads), 0, stream,
+                 reduce_long_segments_kernel<kUpdate>, p);
+  }
 }
 
 // The narrowest group that covers k in one tile (at most a warp).
@@ -256,6 +340,33 @@ void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b,
   detail::require_array(a_values, a.nnz, "A values");
   const detail::SparseRows rows{a.rows, a.offsets, a.indices, nullptr, a_values};
   detail::sparse_rows_times_dense(rows, a.cols, b, c, alpha, beta, stream);
+}
+
+SpmmScratchSize spmm_scratch(index_t rows, offset_t nnz, std::int64_t k) {
+  // A long row has more than 64 nonzeros (16 chunks of the narrowest group), so it has at most
+  // len / 1024 + 1 < len / 1024 + len / 64 segments.
+  SpmmScratchSize need;
+  need.segment_offsets = std::int64_t{rows} + 1;
+  need.partial_ld = (k + 3) / 4 * 4;
+  need.partials = (nnz / kLongSegment + nnz / (kLongRowChunks * 4) + 1) * need.partial_ld;
+  return need;
+}
+
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
+          float beta, const SpmmScratch& scratch, cudaStream_t stream) {
+  detail::require_csr(a, "A");
+  detail::require_array(a_values, a.nnz, "A values");
+  detail::require_spmm_operands(a.rows, a.cols, b, c);
+  KERNELS_REQUIRE(scratch.segment_offsets != nullptr && scratch.partials != nullptr, "spmm: scratch is null");
+  if (c.rows == 0 || c.cols == 0) return;
+  const SpmmScratchSize need = spmm_scratch(a.rows, a.nnz, c.cols);
+  SpmmParams p{a.offsets, a.indices, nullptr, a_values, b.data, c.data, b.ld, c.ld, c.rows, c.cols, alpha, beta,
+               WeightUpdate{}};
+  p.first_segment = scratch.segment_offsets;
+  p.partials = scratch.partials;
+  p.partial_ld = need.partial_ld;
+  p.max_segments = need.partials / need.partial_ld;
+  launch_sparse_rows_kernel<false>(p, b, stream);
 }
 
 }  // namespace kernels::cuda

@@ -103,6 +103,50 @@ TEST_CASE("cuda spmm matches the reference on every problem", "[simt][spmm]") {
   }
 }
 
+// spmm with long rows split over blocks (scratch given): every problem, plus k = 500 with rows of up to
+// ~3,000 nonzeros (several 1,024-nonzero segments per row, four column tiles, float4 lanes).
+void check_split_spmm(const HostCsr& a, std::int64_t k, std::int64_t ld_padding, Fill fill, Blend blend,
+                      Tolerance tolerance) {
+  const HostMatrix b = HostMatrix::random(a.cols(), k, 11, fill, ld_padding);
+  HostMatrix c_in = HostMatrix::random(a.rows(), k, 12, fill, ld_padding);
+  if (blend.beta == 0.0f) {
+    for (std::int64_t i = 0; i < c_in.rows; ++i) {
+      for (std::int64_t j = 0; j < c_in.cols; ++j) c_in(i, j) = std::numeric_limits<float>::quiet_NaN();
+    }
+  }
+  const DeviceSparse device_a(a);
+  const DeviceMatrix device_b(b);
+  const DeviceMatrix device_c(c_in);
+  const kernels::cuda::SpmmScratchSize need = kernels::cuda::spmm_scratch(a.rows(), a.nnz(), k);
+  DeviceArray<kernels::offset_t> segments(static_cast<std::size_t>(need.segment_offsets));
+  DeviceArray<float> partials(static_cast<std::size_t>(need.partials));
+  kernels::cuda::spmm(device_a.pattern(), device_a.values.data(), device_b.cview(), device_c.view(), blend.alpha,
+                      blend.beta, kernels::cuda::SpmmScratch{segments.data(), partials.data()}, nullptr);
+  const HostMatrix c = device_c.download(c_in);
+  CHECK_CLOSE(c.view(),
+              testsupport::spmm_reference(a.pattern(), a.values.data(), b.view(), c_in.view(), blend.alpha, blend.beta),
+              tolerance);
+  CHECK(c.padding_untouched());
+}
+
+TEST_CASE("cuda spmm with long rows split over blocks matches the reference", "[simt][spmm]") {
+  for (const SparseProblem& problem : both_variants()) {
+    for (const Blend blend : kBlends) {
+      INFO(problem.name << ", alpha " << blend.alpha << ", beta " << blend.beta);
+      const HostCsr a = HostCsr::random(problem.spec);
+      check_split_spmm(a, problem.k, problem.ld_padding, fill_for(problem), blend,
+                       tolerance_for(problem, longest_segment(a.offsets) + 1, 2.0));
+    }
+  }
+  const HostCsr training = HostCsr::random({24, 3500, 0.15, testsupport::RowLengths::HeavyTailed, 0.0, true, false, 71});
+  REQUIRE(training.max_row_length() > 2 * 1024);
+  for (const Blend blend : kBlends) {
+    INFO("k = 500, rows up to " << training.max_row_length() << " nonzeros, beta " << blend.beta);
+    check_split_spmm(training, 500, 12, Fill::Uniform, blend,
+                     testsupport::fp32_sum_tolerance(training.max_row_length() + 1, 2.0));
+  }
+}
+
 TEST_CASE("cuda spmm_transposed matches the reference on every problem", "[simt][spmm]") {
   for (const SparseProblem& problem : both_variants()) {
     for (const Blend blend : kBlends) {

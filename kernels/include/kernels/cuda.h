@@ -25,6 +25,20 @@ namespace kernels::cuda {
 // ---- sparse x dense ---------------------------------------------------------------------------
 void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
           float beta, cudaStream_t stream);
+// The same with long rows split over many blocks (load balance for heavy-tailed rows, same results up to
+// the order of the fp32 additions, deterministic): caller-owned scratch sized by spmm_scratch().
+struct SpmmScratch {
+  offset_t* segment_offsets = nullptr;  // SpmmScratchSize::segment_offsets entries
+  float* partials = nullptr;            // SpmmScratchSize::partials floats
+};
+struct SpmmScratchSize {
+  std::int64_t segment_offsets = 0;
+  std::int64_t partials = 0;
+  std::int64_t partial_ld = 0;
+};
+SpmmScratchSize spmm_scratch(index_t rows, offset_t nnz, std::int64_t k);
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
+          float beta, const SpmmScratch& scratch, cudaStream_t stream);
 void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c,
                      float alpha, float beta, cudaStream_t stream);
 // The transposed product fused with an optimizer step (see cpu.h).
