@@ -33,7 +33,8 @@ def run(command, cwd, timeout=None, quiet=True):
 
 
 def copy_tree(work):
-    """The tracked (and untracked, not ignored) files of the project, copied under work/src."""
+    """The tracked (and untracked, not ignored) files of the project, mirrored under work/src. Files whose
+    content is unchanged keep their time stamps, so a second run rebuilds only what changed."""
     source = os.path.join(work, "src")
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
                             capture_output=True, check=True).stdout.decode().split("\0")
@@ -42,8 +43,16 @@ def copy_tree(work):
         if not os.path.isfile(origin):
             continue
         target = os.path.join(source, relative)
+        with open(origin, "rb") as f:
+            content = f.read()
+        if os.path.isfile(target):
+            with open(target, "rb") as f:
+                if f.read() == content:
+                    continue
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copy2(origin, target)
+        with open(target, "wb") as f:  # a fresh time stamp: the build sees the change
+            f.write(content)
+        shutil.copymode(origin, target)
     return source
 
 
@@ -57,19 +66,24 @@ def main():
 
     with open(os.path.join(ROOT, "tests", "mutation", "mutants.json")) as f:
         mutants = json.load(f)["mutants"]
+    # Every target any mutant names is (re)built, even with --only: a test regex may match tests of
+    # another executable, which must not be a stale (mutated) build.
+    targets = sorted({t for m in mutants for t in m["targets"]})
     if args.only:
         wanted = set(args.only.split(","))
         mutants = [m for m in mutants if m["name"] in wanted]
     started = time.monotonic()
 
-    shutil.rmtree(os.path.join(args.work, "src"), ignore_errors=True)
     source = copy_tree(args.work)
+    # A previous run's last mutant was restored without a rebuild: make every mutated file newer than
+    # its objects, so the baseline build below cannot reuse a mutated object.
+    for m in mutants:
+        os.utime(os.path.join(source, m["file"]))
     build = os.path.join(args.work, "build")
     configure = ["cmake", "-S", source, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
                  "-DAUTOREC_ENABLE_CUDA=OFF", "-DAUTOREC_BUILD_BENCH=OFF"]
     if run(configure, ROOT) != 0:
         sys.exit("mutation check: cmake configure failed")
-    targets = sorted({t for m in mutants for t in m["targets"]})
     print(f"mutation check: building {', '.join(targets)} once", flush=True)
     if run(["cmake", "--build", build, "-j", args.jobs, "--target", *targets], ROOT, quiet=False) != 0:
         sys.exit("mutation check: the unmutated build failed")
