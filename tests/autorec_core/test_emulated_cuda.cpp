@@ -55,6 +55,16 @@ RunResult train_on(engine::Device device, const Split& split, const Shape& shape
           ranking_metrics(model, rows, split.test, 5, 16)};
 }
 
+// The per-epoch losses and validation RMSEs of the two devices agree.
+void check_same_history(const RunResult& cpu, const RunResult& cuda) {
+  REQUIRE(cuda.history.size() == cpu.history.size());
+  for (std::size_t e = 0; e < cpu.history.size(); ++e) {
+    INFO("epoch " << e + 1);
+    CHECK(cuda.history[e].train_loss == Approx(cpu.history[e].train_loss).epsilon(1e-4));
+    CHECK(cuda.history[e].validation_rmse == Approx(cpu.history[e].validation_rmse).epsilon(1e-4));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("I-AutoRec trains, predicts and ranks the same on the emulated CUDA device and the CPU",
@@ -67,12 +77,7 @@ TEST_CASE("I-AutoRec trains, predicts and ranks the same on the emulated CUDA de
   const Split split = random_holdout(generate_ratings(data), 0.1, 2);
   const RunResult cpu = train_on(engine::Device::cpu(), split);
   const RunResult cuda = train_on(engine::Device::cuda(), split);
-  REQUIRE(cuda.history.size() == cpu.history.size());
-  for (std::size_t e = 0; e < cpu.history.size(); ++e) {
-    INFO("epoch " << e + 1);
-    CHECK(cuda.history[e].train_loss == Approx(cpu.history[e].train_loss).epsilon(1e-4));
-    CHECK(cuda.history[e].validation_rmse == Approx(cpu.history[e].validation_rmse).epsilon(1e-4));
-  }
+  check_same_history(cpu, cuda);
   REQUIRE(cuda.predictions.size() == cpu.predictions.size());
   for (std::size_t q = 0; q < cpu.predictions.size(); ++q) {
     CHECK(cuda.predictions[q] == Approx(cpu.predictions[q]).margin(1e-3));
@@ -97,11 +102,6 @@ TEST_CASE("I-AutoRec at k = 500 with rows and batch columns above 512 nonzeros: 
   const Shape shape{500, 530, 2, 0.0f, 0.001f};  // a 530-item batch: user columns of more than 512 entries
   const RunResult cpu = train_on(engine::Device::cpu(), split, shape);
   const RunResult cuda = train_on(engine::Device::cuda(), split, shape);
-  REQUIRE(cuda.history.size() == cpu.history.size());
-  for (std::size_t e = 0; e < cpu.history.size(); ++e) {
-    INFO("epoch " << e + 1);
-    CHECK(cuda.history[e].train_loss == Approx(cpu.history[e].train_loss).epsilon(1e-4));
-    CHECK(cuda.history[e].validation_rmse == Approx(cpu.history[e].validation_rmse).epsilon(1e-4));
-  }
+  check_same_history(cpu, cuda);
   CHECK(cpu.history.back().train_loss < cpu.history.front().train_loss);
 }
