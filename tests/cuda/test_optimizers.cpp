@@ -57,6 +57,11 @@ TEST_CASE("cuda fill, scale and axpy equal the CPU kernels", "[simt][optimizers]
   kernels::cuda::fill(device_y.data(), kElements - 1, 7.0f, nullptr);  // the last element keeps its value
   kernels::cpu::fill(y.data(), kElements - 1, 7.0f);
   CHECK(device_y.download() == y);
+  // x may be y: y += 0.5 y, i.e. every element times 1.5.
+  kernels::cuda::axpy(0.5f, device_y.data(), device_y.data(), kElements, nullptr);
+  kernels::cpu::axpy(0.5f, y.data(), y.data(), kElements);
+  CHECK(device_y.download() == y);
+  CHECK(y.front() == 10.5f);
 }
 
 TEST_CASE("cuda sgd_update equals the CPU kernel and the reference", "[simt][optimizers]") {

@@ -201,7 +201,9 @@ TEST_CASE("cuda sddmm_squared_error matches the reference output layer", "[simt]
   for (const SparseProblem& problem : both_variants()) {
     // Identity keeps integer-valued problems exact; the others exercise the fused activation.
     for (const Activation f : {Activation::Identity, Activation::Sigmoid, Activation::Elu}) {
-      INFO(problem.name << ", activation " << static_cast<int>(f));
+      // The sigmoid runs without an output bias: the epilogue's no-bias path is compared too.
+      const bool with_bias = f != Activation::Sigmoid;
+      INFO(problem.name << ", activation " << static_cast<int>(f) << (with_bias ? "" : ", no bias"));
       const bool exact = problem.spec.integer_values && f == Activation::Identity;
       const HostCsr pattern = HostCsr::random(problem.spec);
       const HostMatrix h = HostMatrix::random(pattern.rows(), problem.k, 41, fill_for(problem), problem.ld_padding);
@@ -217,10 +219,10 @@ TEST_CASE("cuda sddmm_squared_error matches the reference output layer", "[simt]
       DeviceArray<float> predictions(ratings.size());
       const DeviceArray<double> loss = cudatest::device_scalar(1.5);  // the kernel adds to it
       kernels::cuda::sddmm_squared_error(device_pattern.pattern(), device_h.cview(), device_w.cview(),
-                                         device_bias.data(), device_ratings.data(), f, errors.data(),
-                                         predictions.data(), loss.data(), nullptr);
+                                         with_bias ? device_bias.data() : nullptr, device_ratings.data(), f,
+                                         errors.data(), predictions.data(), loss.data(), nullptr);
       const testsupport::OutputLayerReference expected = testsupport::sddmm_squared_error_reference(
-          pattern.pattern(), h.view(), w.view(), bias.data(), ratings.data(), f);
+          pattern.pattern(), h.view(), w.view(), with_bias ? bias.data() : nullptr, ratings.data(), f);
       const Tolerance tol = exact ? testsupport::kExact : testsupport::fp32_sum_tolerance(problem.k + 4, 4.0);
       CHECK_CLOSE(predictions.download(), expected.predictions, tol);
       CHECK_CLOSE(errors.download(), expected.errors, tol);

@@ -41,6 +41,10 @@ std::vector<SparseProblem> make_problems() {
     {"ld = k + 5", {70, 60, 0.08, RL::Uniform, 0.0, false, false, 14}, 27, 5, true},
     // ld padded to a multiple of 32 floats, as the engine allocates (k = 40, ld = 64).
     {"ld = 64 for k = 40", {50, 90, 0.05, RL::HeavyTailed, 0.0, false, false, 15}, 40, 24, true},
+    // Scalar lanes in 8- and 16-lane groups (k not a multiple of 4), with a row long enough (300
+    // nonzeros) for the block-wide long-row phase of both group widths.
+    {"k = 7 (G = 8, V = 1), a full row", {40, 300, 0.03, RL::Uniform, 0.0, true, false, 17}, 7, 0, true},
+    {"k = 13 (G = 16, V = 1), a full row", {40, 300, 0.03, RL::Uniform, 0.0, true, false, 18}, 13, 0, true},
     // The typical AutoRec batch shape scaled down: 10 %, heavy tails, a few empty rows/cols.
     {"AutoRec-like batch, k = 96", {128, 400, 0.1, RL::HeavyTailed, 0.05, false, false, 16}, 96, 0, false},
   };

@@ -107,7 +107,7 @@ void gemm(bool transpose_a, bool transpose_b, float alpha, MatrixView<const floa
 // ---- flat-buffer updates -----------------------------------------------------------------------
 void fill(float* x, std::int64_t n, float value);
 void scale(float* x, std::int64_t n, float alpha);
-// y += alpha * x
+// y += alpha * x (x may be y)
 void axpy(float alpha, const float* x, float* y, std::int64_t n);
 
 void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n, const SgdParams& p);
