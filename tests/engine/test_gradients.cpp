@@ -150,6 +150,17 @@ double numeric_gradient(const Model& model, HostParams& p, const SparseMatrix& x
   return (up - down) / (2 * h);
 }
 
+// The check's tolerance. The reference is differentiated in double (its noise, about 1e-16 |loss| / h,
+// is negligible); the engine's gradient is a float sum, whose worst error over these tests is 3.3e-6.
+// A relative 1e-4 plus an absolute floor of 5e-6: a zero gradient passes only where |numeric| < 5e-6,
+// a sign-flipped one only where |numeric| < 2.5e-6 (test "the gradient check catches ..." below).
+constexpr double kGradientFloor = 5e-6;
+constexpr double kGradientRelative = 1e-4;
+
+bool gradient_matches(double analytic, double numeric) {
+  return std::abs(analytic - numeric) <= kGradientRelative * std::abs(numeric) + kGradientFloor;
+}
+
 // Every element of every parameter: the engine's gradient against central differences.
 void check_gradients(Model& model, const SparseMatrix& x) {
   model.engine_loss_and_grads(x);
@@ -157,8 +168,9 @@ void check_gradients(Model& model, const SparseMatrix& x) {
   for (engine::ParameterId id = 0; id < model.store.count(); ++id) {
     const auto analytic = model.store.grad(id).to_host();
     for (std::size_t e = 0; e < p.values[id].size(); ++e) {
-      INFO(model.store.info(id).name << " element " << e);
-      CHECK(analytic[e] == Approx(numeric_gradient(model, p, x, id, e)).margin(2e-3).epsilon(2e-3));
+      const double numeric = numeric_gradient(model, p, x, id, e);
+      INFO(model.store.info(id).name << " element " << e << ": engine " << analytic[e] << ", numeric " << numeric);
+      CHECK(gradient_matches(analytic[e], numeric));
     }
   }
 }
@@ -223,4 +235,30 @@ TEST_CASE("one SGD step of a two-layer autoencoder moves along the finite-differ
       CHECK(stepped[e] == Approx(p.values[id][e] - lr * numeric_gradient(model, p, x, id, e)).margin(1e-4));
     }
   }
+}
+
+TEST_CASE("the gradient check catches a zero or sign-flipped gradient", "[gradients]") {
+  const SparseMatrix x = ratings(6, 9, 6);
+  Model model(9, 5, 0, Activation::Sigmoid, Activation::Identity, Activation::Identity);
+  model.engine_loss_and_grads(x);
+  HostParams p = host_params(model.store);
+  std::size_t checked = 0, below_floor = 0;
+  for (engine::ParameterId id = 0; id < model.store.count(); ++id) {
+    const auto analytic = model.store.grad(id).to_host();
+    for (std::size_t e = 0; e < p.values[id].size(); ++e) {
+      const double numeric = numeric_gradient(model, p, x, id, e);
+      INFO(model.store.info(id).name << " element " << e << ", numeric " << numeric);
+      ++checked;
+      CHECK(gradient_matches(analytic[e], numeric));
+      if (std::abs(numeric) <= kGradientFloor) {
+        ++below_floor;
+        continue;
+      }
+      CHECK_FALSE(gradient_matches(0.0, numeric));
+      CHECK_FALSE(gradient_matches(-analytic[e], numeric));
+      if (std::abs(numeric) > 1e-3) CHECK_FALSE(gradient_matches(analytic[e] * 1.01, numeric));  // 1 % off
+    }
+  }
+  // Elements too small to tell from zero must stay rare, or the check would prove little.
+  CHECK(below_floor * 20 <= checked);
 }
