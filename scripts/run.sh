@@ -23,6 +23,7 @@ required_packages=(
   "catch2:/usr/include/catch2/catch.hpp"
   "libboost-context-dev:/usr/include/boost/context/fiber.hpp"
   "python3:/usr/bin/python3"
+  "gcovr:/usr/bin/gcovr"
 )
 
 install_missing() {
@@ -72,9 +73,13 @@ case "$mode" in
     "$build_dir/example/sparse_autoencoder"
     "$build_dir/example/train_autorec"
     if [ "${AUTOREC_SKIP_ASAN:-0}" != 1 ]; then
-      # nvcc cannot build sanitized host code: this build runs the CPU and SIMT-emulated tests.
-      configure_and_build "$build_dir-asan" -DAUTOREC_SANITIZERS=address,undefined -DAUTOREC_BUILD_BENCH=OFF
+      # nvcc cannot build sanitized host code: this build runs the CPU and SIMT-emulated tests, and is
+      # also instrumented for coverage (docs/testing.md), reported for kernels/ and engine/ below.
+      configure_and_build "$build_dir-asan" -DAUTOREC_SANITIZERS=address,undefined -DAUTOREC_COVERAGE=ON \
+        -DAUTOREC_BUILD_BENCH=OFF
+      find "$build_dir-asan" -name '*.gcda' -delete
       ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$build_dir-asan" --output-on-failure -j "$jobs" -LE gpu
+      bash scripts/coverage_report.sh "$build_dir-asan"
     fi
     if [ "${AUTOREC_SKIP_MUTATION:-0}" != 1 ]; then
       # Every listed mutant must make a test fail (docs/testing.md); bounded so CI stays short.
