@@ -67,7 +67,8 @@ void ParameterStore::finalize(Device device, std::uint64_t seed) {
     groups_.push_back(range);
   }
   values_ = DeviceArray<float>::zeros(total_, device);
-  grads_ = DeviceArray<float>::zeros(total_, device);
+  grads_.clear();
+  grads_.resize(groups_.size());
   finalized_ = true;
   for (ParameterId id = 0; id < count(); ++id) {
     value(id).copy_from_host(initial_values(params_[static_cast<std::size_t>(id)], id, seed));
@@ -94,10 +95,31 @@ TensorView ParameterStore::value(ParameterId id) {
 
 ConstTensorView ParameterStore::value(ParameterId id) const { return const_cast<ParameterStore*>(this)->value(id); }
 
+DeviceArray<float>& ParameterStore::gradient_buffer(std::size_t g) const {
+  DeviceArray<float>& buffer = grads_.at(g);
+  if (buffer.size() != groups_[g].size) buffer = DeviceArray<float>::zeros(groups_[g].size, device());
+  return buffer;
+}
+
 TensorView ParameterStore::grad(ParameterId id) {
   const ParameterInfo& p = info(id);
   ENGINE_CHECK(finalized_, "ParameterStore: parameter '", p.name, "' used before finalize()");
-  return {device(), {grads_.data() + p.offset, p.rows, p.cols, p.ld}};
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    const GroupRange& range = groups_[g];
+    if (p.offset >= range.offset && p.offset < range.offset + range.size) {
+      return {device(), {gradient_buffer(g).data() + (p.offset - range.offset), p.rows, p.cols, p.ld}};
+    }
+  }
+  throw Error("ParameterStore: parameter '" + p.name + "' lies in no group");
+}
+
+TensorView ParameterStore::group_grads(const GroupRange& range) {
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    if (groups_[g].offset == range.offset && groups_[g].size == range.size) {
+      return {device(), {gradient_buffer(g).data(), 1, range.size, range.size}};
+    }
+  }
+  throw Error("ParameterStore: no group '" + range.name + "' at offset " + std::to_string(range.offset));
 }
 
 ConstTensorView ParameterStore::grad(ParameterId id) const { return const_cast<ParameterStore*>(this)->grad(id); }
@@ -109,7 +131,10 @@ std::int64_t ParameterStore::element_count() const {
 }
 
 void ParameterStore::zero_grads() {
-  if (total_ > 0) backend_for(device()).zero(grads_.data(), grads_.bytes());
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    DeviceArray<float>& buffer = gradient_buffer(g);
+    if (!buffer.empty()) backend_for(device()).zero(buffer.data(), buffer.bytes());
+  }
 }
 
 void ParameterStore::copy_values_from(const ParameterStore& other) {
@@ -129,7 +154,7 @@ ParameterStore ParameterStore::clone() const {
   copy.groups_ = groups_;
   copy.total_ = total_;
   copy.values_ = values_.to(device());
-  copy.grads_ = DeviceArray<float>::zeros(total_, device());
+  copy.grads_.resize(groups_.size());  // allocated only if the copy is ever trained
   copy.finalized_ = true;
   return copy;
 }

@@ -111,3 +111,24 @@ TEST_CASE("copy_values_from requires the same layout", "[parameters]") {
   ParameterStore copy = a.clone();
   CHECK(copy.value(2).to_host() == a.value(2).to_host());
 }
+
+TEST_CASE("gradient buffers are allocated per group on first use, and a clone holds values only",
+          "[parameters][memory]") {
+  engine::Backend& cpu = engine::backend_for(engine::Device::cpu());
+  ParameterStore store;
+  const auto w = store.declare("w", 100, 64, engine::kWeightsGroup, engine::Init::GlorotUniform);
+  const auto b = store.declare("b", 1, 64, engine::kBiasesGroup, engine::Init::Zeros);
+  const std::size_t before = cpu.memory_stats().current_bytes;
+  store.finalize(engine::Device::cpu(), 1);
+  const std::size_t values_bytes = cpu.memory_stats().current_bytes - before;
+  CHECK(values_bytes == static_cast<std::size_t>(store.groups()[0].size + store.groups()[1].size) * sizeof(float));
+  // Asking for the bias gradient allocates the biases group only.
+  store.grad(b);
+  CHECK(cpu.memory_stats().current_bytes - before ==
+        values_bytes + static_cast<std::size_t>(store.groups()[1].size) * sizeof(float));
+  CHECK(store.grad(w).to_host() == std::vector<float>(100 * 64, 0.0f));  // allocated, zeroed
+  CHECK(cpu.memory_stats().current_bytes - before == 2 * values_bytes);
+  const std::size_t with_store = cpu.memory_stats().current_bytes;
+  const ParameterStore copy = store.clone();
+  CHECK(cpu.memory_stats().current_bytes - with_store == values_bytes);
+}

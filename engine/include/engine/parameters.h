@@ -1,6 +1,6 @@
-// ParameterStore: every trainable matrix of a model in ONE flat value buffer with a twin gradient
-// buffer, so an optimizer updates all of them in one fused pass per group instead of one launch per
-// matrix. Parameters are declared first (layers do it in their constructors), then finalize()
+// ParameterStore: every trainable matrix of a model in ONE flat value buffer with a gradient buffer per
+// group (allocated when first used), so an optimizer updates all of them in one fused pass per group
+// instead of one launch per matrix. Parameters are declared first (layers do it in their constructors), then finalize()
 // lays them out group by group (each group a contiguous range, each parameter's rows padded like a
 // Tensor's) and allocates on the device.
 //
@@ -65,16 +65,17 @@ class ParameterStore {
   std::int32_t count() const { return static_cast<std::int32_t>(params_.size()); }
 
   const std::vector<GroupRange>& groups() const { return groups_; }
-  // The whole flat buffers (padding included).
+  // The whole flat value buffer (padding included).
   TensorView flat_values() { return {device(), {values_.data(), 1, total_, total_}}; }
-  TensorView flat_grads() { return {device(), {grads_.data(), 1, total_, total_}}; }
   TensorView group_values(const GroupRange& g) { return {device(), {values_.data() + g.offset, 1, g.size, g.size}}; }
-  TensorView group_grads(const GroupRange& g) { return {device(), {grads_.data() + g.offset, 1, g.size, g.size}}; }
+  // A group's gradients (padding included), allocated on first use (see grads_).
+  TensorView group_grads(const GroupRange& g);
   ConstTensorView group_values(const GroupRange& g) const {
     return {device(), {values_.data() + g.offset, 1, g.size, g.size}};
   }
   std::int64_t element_count() const;  // real elements, padding excluded
 
+  // Allocates every group's gradient buffer if needed and zeroes it (accumulated training).
   void zero_grads();
   // Copies values from another finalized store with the same layout (e.g. to keep best weights).
   void copy_values_from(const ParameterStore& other);
@@ -91,8 +92,14 @@ class ParameterStore {
   std::vector<GroupRange> groups_;
   std::int64_t total_ = 0;
   bool finalized_ = false;
+  // The gradient buffer of group g, allocated (zeroed) on first use.
+  DeviceArray<float>& gradient_buffer(std::size_t g) const;
+
   DeviceArray<float> values_;
-  DeviceArray<float> grads_;
+  // One gradient buffer per group, each allocated on first use: a model trained with fused updates
+  // never asks for its sparse layers' weight gradients (2 x n x k floats), and a clone (the best-epoch
+  // copy) never asks for any, so neither is ever allocated.
+  mutable std::vector<DeviceArray<float>> grads_;
 };
 
 }  // namespace engine
