@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# The one GPU check: configure, build, GPU tests, compute-sanitizer, benchmarks, in under 8 minutes,
-# with every log under $OUT (else ./gpu-check-logs) and a short table printed last. See docs/gpu.md.
+# The one GPU check, stages in order of value, each banking its result the moment it ends: configure,
+# build, GPU tests, training epoch (ours vs vendor kernels, beside the cost model), kernels vs
+# cuSPARSE/cuBLAS, PyTorch, then compute-sanitizer. Every log under $OUT (else ./gpu-check-logs);
+# summary.txt is rewritten after every stage, and printed last. See docs/gpu.md.
 #
 #   bench/gpu_check.sh --prepare     on a machine with Catch2 installed: copy its single header into
 #                                    third_party/ (ignored by git) so it travels with the tree
 #   bench/gpu_check.sh [options]     on the GPU machine (nvcc, CMake, ninja; no package registry)
+#   bench/gpu_check.sh --dry-run     the same stages on the CPU (the CUDA kernels on the SIMT
+#                                    emulation, toy sizes): CI runs it so the script itself is tested
 #
 # Options: --build-dir DIR (default build-gpu)  --arch "LIST" (default: the GPU's own, else "80;90")
 #          --targets "T1 T2" (default: test_gpu bench_kernels bench_training; "all" = everything)
 #          --budget SECONDS (default 480)
-# Exit status: 0 when every stage that ran passed, 1 otherwise.
+# A stage the budget cannot fit is NOT RUN (not a failure). Exit status: 0 when every stage that ran
+# passed, 1 otherwise.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +24,7 @@ BUILD_DIR="build-gpu"
 ARCH=""
 TARGETS="test_gpu bench_kernels bench_training"  # what the GPU stages run; --targets all builds everything
 BUDGET=480
+DRY_RUN=0
 LOG_DIR="${OUT:-$PWD/gpu-check-logs}"
 START=$(date +%s)
 declare -a TABLE=()
@@ -40,6 +46,7 @@ parse_arguments() {
       --arch) ARCH="$2"; shift 2 ;;
       --targets) TARGETS="$2"; shift 2 ;;
       --budget) BUDGET="$2"; shift 2 ;;
+      --dry-run) DRY_RUN=1; shift ;;
       *) echo "gpu_check: unknown argument '$1' (see the header of $0)" >&2; exit 2 ;;
     esac
   done
@@ -47,11 +54,12 @@ parse_arguments() {
 
 seconds_left() { echo $((BUDGET - ($(date +%s) - START))); }
 
-# record STAGE STATUS SECONDS FIGURE: one row of the final table.
+# record STAGE STATUS SECONDS FIGURE: one row of the table, banked at once in summary.txt.
 record() {
-  TABLE+=("$(printf '%-10s %-8s %6s  %s' "$1" "$2" "$3" "$4")")
+  TABLE+=("$(printf '%-11s %-8s %6s  %s' "$1" "$2" "$3" "$4")")
   [[ $2 == FAIL || $2 == TIMEOUT ]] && FAILED=1
   echo "gpu_check: $1: $2 (${3}s) $4"
+  print_table >"$LOG_DIR/summary.txt"
 }
 
 # run_stage NAME TIMEOUT COMMAND...: runs COMMAND with its output in NAME.log, bounded by the
@@ -63,8 +71,8 @@ run_stage() {
   left=$(seconds_left)
   ((left < limit)) && limit=$left
   if ((limit <= 5)); then
-    STAGE_STATUS=TIMEOUT STAGE_SECONDS=0
-    echo "out of time budget before this stage" >"$LOG_DIR/$name.log"
+    STAGE_STATUS="NOT RUN" STAGE_SECONDS=0
+    echo "not run: the time budget was spent before this stage" >"$LOG_DIR/$name.log"
     return
   fi
   local begin=$SECONDS
@@ -94,12 +102,16 @@ stage_configure() {
     record configure FAIL 0 "Catch2 header missing (see configure.log)"
     return 1
   fi
-  run_stage configure 90 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    "-DAUTOREC_CUDA_ARCHITECTURES=$architectures" -DAUTOREC_ENABLE_CUDA=ON
+  if ((DRY_RUN)); then  # keep the build folder's own configuration (CI's Release build)
+    run_stage configure 90 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  else
+    run_stage configure 90 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      "-DAUTOREC_CUDA_ARCHITECTURES=$architectures" -DAUTOREC_ENABLE_CUDA=ON
+  fi
   local cuda
   cuda=$(grep -o 'CUDA backend [A-Z]*' "$LOG_DIR/configure.log" | head -n 1)
   record configure "$STAGE_STATUS" "$STAGE_SECONDS" "arch $architectures, ${cuda:-CUDA backend ?}"
-  [[ $STAGE_STATUS == PASS ]] && grep -q 'CUDA backend ON' "$LOG_DIR/configure.log"
+  [[ $STAGE_STATUS == PASS ]] && { ((DRY_RUN)) || grep -q 'CUDA backend ON' "$LOG_DIR/configure.log"; }
 }
 
 stage_build() {
@@ -111,6 +123,12 @@ stage_build() {
 }
 
 stage_tests() {
+  if ((DRY_RUN)); then  # the same paths on the emulation: the training-shape tests of the CUDA kernels
+    run_stage gpu-tests 150 ctest --test-dir "$BUILD_DIR" -L simt -R "training shapes|k = 500|split over" \
+      --output-on-failure
+    record gpu-tests "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -E 'tests passed' "$LOG_DIR/gpu-tests.log" | head -n 1)"
+    return
+  fi
   run_stage gpu-tests 150 env REQUIRE_GPU=1 ctest --test-dir "$BUILD_DIR" -L gpu --output-on-failure
   local summary
   summary=$(grep -E 'tests passed|GPU:|FAILED: REQUIRE_GPU' "$LOG_DIR/gpu-tests.log" | tr '\n' ' ')
@@ -121,6 +139,10 @@ stage_tests() {
 stage_sanitizer() {
   local tool=$1 summary_pattern=$2
   local executable="$BUILD_DIR/tests/gpu/test_gpu"
+  if ((DRY_RUN)); then
+    record "$tool" SKIP 0 "dry run: no GPU"
+    return
+  fi
   if ! command -v compute-sanitizer >/dev/null; then
     record "$tool" SKIP 0 "compute-sanitizer not found"
     return
@@ -136,9 +158,9 @@ stage_sanitizer() {
   record "$tool" "$STAGE_STATUS" "$STAGE_SECONDS" "${summary:-see $tool.log}"
 }
 
-# The GPU benchmarks (docs/benchmarks.md): our kernels against cuSPARSE/cuBLAS, training with our
-# kernels and with the vendor ones inside the same trainer, and the PyTorch reference when the
-# machine has PyTorch. Each writes JSON, a markdown table and plots under $LOG_DIR/bench.
+# The GPU benchmarks (docs/benchmarks.md), each writing JSON and markdown under $LOG_DIR/bench: the
+# training epoch first (ours vs the vendor kernels in the same trainer, the cost model's epoch beside
+# it), then the kernels at the ML-1M/ML-10M shapes against cuSPARSE/cuBLAS, then PyTorch.
 stage_benchmarks() {
   local bench="$BUILD_DIR/bench"
   if [[ ! -x $bench/bench_kernels || ! -x $bench/bench_training ]]; then
@@ -146,17 +168,24 @@ stage_benchmarks() {
     return
   fi
   mkdir -p "$LOG_DIR/bench"
-  run_stage bench-kernels 120 "$bench/bench_kernels" --device cuda --out "$LOG_DIR/bench"
-  record bench-kern "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 -iE 'speed-up|cusparse' "$LOG_DIR/bench-kernels.log" | cut -c1-60)"
-  run_stage bench-training 120 "$bench/bench_training" --device cuda --data ml-1m,ml-10m --kernels own,vendor+alg2 \
-    --epochs 2 --out "$LOG_DIR/bench"
-  record bench-train "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 'median epoch' "$LOG_DIR/bench-training.log" | cut -c1-60)"
-  if python3 -c 'import torch' 2>/dev/null; then
-    run_stage bench-pytorch 90 python3 bench/compare_pytorch.py --build "$BUILD_DIR" --device cuda --epochs 5 \
+  local device=cuda kernels=own,vendor+alg2 data=ml-1m,ml-10m epochs=2 kernel_flags=""
+  ((DRY_RUN)) && device=cpu kernels=own data=ml-1m epochs=1 kernel_flags=--quick
+  run_stage model 60 "$bench/bench_training" --data "$data" --model h100,a100 --no-train
+  record model "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 'fused step (this project) |' "$LOG_DIR/model.log" | tr -s ' ')"
+  run_stage bench-train 150 "$bench/bench_training" --device "$device" --data "$data" --kernels "$kernels" \
+    --epochs "$epochs" --out "$LOG_DIR/bench"
+  record bench-train "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 'median epoch' "$LOG_DIR/bench-train.log" | cut -c1-60)"
+  run_stage bench-kern 120 "$bench/bench_kernels" --device "$device" $kernel_flags --out "$LOG_DIR/bench"
+  record bench-kern "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 -iE 'speed-up|cusparse|median' "$LOG_DIR/bench-kern.log" | cut -c1-60)"
+  # The PyTorch reference needs torch and numpy: checked up front, a SKIP says which is missing.
+  local missing
+  missing=$(python3 -c 'import importlib.util as u; print(" ".join(m for m in ("torch", "numpy") if u.find_spec(m) is None))' 2>/dev/null || echo python3)
+  if [[ -n $missing ]]; then
+    record pytorch SKIP 0 "not importable: $missing"
+  else
+    run_stage bench-pytorch 90 python3 bench/compare_pytorch.py --build "$BUILD_DIR" --device "$device" --epochs 5 \
       --max-load 1000 --out "$LOG_DIR/bench"
     record pytorch "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 'pytorch dense' "$LOG_DIR/bench-pytorch.log" | cut -c1-60)"
-  else
-    record pytorch SKIP 0 "PyTorch not importable"
   fi
 }
 
@@ -164,9 +193,10 @@ print_table() {
   local gpu
   gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1)
   echo
+  ((DRY_RUN)) && gpu="dry run on the CPU"
   echo "GPU check (${gpu:-no GPU visible to nvidia-smi}, $(($(date +%s) - START)) s of $BUDGET s budget;" \
     "logs in $LOG_DIR)"
-  printf '%-10s %-8s %6s  %s\n' stage status sec "key figure"
+  printf '%-11s %-8s %6s  %s\n' stage status sec "key figure"
   printf '%s\n' "${TABLE[@]}"
 }
 
@@ -177,9 +207,9 @@ main() {
   { nvidia-smi 2>&1 || echo "nvidia-smi not available"; } >"$LOG_DIR/nvidia-smi.log"
   if stage_configure && stage_build; then
     stage_tests
+    stage_benchmarks
     stage_sanitizer memcheck 'ERROR SUMMARY'
     stage_sanitizer racecheck 'RACECHECK SUMMARY'
-    stage_benchmarks
   fi
   print_table | tee "$LOG_DIR/summary.txt"
   return $FAILED
