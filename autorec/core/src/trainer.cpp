@@ -7,7 +7,6 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "engine/row_batches.h"
 #include "kernels/random.h"
 
 namespace autorec {
@@ -87,8 +86,8 @@ bool Trainer::run_epoch(engine::RowBatches& row_batches, const engine::SparseMat
                         const TrainCallbacks& callbacks, const std::atomic<bool>* stop, EpochRecord& record) {
   engine::ParameterStore& store = model_.parameters();
   const engine::Device device = store.device();
-  const bool full_batch =
-      config_.batch_size == 0 || config_.optimizer == OptimizerKind::Rprop || !optimizer_->supports_fused_updates();
+  // RProp needs the whole gradient before its step (supports_fused_updates() is false): full batch.
+  const bool full_batch = config_.batch_size == 0 || !optimizer_->supports_fused_updates();
   // Full-batch gradients are still computed in chunks of rows to bound the activations' memory.
   const std::int64_t rows_per_batch = config_.batch_size > 0 ? config_.batch_size : 4096;
   row_batches.set_order(shuffled_rows(train.rows(), config_.seed, epoch));  // uploaded once per epoch
@@ -134,9 +133,9 @@ void Trainer::fit(const engine::SparseMatrix& train, const ValidationFn& validat
   const bool has_validation = static_cast<bool>(validate);
   // The training matrix is resident on the model's device for the whole run; batches form there.
   const engine::Device device = model_.parameters().device();
-  engine::SparseMatrix uploaded;
-  if (!(train.device() == device)) uploaded = train.to(device);
-  const engine::SparseMatrix& resident = train.device() == device ? train : uploaded;
+  const bool elsewhere = !(train.device() == device);
+  const engine::SparseMatrix uploaded = elsewhere ? train.to(device) : engine::SparseMatrix();
+  const engine::SparseMatrix& resident = elsewhere ? uploaded : train;
   engine::RowBatches batches(resident);
   for (int epoch = static_cast<int>(history_.size()) + 1; epoch <= config_.max_epochs; ++epoch) {
     if (best_epoch_ > 0 && epoch - best_epoch_ > config_.patience) break;
