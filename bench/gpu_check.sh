@@ -11,10 +11,25 @@
 #                                    emulation, toy sizes): CI runs it so the script itself is tested
 #
 # Options: --build-dir DIR (default build-gpu)  --arch "LIST" (default: the GPU's own, else "80;90")
-#          --targets "T1 T2" (default: test_gpu bench_kernels bench_training; "all" = everything)
+#          --targets "T1 T2" (default: test_gpu test_gpu_kernels bench_kernels bench_training; "all" = all)
 #          --budget SECONDS (default 480)
 # A stage the budget cannot fit is NOT RUN (not a failure). Exit status: 0 when every stage that ran
 # passed, 1 otherwise.
+#
+# The plan on paper (estimated seconds on a 16-core H100/H200 machine; the cap is the stage's timeout):
+#   stage        estimate  cap   what
+#   configure        15     90   CMake, CUDA architectures of the visible GPU only
+#   build           150    300   4 targets; a carried build folder (--build-dir) makes this seconds
+#   gpu-tests        45    150   test_gpu (engine ops, fused training steps) + test_gpu_kernels (kernels
+#                                at training shapes) against the CPU
+#   model             5     60   the cost model's epochs, no GPU needed
+#   bench-train      60    150   ML-1M and ML-10M epochs: our kernels, cuSPARSE ALG2, the model beside
+#   bench-kern       60    120   kernels vs cuSPARSE/cuBLAS at ML-1M/ML-10M shapes, k = 128 and 500
+#   pytorch          40     90   the dense PyTorch formulation on the GPU
+#   memcheck         40    120   compute-sanitizer on the op comparisons and the fused training kernels
+#   racecheck        40    120   the same under racecheck
+#   ncu              25     90   Nsight Compute Speed-of-Light of the training kernels (if permitted)
+#   total           480          = the default --budget
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +37,7 @@ readonly ROOT
 readonly CATCH_HEADER="third_party/catch2/include/catch2/catch.hpp"
 BUILD_DIR="build-gpu"
 ARCH=""
-TARGETS="test_gpu bench_kernels bench_training"  # what the GPU stages run; --targets all builds everything
+TARGETS="test_gpu test_gpu_kernels bench_kernels bench_training"  # what the GPU stages run; --targets all builds everything
 BUDGET=480
 DRY_RUN=0
 LOG_DIR="${OUT:-$PWD/gpu-check-logs}"
@@ -135,10 +150,11 @@ stage_tests() {
   record gpu-tests "$STAGE_STATUS" "$STAGE_SECONDS" "${summary:-see gpu-tests.log}"
 }
 
-# A reduced case set under the sanitizer (it slows kernels 10-100x): the op-by-op comparisons.
+# A reduced case set under the sanitizer (it slows kernels 10-100x): the op-by-op comparisons, then the
+# fused training kernels and the device batching at training shapes.
 stage_sanitizer() {
   local tool=$1 summary_pattern=$2
-  local executable="$BUILD_DIR/tests/gpu/test_gpu"
+  local executable="$BUILD_DIR/tests/gpu/test_gpu" kernels="$BUILD_DIR/tests/gpu/test_gpu_kernels"
   if ((DRY_RUN)); then
     record "$tool" SKIP 0 "dry run: no GPU"
     return
@@ -151,8 +167,10 @@ stage_sanitizer() {
     record "$tool" SKIP 0 "test_gpu not built"
     return
   fi
-  run_stage "$tool" 120 env REQUIRE_GPU=1 compute-sanitizer --tool "$tool" --error-exitcode 3 \
-    "$executable" "[ops]"
+  local -a sanitize=(compute-sanitizer --tool "$tool" --error-exitcode 3)
+  local commands="${sanitize[*]} $executable '[ops]'"
+  [[ -x $kernels ]] && commands+=" && ${sanitize[*]} $kernels '[fused],[batching]'"
+  run_stage "$tool" 120 env REQUIRE_GPU=1 bash -c "$commands"
   local summary
   summary=$(grep -E "$summary_pattern" "$LOG_DIR/$tool.log" | tail -n 1)
   record "$tool" "$STAGE_STATUS" "$STAGE_SECONDS" "${summary:-see $tool.log}"
@@ -189,6 +207,26 @@ stage_benchmarks() {
   fi
 }
 
+# Nsight Compute's Speed-of-Light sections for the kernels of a training epoch (a window of launches
+# after warm-up). Reading the counters needs a permission many machines withhold: that is a SKIP.
+stage_ncu() {
+  if ((DRY_RUN)); then
+    record ncu SKIP 0 "dry run: no GPU"
+    return
+  fi
+  if ! command -v ncu >/dev/null; then
+    record ncu SKIP 0 "ncu not found"
+    return
+  fi
+  run_stage ncu 90 ncu --section SpeedOfLight --launch-skip 200 --launch-count 40 --csv \
+    "$BUILD_DIR/bench/bench_training" --device cuda --data ml-1m --epochs 1 --kernels own
+  if grep -q 'ERR_NVGPUCTRPERM' "$LOG_DIR/ncu.log"; then
+    record ncu SKIP "$STAGE_SECONDS" "performance counters not permitted on this machine"
+    return
+  fi
+  record ncu "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -c 'Memory Throughput' "$LOG_DIR/ncu.log") kernel sections in ncu.log"
+}
+
 print_table() {
   local gpu
   gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1)
@@ -210,6 +248,7 @@ main() {
     stage_benchmarks
     stage_sanitizer memcheck 'ERROR SUMMARY'
     stage_sanitizer racecheck 'RACECHECK SUMMARY'
+    stage_ncu
   fi
   print_table | tee "$LOG_DIR/summary.txt"
   return $FAILED

@@ -3,6 +3,9 @@
 // the kernels see exactly the memory they would see in the engine.
 #pragma once
 
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -16,6 +19,26 @@
 #include "testsupport/host_sparse.h"
 
 namespace cudatest {
+
+// The CUDA kernels against their CPU twins. Under the emulation the host compiler builds both from the
+// same formulas and contracts no a*b+c, so they agree bit for bit; nvcc fuses multiply-adds (FMA), so
+// on a GPU (test_gpu_kernels) they agree to a few units in the last place instead.
+#if defined(KERNELS_SIMT)
+inline constexpr bool kTwinsBitExact = true;
+#else
+inline constexpr bool kTwinsBitExact = false;
+#endif
+
+inline bool twins_agree(const std::vector<float>& device, const std::vector<float>& host) {
+  if (kTwinsBitExact) return device == host;
+  if (device.size() != host.size()) return false;
+  for (std::size_t i = 0; i < device.size(); ++i) {
+    const float a = device[i], b = host[i];
+    if (a == b) continue;
+    if (!(std::fabs(a - b) <= 8 * FLT_EPSILON * std::max(std::fabs(a), std::fabs(b)))) return false;
+  }
+  return true;
+}
 
 // A move-only device array of n elements (plus `slack` unused ones, for misaligned views).
 template <class T>

@@ -33,9 +33,9 @@ struct Buffers {
     device_second = DeviceArray<float>(second);
   }
   void check_equal_to_host() const {
-    CHECK(device_params.download() == params);
-    CHECK(device_first.download() == first);
-    CHECK(device_second.download() == second);
+    CHECK(cudatest::twins_agree(device_params.download(), params));
+    CHECK(cudatest::twins_agree(device_first.download(), first));
+    CHECK(cudatest::twins_agree(device_second.download(), second));
   }
   std::vector<float> params, first, second;
   DeviceArray<float> device_params, device_first, device_second;
@@ -50,17 +50,17 @@ TEST_CASE("cuda fill, scale and axpy equal the CPU kernels", "[simt][optimizers]
   DeviceArray<float> device_y(y);
   kernels::cuda::axpy(-0.75f, device_x.data(), device_y.data(), kElements, nullptr);
   kernels::cpu::axpy(-0.75f, x.data(), y.data(), kElements);
-  CHECK(device_y.download() == y);
+  CHECK(cudatest::twins_agree(device_y.download(), y));
   kernels::cuda::scale(device_y.data(), kElements, 3.5f, nullptr);
   kernels::cpu::scale(y.data(), kElements, 3.5f);
-  CHECK(device_y.download() == y);
+  CHECK(cudatest::twins_agree(device_y.download(), y));
   kernels::cuda::fill(device_y.data(), kElements - 1, 7.0f, nullptr);  // the last element keeps its value
   kernels::cpu::fill(y.data(), kElements - 1, 7.0f);
-  CHECK(device_y.download() == y);
+  CHECK(cudatest::twins_agree(device_y.download(), y));
   // x may be y: y += 0.5 y, i.e. every element times 1.5.
   kernels::cuda::axpy(0.5f, device_y.data(), device_y.data(), kElements, nullptr);
   kernels::cpu::axpy(0.5f, y.data(), y.data(), kElements);
-  CHECK(device_y.download() == y);
+  CHECK(cudatest::twins_agree(device_y.download(), y));
   CHECK(y.front() == 10.5f);
 }
 
