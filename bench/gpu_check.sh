@@ -193,7 +193,8 @@ stage_benchmarks() {
   run_stage bench-train 150 "$bench/bench_training" --device "$device" --data "$data" --kernels "$kernels" \
     --epochs "$epochs" --out "$LOG_DIR/bench"
   record bench-train "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 'median epoch' "$LOG_DIR/bench-train.log" | cut -c1-60)"
-  run_stage bench-kern 120 "$bench/bench_kernels" --device "$device" $kernel_flags --out "$LOG_DIR/bench"
+  run_stage bench-kern 120 "$bench/bench_kernels" --device "$device" $kernel_flags --model h100,a100 \
+    --out "$LOG_DIR/bench"
   record bench-kern "$STAGE_STATUS" "$STAGE_SECONDS" "$(grep -m1 -iE 'speed-up|cusparse|median' "$LOG_DIR/bench-kern.log" | cut -c1-60)"
   # The PyTorch reference needs torch and numpy: checked up front, a SKIP says which is missing.
   local missing

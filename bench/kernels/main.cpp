@@ -9,6 +9,7 @@
 
 #include "cpu_runner.h"
 #include "flags.h"
+#include "model_table.h"
 #include "report.h"
 #ifdef BENCH_HAVE_CUDA
 #include "cuda_bench.h"
@@ -20,7 +21,7 @@ namespace {
 using namespace bench;
 
 constexpr const char* kUsage = R"(usage: bench_kernels [--quick | --full] [--device cpu|cuda|auto] [--out DIR]
-                     [--json FILE] [--ops spmm,sddmm,...] [--repeats N]
+                     [--json FILE] [--ops spmm,sddmm,...] [--repeats N] [--model h100,a100]
   --quick    one small set (ML-1M shape, k=64, 3 repeats): seconds, for CI smoke tests
   --full     every shape and k (ML-10M on the CPU too; Netflix-sized on CUDA at all k)
   --device   cpu, cuda, or auto (default: cuda when a GPU is usable, else cpu)
@@ -28,6 +29,7 @@ constexpr const char* kUsage = R"(usage: bench_kernels [--quick | --full] [--dev
   --json F   write the JSON results to F (overrides the file under --out)
   --ops      comma-separated subset of: spmm spmm_transposed sddmm sddmm_squared_error
              bias_activation column_sums dense_gemm adam_update
+  --model    GPUs of the cost model (h100, a100): every op's modeled time beside the measured one
 )";
 
 RunSize run_size(const Flags& flags) {
@@ -66,7 +68,9 @@ std::string choose_device(const Flags& flags) {
   return device;
 }
 
-void run_problems(const std::string& device, RunSize size, const RunSettings& settings, KernelReport& report) {
+// Runs every problem of the set; with `gpus` non-empty also models each op at each shape.
+void run_problems(const std::string& device, RunSize size, const RunSettings& settings,
+                  const std::vector<GpuSpec>& gpus, KernelReport& report, std::vector<ModeledOp>& modeled) {
 #ifdef BENCH_HAVE_CUDA
   std::unique_ptr<CudaBench> cuda;
   if (device == "cuda") {
@@ -92,12 +96,16 @@ void run_problems(const std::string& device, RunSize size, const RunSettings& se
       const std::vector<Measurement> results = run_cpu(operands, settings);
 #endif
       report.results.insert(report.results.end(), results.begin(), results.end());
+      if (!gpus.empty()) {
+        const std::vector<ModeledOp> ops = model_ops(gpus, problem.name, a, k, settings);
+        modeled.insert(modeled.end(), ops.begin(), ops.end());
+      }
     }
   }
 }
 
 int run(int argc, char** argv) {
-  const Flags flags(argc, argv, {"quick", "full", "help"}, {"device", "out", "json", "ops", "repeats"});
+  const Flags flags(argc, argv, {"quick", "full", "help"}, {"device", "out", "json", "ops", "repeats", "model"});
   if (flags.has("help")) {
     std::cout << kUsage;
     return 0;
@@ -109,15 +117,19 @@ int run(int argc, char** argv) {
   report.run_size = size_name(size);
   const RunSettings settings = settings_for(flags, size, device);
   (device == "cpu" ? report.cpu_settings : report.cuda_settings) = settings;
-  run_problems(device, size, settings, report);
+  const std::vector<GpuSpec> gpus = flags.has("model") ? gpu_specs(flags.text("model", "")) : std::vector<GpuSpec>{};
+  std::vector<ModeledOp> modeled;
+  run_problems(device, size, settings, gpus, report, modeled);
 
   print_table(std::cout, report);
+  if (!gpus.empty()) print_model_table(std::cout, gpus, modeled, report.results);
   const std::string out_dir = flags.text("out", "");
   if (!out_dir.empty()) {
     std::filesystem::create_directories(out_dir);
     for (const std::string& file : write_plots(out_dir, report)) std::cerr << "[bench_kernels] wrote " << file << "\n";
     std::ofstream table(out_dir + "/kernels_" + device + ".md");
     print_table(table, report);
+    if (!gpus.empty()) print_model_table(table, gpus, modeled, report.results);
   }
   const std::string json = flags.text("json", out_dir.empty() ? "" : out_dir + "/kernels_" + device + ".json");
   if (!json.empty()) {

@@ -1,48 +1,20 @@
 #include "gpu_cost_model.h"
 
+#include "block_makespan.h"
+
 #include <algorithm>
-#include <functional>
 #include <numeric>
-#include <queue>
 #include <random>
-#include <stdexcept>
 
 namespace bench {
 namespace {
 
-constexpr double kFloat = 4.0;
-constexpr double kIndex = 4.0;
-constexpr double kOffset = 8.0;
-// The sparse kernels' geometry (kernels/cuda): 32-lane groups with float4 lanes for k >= 64, so a
-// block of 256 threads owns 8 rows and a tile of 128 columns; the fused output layer gives each warp a
-// segment of at most 64 nonzeros of one row.
-constexpr std::int64_t kRowsPerBlock = 8;
-constexpr std::int64_t kTileColumns = 128;
-constexpr std::int64_t kSegment = 64;
-// spmm's long rows (more than 16 chunks of 32 nonzeros) and, in split mode, their segments.
-constexpr std::int64_t kLongRow = 512;
-constexpr std::int64_t kLongSegment = 1024;
+using namespace geometry;
+
 // Host slicing of the previous step: measured on the 2-core development machine (0.30 s for the 9 M
 // ratings of an ML-10M epoch: building each batch's CSR and CSC twin and allocating it).
 constexpr double kHostSliceSecondsPerRating = 33e-9;
 constexpr double kCopySeconds = 10e-6;  // fixed cost of one synchronous cudaMemcpy
-
-std::int64_t padded(std::int64_t k) { return k < 32 ? k : (k + 31) / 32 * 32; }  // the engine's ld
-
-// The time of a grid whose block b moves block_bytes[b]: blocks dealt in grid order to the least loaded
-// SM, each SM streaming at its share of `bandwidth`.
-double makespan(const std::vector<double>& block_bytes, const GpuSpec& gpu, double bandwidth) {
-  std::priority_queue<double, std::vector<double>, std::greater<>> loads;
-  for (int s = 0; s < gpu.sms; ++s) loads.push(0.0);
-  double longest = 0.0;
-  for (const double bytes : block_bytes) {
-    const double load = loads.top() + bytes;
-    loads.pop();
-    loads.push(load);
-    longest = std::max(longest, load);
-  }
-  return longest / (bandwidth / gpu.sms);
-}
 
 // Ops accumulated over the batches, in first-seen order.
 class Ledger {
@@ -91,38 +63,6 @@ Batch describe(const EpochShape& shape, std::size_t b) {
   return batch;
 }
 
-// Where gathers of a (rows x kp) table are served from: L2 when it fits with room to spare.
-double gather_bandwidth(const GpuSpec& gpu, double table_bytes) {
-  return table_bytes <= 0.7 * gpu.l2_bytes ? gpu.l2_bytes_per_second : gpu.dram_bytes_per_second;
-}
-
-// spmm of a batch (8 rows per block, one 128-column tile per block): the per-block bytes of the kernel's
-// grid, for the makespan. Long rows stay in their block, or (split) become blocks of 1,024 nonzeros
-// per tile whose partial sums are written and added back per row.
-std::vector<double> spmm_blocks(const Batch& batch, std::int64_t k, bool split) {
-  const std::int64_t tiles = (k + kTileColumns - 1) / kTileColumns;
-  const double per_nonzero = kTileColumns * kFloat + kIndex + kFloat;
-  std::vector<double> blocks;
-  for (std::int64_t tile = 0; tile < tiles; ++tile) {
-    for (std::int64_t first = 0; first < batch.rows; first += kRowsPerBlock) {
-      double bytes = 0.0;
-      for (std::int64_t r = first; r < std::min(batch.rows, first + kRowsPerBlock); ++r) {
-        const std::int64_t length = (*batch.lengths)[static_cast<std::size_t>(r)];
-        if (split && length > kLongRow) {
-          for (std::int64_t done = 0; done < length; done += kLongSegment) {
-            blocks.push_back(static_cast<double>(std::min(kLongSegment, length - done)) * per_nonzero +
-                             2 * kTileColumns * kFloat);
-          }
-        } else {
-          bytes += static_cast<double>(length) * per_nonzero + kTileColumns * kFloat;
-        }
-      }
-      blocks.push_back(bytes);
-    }
-  }
-  return blocks;
-}
-
 // An SpMM over the batch's rows gathering rows of an (n x kp) table.
 void sparse_rows_product(Ledger& ledger, const std::string& name, const GpuSpec& gpu, const EpochShape& shape,
                          const Batch& batch, double table_rows, bool split) {
@@ -131,18 +71,10 @@ void sparse_rows_product(Ledger& ledger, const std::string& name, const GpuSpec&
   const double design = batch.nnz * (kp * kFloat + 2 * (kIndex + kFloat)) + batch.rows * kp * kFloat;
   const double compulsory = batch.touched * shape.k * kFloat + batch.nnz * (kIndex + kFloat) + batch.rows * shape.k * kFloat;
   ledger.add(name, gpu, split ? 4 : 1, compulsory, design, 2.0 * batch.nnz * shape.k,
-             makespan(spmm_blocks(batch, shape.k, split), gpu, bandwidth));
+             makespan(sparse_rows_blocks(*batch.lengths, shape.k, split, kIndex + kFloat), gpu, bandwidth));
 }
 
 }  // namespace
-
-GpuSpec gpu_spec(const std::string& name) {
-  // Peak numbers from NVIDIA's data sheets; achievable fractions are this model's assumptions
-  // (docs/benchmarks.md), to be replaced by the GPU check's measurements.
-  if (name == "h100") return {"H100 SXM", 132, 3.0e12, 50e6, 5.5e12, 50e12, 3e-6, 20e9};
-  if (name == "a100") return {"A100 SXM 80GB", 108, 1.7e12, 40e6, 4.0e12, 18e12, 3e-6, 12e9};
-  throw std::invalid_argument("unknown GPU model '" + name + "' (h100 or a100)");
-}
 
 double StepCost::seconds() const {
   double total = 0.0;
