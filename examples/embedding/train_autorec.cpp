@@ -6,6 +6,7 @@
 #include "autorec/data/synthetic.h"
 #include "autorec/evaluate.h"
 #include "autorec/trainer.h"
+#include "autorec/model.h"
 
 int main() {
   autorec::SynthOptions data_options;  // MovieLens-1M-shaped by default; smaller here

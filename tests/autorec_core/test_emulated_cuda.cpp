@@ -11,6 +11,7 @@
 #include "autorec/data/synthetic.h"
 #include "autorec/evaluate.h"
 #include "autorec/trainer.h"
+#include "autorec/model.h"
 
 using namespace autorec;
 
@@ -45,7 +46,7 @@ RunResult train_on(engine::Device device, const Split& split, const Shape& shape
   const PredictionRules rules = rules_from_training(split.train);
   // Validating on the held-out part is fine here: this compares devices, not models.
   trainer.fit(rows,
-              [&](AutoRecModel& m) {
+              [&](RatingModel& m) {
                 return rating_metrics(predict_pairs(m, rows, split.test, rules, 16), split.test, rows,
                                       model_config.orientation)
                     .rmse;
