@@ -20,7 +20,7 @@ namespace autorec {
 
 struct MatrixFactorizationConfig {
   Orientation orientation = Orientation::ItemBased;  // which side the trainer batches
-  std::int64_t factors = 32;                          // k
+  std::int64_t factors = 64;                          // k
   std::uint64_t seed = 1;                             // initialisation (Glorot uniform factors)
 };
 
