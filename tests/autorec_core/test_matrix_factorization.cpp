@@ -189,7 +189,8 @@ TEST_CASE("matrix factorisation: train 2 epochs, checkpoint, resume to 4 == trai
 }
 
 TEST_CASE("the factory builds models by name and rejects unknown kinds and settings", "[mf][factory]") {
-  CHECK(model_kinds() == std::vector<std::string>{"autorec", "mf"});
+  const std::vector<std::string> kinds = model_kinds();
+  CHECK(std::vector<std::string>(kinds.begin(), kinds.begin() + 2) == std::vector<std::string>{"autorec", "mf"});
   ModelRecord record = matrix_factorization_record({}, 10, 7);
   const auto model = make_model(record, engine::Device::cpu());
   CHECK(model->record() == record);
@@ -210,4 +211,21 @@ TEST_CASE("the factory builds models by name and rejects unknown kinds and setti
   ModelRecord no_shape = record;
   no_shape.rows = 0;
   CHECK_THROWS_AS(make_model(no_shape, engine::Device::cpu()), ConfigError);
+}
+
+TEST_CASE("research code registers a kind of its own, once", "[mf][factory]") {
+  // A kind built on matrix factorisation's class, registered under another name.
+  register_model_kind("mf-registered", [](const ModelRecord& record, engine::Device device) {
+    return std::make_unique<MatrixFactorization>(MatrixFactorizationConfig{record.orientation, 2, 1}, record.rows,
+                                                 record.inputs, device);
+  });
+  CHECK(model_kinds().back() == "mf-registered");
+  const ModelRecord record{"mf-registered", Orientation::ItemBased, 4, 3, {}};
+  CHECK(make_model(record, engine::Device::cpu())->n_rows() == 4);
+  CHECK(model_summary(record) == "mf-registered");
+  CHECK_THROWS_AS(register_model_kind("mf-registered", [](const ModelRecord&, engine::Device) {
+                    return std::unique_ptr<RatingModel>();
+                  }),
+                  ConfigError);
+  CHECK_THROWS_AS(register_model_kind("autorec", nullptr), ConfigError);
 }

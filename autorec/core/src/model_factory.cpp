@@ -1,6 +1,6 @@
 // The table of model kinds: make_model() and the CLI find a model by its record's name here. A new
-// model is one file plus one entry in kKinds (docs/embedding.md, "A new model on the trainer").
-#include <array>
+// built-in model is one file plus one entry in the table below; research code registers its own with
+// register_model_kind() (docs/embedding.md, "A new model on the trainer").
 #include <cmath>
 #include <sstream>
 
@@ -12,9 +12,9 @@ namespace autorec {
 namespace {
 
 struct ModelKind {
-  const char* name;
-  std::unique_ptr<RatingModel> (*make)(const ModelRecord& record, engine::Device device);
-  std::string (*summary)(const ModelRecord& record);
+  std::string name;
+  ModelMaker make;
+  std::function<std::string(const ModelRecord&)> summary;
 };
 
 std::unique_ptr<RatingModel> make_autorec(const ModelRecord& record, engine::Device device) {
@@ -41,17 +41,25 @@ std::string matrix_factorization_summary(const ModelRecord& record) {
          (c.orientation == Orientation::ItemBased ? "items" : "users");
 }
 
-constexpr std::array<ModelKind, 2> kKinds = {{
-    {"autorec", make_autorec, autorec_summary},
-    {"mf", make_matrix_factorization, matrix_factorization_summary},
-}};
+std::vector<ModelKind>& kinds() {
+  static std::vector<ModelKind> table = {
+      {"autorec", make_autorec, autorec_summary},
+      {"mf", make_matrix_factorization, matrix_factorization_summary},
+  };
+  return table;
+}
+
+const ModelKind* lookup(const std::string& name) {
+  for (const ModelKind& kind : kinds()) {
+    if (name == kind.name) return &kind;
+  }
+  return nullptr;
+}
 
 const ModelKind& find_kind(const std::string& name) {
-  for (const ModelKind& kind : kKinds) {
-    if (name == kind.name) return kind;
-  }
+  if (const ModelKind* kind = lookup(name)) return *kind;
   std::string known;
-  for (const ModelKind& kind : kKinds) known += (known.empty() ? "" : ", ") + std::string(kind.name);
+  for (const ModelKind& kind : kinds()) known += (known.empty() ? "" : ", ") + kind.name;
   throw ConfigError("unknown model kind '" + name + "' (known: " + known + ")");
 }
 
@@ -85,8 +93,16 @@ std::unique_ptr<RatingModel> make_model(const ModelRecord& record, engine::Devic
 
 std::vector<std::string> model_kinds() {
   std::vector<std::string> names;
-  for (const ModelKind& kind : kKinds) names.emplace_back(kind.name);
+  for (const ModelKind& kind : kinds()) names.push_back(kind.name);
   return names;
+}
+
+void register_model_kind(const std::string& name, ModelMaker make,
+                         std::function<std::string(const ModelRecord&)> summary) {
+  AUTOREC_CONFIG_CHECK(!name.empty() && make, "register_model_kind: a kind needs a name and a maker");
+  AUTOREC_CONFIG_CHECK(lookup(name) == nullptr, "register_model_kind: the kind '", name, "' exists already");
+  if (!summary) summary = [](const ModelRecord& record) { return record.kind; };
+  kinds().push_back({name, std::move(make), std::move(summary)});
 }
 
 std::string model_summary(const ModelRecord& record) { return find_kind(record.kind).summary(record); }

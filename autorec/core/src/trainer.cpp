@@ -27,6 +27,12 @@ std::vector<engine::index_t> shuffled_rows(engine::index_t n, std::uint64_t seed
   return rows;
 }
 
+// Models choose their groups: AutoRec and MF have both "weights" and "biases", others may not.
+bool has_group(const engine::ParameterStore& store, const char* name) {
+  const auto& groups = store.groups();
+  return std::any_of(groups.begin(), groups.end(), [&](const engine::GroupRange& g) { return g.name == name; });
+}
+
 std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const engine::ParameterStore& store) {
   switch (c.optimizer) {
     case OptimizerKind::Adam:
@@ -36,7 +42,7 @@ std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const en
       params.weight_decay = c.weight_decay;
       params.decoupled_weight_decay = true;
       auto adamw = std::make_unique<engine::Adam>(store, params);
-      adamw->settings(engine::kBiasesGroup).weight_decay = 0.0f;
+      if (has_group(store, engine::kBiasesGroup)) adamw->settings(engine::kBiasesGroup).weight_decay = 0.0f;
       return adamw;
     }
     case OptimizerKind::Sgd:
@@ -76,8 +82,9 @@ void Trainer::restore_progress(std::vector<EpochRecord> history, int best_epoch,
 }
 
 // The L2 term's gradient for a step covering `row_fraction` of the rows, added by the optimizer inside
-// its update (no extra pass over the weights).
+// its update (no extra pass over the weights). A model without a "weights" group has no L2 term.
 void Trainer::set_l2_term(double row_fraction) {
+  if (!has_group(model_.parameters(), engine::kWeightsGroup)) return;
   optimizer_->set_l2(engine::kWeightsGroup, static_cast<float>(config_.lambda * row_fraction * loss_scale_));
 }
 

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -89,8 +91,14 @@ class RatingModel {
 // Builds a model from its record (kind, orientation, shape, settings) on `device`; throws ConfigError
 // for an unknown kind (listing the known ones) or a bad setting.
 std::unique_ptr<RatingModel> make_model(const ModelRecord& record, engine::Device device);
-// The known kinds, as make_model() and the CLI's --model spell them.
+// The known kinds, as make_model() and checkpoints spell them: the built-in ones, then registered ones.
 std::vector<std::string> model_kinds();
+// Adds a kind to make_model()'s table, so that research code's own model loads from its checkpoints
+// (load_trained_model) like the built-in ones; `summary` gives its report line (default: the kind's
+// name). Throws ConfigError when the name is taken. Not thread-safe: register before training.
+using ModelMaker = std::function<std::unique_ptr<RatingModel>(const ModelRecord& record, engine::Device device)>;
+void register_model_kind(const std::string& name, ModelMaker make,
+                         std::function<std::string(const ModelRecord&)> summary = nullptr);
 // One line for reports and logs, e.g. "I-AutoRec hidden 500 sigmoid/identity".
 std::string model_summary(const ModelRecord& record);
 

@@ -32,7 +32,7 @@ struct TrainConfig {
   OptimizerKind optimizer = OptimizerKind::Adam;
   float learning_rate = 1e-3f;
   float momentum = 0.9f;           // SGD
-  float lambda = 100.0f;           // L2 on weights (the paper's lambda; its ML-1M value), never on biases
+  float lambda = 100.0f;           // L2 on the model's "weights" group (the paper's lambda; its ML-1M value), never on biases
   float weight_decay = 0.0f;       // AdamW only: decoupled decay per step, w -= lr * weight_decay * w
   LossKind loss = LossKind::Sum;
   std::int64_t batch_size = 256;   // rows per batch; 0 = full batch (RProp always uses the full batch)
