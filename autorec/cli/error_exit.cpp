@@ -25,7 +25,7 @@ int report(std::ostream& err, const std::string& message, int code) {
 }  // namespace
 
 int report_current_exception(std::ostream& err) {
-  // Most derived first: kernels::Error and ConfigError are std::invalid_argument too.
+  // Most derived first: ConfigError is a std::invalid_argument, kernels::Error a std::logic_error.
   try {
     throw;
   } catch (const UsageError& error) {

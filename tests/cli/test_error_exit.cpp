@@ -38,7 +38,7 @@ TEST_CASE("each kind of error has its own exit code", "[cli][errors]") {
   CHECK(outcome(std::logic_error("impossible state")).first == kExitInternal);
   CHECK(outcome(engine::ShapeError("spmm: B is 3 x 4")).first == kExitInternal);
   CHECK(outcome(42).first == kExitInternal);
-  // A kernel precondition is a std::invalid_argument too, but it is a bug, not the user's error.
+  // A kernel precondition is a bug, not the user's error.
   const auto [code, message] = outcome(kernels::Error("cpu.cpp:10: kernel precondition failed: n >= 0"));
   CHECK(code == kExitInternal);
   CHECK(message.find("autorec: internal error: cpu.cpp:10") == 0);
