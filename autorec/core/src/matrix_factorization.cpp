@@ -76,6 +76,13 @@ MatrixFactorization::MatrixFactorization(const MatrixFactorizationConfig& config
   row_biases_ = store_.declare("row_biases", rows, 1, engine::kBiasesGroup, engine::Init::Zeros);
   column_biases_ = store_.declare("column_biases", 1, inputs, engine::kBiasesGroup, engine::Init::Zeros);
   store_.finalize(device, config.seed);
+  std::vector<engine::offset_t> offsets(static_cast<std::size_t>(rows) + 1);
+  std::iota(offsets.begin(), offsets.end(), engine::offset_t{0});
+  std::vector<engine::index_t> diagonal(static_cast<std::size_t>(rows));
+  std::iota(diagonal.begin(), diagonal.end(), engine::index_t{0});
+  identity_ = engine::SparseMatrix::from_csr(static_cast<engine::index_t>(rows), static_cast<engine::index_t>(rows),
+                                             std::move(offsets), std::move(diagonal),
+                                             std::vector<float>(static_cast<std::size_t>(rows), 1.0f), device);
 }
 
 void MatrixFactorization::look_up(const RowBlock& block) {
@@ -84,12 +91,12 @@ void MatrixFactorization::look_up(const RowBlock& block) {
                block.ratings.rows(), " rows of ratings");
   ENGINE_CHECK(block.ratings.cols() == inputs_, "matrix factorisation: ratings of ", block.ratings.cols(),
                " columns, the model has ", inputs_);
+  for (const engine::index_t row : block.rows) {
+    ENGINE_CHECK(row >= 0 && row < rows_, "matrix factorisation: row id ", row, " outside [0, ", rows_, ")");
+  }
   const engine::Device device = store_.device();
-  std::vector<engine::offset_t> offsets(static_cast<std::size_t>(count) + 1);
-  std::iota(offsets.begin(), offsets.end(), engine::offset_t{0});
-  selection_ = engine::SparseMatrix::from_csr(count, static_cast<engine::index_t>(rows_), std::move(offsets),
-                                              {block.rows.begin(), block.rows.end()},
-                                              std::vector<float>(static_cast<std::size_t>(count), 1.0f), device);
+  row_ids_ = engine::DeviceArray<engine::index_t>::from_host(block.rows, device);
+  selection_.assign_gathered_rows(identity_, row_ids_.data(), count, count);
   engine::ops::spmm(selection_, store_.value(row_factors_), h_.rows(count, config_.factors, device));
   engine::ops::spmm(selection_, store_.value(row_biases_), row_bias_.rows(count, 1, device));
 }

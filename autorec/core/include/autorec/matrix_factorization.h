@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "autorec/rating_model.h"
+#include "engine/device_array.h"
 #include "engine/layers.h"
 
 namespace autorec {
@@ -53,8 +54,9 @@ class MatrixFactorization final : public RatingModel {
   engine::ParameterId column_biases() const { return column_biases_; }    // c (1, inputs)
 
  private:
-  // The block's one-hot selection S (block rows, rows) on the model's device, and its row factors
-  // H = S . P and row biases S . d.
+  // The block's one-hot selection S (block rows, rows), gathered on the model's device from the
+  // resident identity (no host-side sparse work per batch: only the row ids are uploaded), and its
+  // row factors H = S . P and row biases S . d.
   void look_up(const RowBlock& block);
   // out (1, nnz) = c_j + d_i + <H_i, Q_j> at the nonzeros of `pattern`.
   void predict_pattern(const engine::SparseMatrix& pattern, engine::TensorView out);
@@ -63,6 +65,8 @@ class MatrixFactorization final : public RatingModel {
   std::int64_t rows_, inputs_;
   engine::ParameterStore store_;
   engine::ParameterId row_factors_, column_factors_, row_biases_, column_biases_;
+  engine::SparseMatrix identity_;   // (rows, rows), resident: S is a gather of its rows
+  engine::DeviceArray<engine::index_t> row_ids_;  // the current block's row ids, on the device
   engine::SparseMatrix selection_;  // S of the current block
   engine::Workspace h_, row_bias_, dh_, d_row_bias_, per_entry_, errors_, ones_rows_, ones_cols_, ones_entries_;
 };
