@@ -6,7 +6,6 @@
 #include <memory>
 
 #include "autorec/model.h"
-
 #include "engine/backend.h"
 #include "interrupt.h"
 #include "progress.h"

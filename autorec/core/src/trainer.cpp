@@ -7,7 +7,6 @@
 #include <numeric>
 
 #include "autorec/error.h"
-
 #include "kernels/random.h"
 
 namespace autorec {
