@@ -42,6 +42,8 @@ int report_current_exception(std::ostream& err) {
     return report(err, error.what(), kExitFailure);
   } catch (const std::invalid_argument& error) {  // autorec/data rejects impossible settings this way
     return report(err, error.what(), kExitUsage);
+  } catch (const std::length_error& error) {  // data beyond a limit of the library (2^31 ids, ...)
+    return report(err, error.what(), kExitFailure);
   } catch (const std::logic_error& error) {
     return report(err, error.what(), kExitInternal);
   } catch (const std::bad_alloc&) {

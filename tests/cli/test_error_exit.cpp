@@ -35,6 +35,7 @@ TEST_CASE("each kind of error has its own exit code", "[cli][errors]") {
   CHECK(outcome(CheckpointError("run.ckpt", "corrupt")).first == kExitFailure);
   CHECK(outcome(std::runtime_error("device lost")).first == kExitFailure);
   CHECK(outcome(std::bad_alloc()).first == kExitFailure);
+  CHECK(outcome(std::length_error("IdMap: more than 2^31 - 1 distinct ids")).first == kExitFailure);
   CHECK(outcome(std::logic_error("impossible state")).first == kExitInternal);
   CHECK(outcome(engine::ShapeError("spmm: B is 3 x 4")).first == kExitInternal);
   CHECK(outcome(42).first == kExitInternal);
