@@ -33,8 +33,9 @@ struct Exporter {
   }
 };
 
-// The code layer for every row of the model, computed block by block.
-void export_codes(Exporter& ex, AutoRecModel& model, const engine::SparseMatrix& inputs, engine::Device device) {
+// The model's representation of every row (AutoRec: the code layer; MF: the row factors), computed
+// block by block.
+void export_codes(Exporter& ex, RatingModel& model, const engine::SparseMatrix& inputs, engine::Device device) {
   std::vector<engine::index_t> rows(static_cast<std::size_t>(inputs.rows()));
   std::iota(rows.begin(), rows.end(), 0);
   std::optional<MatrixWriter> writer;
@@ -42,12 +43,14 @@ void export_codes(Exporter& ex, AutoRecModel& model, const engine::SparseMatrix&
     const std::int64_t count = std::min(kRowsPerBlock, inputs.rows() - first);
     engine::SparseMatrix block = inputs.slice_rows({rows.data() + first, static_cast<std::size_t>(count)});
     if (!device.is_cpu()) block = block.to(device);
-    const engine::ConstTensorView codes = model.encode(block);  // (count, code size)
+    const engine::ConstTensorView codes =
+        model.encode(RowBlock{block, {rows.data() + first, static_cast<std::size_t>(count)}});  // (count, width)
     if (!writer) writer.emplace((ex.folder / ex.file_name("codes")).string(), inputs.rows(), codes.cols(), ex.format);
     writer->append(codes.to_host());
     if (first == 0)
       ex.describe(ex.file_name("codes"), inputs.rows(), codes.cols(),
-                  "hidden representation (code layer) of each row, rows in row_ids.csv order");
+                  "representation of each row (AutoRec: the code layer; mf: the row factors), rows in row_ids.csv "
+                  "order");
   }
   if (writer) writer->close();
 }

@@ -11,14 +11,6 @@
 namespace autorec::cli {
 namespace {
 
-std::string model_summary(const ModelConfig& m) {
-  std::string hidden;
-  for (const std::int64_t h : m.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(h);
-  return std::string(m.orientation == Orientation::ItemBased ? "I-AutoRec" : "U-AutoRec") + " hidden " + hidden + " " +
-         activation_name(m.hidden_activation) + "/" + activation_name(m.output_activation) +
-         (m.dropout > 0 ? " dropout " + std::to_string(static_cast<int>(std::lround(100 * m.dropout))) + "%" : "");
-}
-
 std::string optimizer_summary(const TrainConfig& t) {
   std::ostringstream out;  // default stream formatting: 0.001, not 0.001000
   out << optimizer_name(t.optimizer) << " lr " << t.learning_rate << ", lambda " << t.lambda << ", batch "
@@ -29,7 +21,7 @@ std::string optimizer_summary(const TrainConfig& t) {
 
 TrainSettings settings_for_run(const Options& options, int run_index, int runs, engine::Device device) {
   TrainSettings s;
-  s.model = model_config(options, run_index);
+  s.model = model_record(options, run_index);
   s.train = train_config(options, run_index);
   s.device = device;
   s.quiet = options.flag("quiet");

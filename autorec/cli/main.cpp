@@ -1,14 +1,12 @@
 // autorec: the command-line tool. Dispatches to one subcommand and turns exceptions into messages
-// and exit codes: 2 for usage and input errors, 1 for other failures (usage_error.h).
+// and exit codes (error_exit.h).
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "autorec/checkpoint.h"
-#include "autorec/data/error.h"
 #include "commands.h"
-#include "engine/error.h"
+#include "error_exit.h"
 #include "option_table.h"
 #include "usage_error.h"
 
@@ -49,25 +47,12 @@ int run(int argc, char** argv) {
   return dispatch_table().at(name)(options);
 }
 
-int report(const std::string& message, int code) {
-  std::cerr << "autorec: error: " << message << "\n";
-  return code;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
     return run(argc, argv);
-  } catch (const UsageError& error) {
-    return report(error.what(), kExitUsage);
-  } catch (const autorec::DataError& error) {  // bad input data: the user's to fix
-    return report(error.what(), kExitUsage);
-  } catch (const autorec::CheckpointError& error) {
-    return report(error.what(), kExitUsage);
-  } catch (const std::invalid_argument& error) {  // libraries reject impossible settings this way
-    return report(error.what(), kExitUsage);
-  } catch (const std::exception& error) {
-    return report(error.what(), kExitFailure);
+  } catch (...) {
+    return report_current_exception(std::cerr);
   }
 }

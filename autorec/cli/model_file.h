@@ -16,7 +16,7 @@ namespace autorec::cli {
 struct TrainedModel {
   Checkpoint checkpoint;
   engine::Device device;
-  std::unique_ptr<AutoRecModel> model;
+  std::unique_ptr<RatingModel> model;
   engine::SparseMatrix input_rows;  // (rows, n_inputs) host: the training ratings fed as inputs
 };
 

@@ -7,6 +7,8 @@
 
 #include "autorec/data/cache.h"
 #include "autorec/data/error.h"
+#include "autorec/matrix_factorization.h"
+#include "autorec/model.h"
 #include "engine/backend.h"
 #include "engine/error.h"
 #include "usage_error.h"
@@ -209,12 +211,31 @@ RunData prepare_run(const Options& options, const LoadedData& data, int run_inde
   return run;
 }
 
+namespace {
+
+// --model mf or mf-user: biased matrix factorisation; AutoRec's options do not apply.
+ModelRecord matrix_factorization_options(const Options& options, const std::string& kind, int run_index) {
+  for (const char* flag : {"hidden", "activation", "output-activation", "dropout"}) {
+    if (options.has(flag)) options.invalid(flag, "applies to AutoRec (--model item or user), not to --model " + kind);
+  }
+  const MatrixFactorizationConfig defaults;
+  MatrixFactorizationConfig model;
+  model.orientation = kind == "mf-user" ? Orientation::UserBased : Orientation::ItemBased;
+  model.factors = options.integer("factors", defaults.factors, 1, 1000000);
+  model.seed = options.seed("seed", defaults.seed) + static_cast<std::uint64_t>(run_index);
+  return matrix_factorization_record(model, 0, 0);
+}
+
+}  // namespace
+
 // Flags override the library's defaults (ModelConfig{} and TrainConfig{}: one source of truth).
-ModelConfig model_config(const Options& options, int run_index) {
+ModelRecord model_record(const Options& options, int run_index) {
+  const std::string kind = options.choice("model", "item", {"item", "user", "mf", "mf-user"});
+  if (kind == "mf" || kind == "mf-user") return matrix_factorization_options(options, kind, run_index);
+  if (options.has("factors")) options.invalid("factors", "applies to --model mf or mf-user, not to --model " + kind);
   const ModelConfig defaults;
   ModelConfig model;
-  model.orientation = parse_named(options, "model", orientation_name(defaults.orientation),
-                                  [](const std::string& s) { return parse_orientation(s); });
+  model.orientation = parse_orientation(kind);
   model.hidden = options.integer_list("hidden", defaults.hidden);
   model.hidden_activation = parse_named(options, "activation", activation_name(defaults.hidden_activation),
                                         [](const std::string& s) { return parse_activation(s); });
@@ -222,11 +243,16 @@ ModelConfig model_config(const Options& options, int run_index) {
                                         [](const std::string& s) { return parse_activation(s); });
   model.dropout = static_cast<float>(options.real("dropout", defaults.dropout, 0.0, 0.99));
   model.seed = options.seed("seed", defaults.seed) + static_cast<std::uint64_t>(run_index);
-  return model;
+  return autorec_record(model, 0);
 }
 
 TrainConfig train_config(const Options& options, int run_index) {
-  const TrainConfig defaults;
+  TrainConfig defaults;
+  if (options.text("model", "item").rfind("mf", 0) == 0) {
+    // Matrix factorisation's own defaults, chosen like AutoRec's by validation RMSE on ML-100K (docs/usage.md).
+    defaults.lambda = 12.0f;
+    defaults.learning_rate = 0.01f;
+  }
   TrainConfig train;
   train.optimizer = parse_named(options, "optimizer", optimizer_name(defaults.optimizer),
                                 [](const std::string& s) { return parse_optimizer(s); });

@@ -46,7 +46,8 @@ LoadedData load_data(const Options& options, bool quiet);
 // Throws UsageError naming the split settings when the training, test or fitting part is empty.
 RunData prepare_run(const Options& options, const LoadedData& data, int run_index);
 
-ModelConfig model_config(const Options& options, int run_index);
+// The model's record from --model and its options (shape 0 x 0: train_run sets it from the data).
+ModelRecord model_record(const Options& options, int run_index);
 TrainConfig train_config(const Options& options, int run_index);
 
 // --device (auto = cuda when available) and --threads; throws UsageError for an unusable device.

@@ -3,7 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <memory>
 
+#include "autorec/model.h"
 #include "engine/backend.h"
 #include "interrupt.h"
 #include "progress.h"
@@ -13,9 +15,9 @@
 namespace autorec::cli {
 namespace {
 
-bool same_model(const ModelConfig& a, const ModelConfig& b) {
-  return a.orientation == b.orientation && a.hidden == b.hidden && a.hidden_activation == b.hidden_activation &&
-         a.output_activation == b.output_activation && a.dropout == b.dropout && a.seed == b.seed;
+// The shape comes from the data, which the run identity already compares.
+bool same_model(const ModelRecord& a, const ModelRecord& b) {
+  return a.kind == b.kind && a.orientation == b.orientation && a.settings == b.settings;
 }
 
 // --resume continues the SAME run: same data and split, same model, same optimizer. The epoch
@@ -29,7 +31,7 @@ Checkpoint load_resumable(const std::string& path, const TrainSettings& settings
   if (!same_model(checkpoint.model, settings.model)) {
     throw UsageError("--resume " + path +
                      ": the checkpoint's model options (--model, --hidden, --activation, "
-                     "--output-activation, --dropout, --seed) differ from this command's");
+                     "--output-activation, --dropout, --factors, --seed) differ from this command's");
   }
   if (checkpoint.train.optimizer != settings.train.optimizer) {
     throw UsageError("--resume " + path + ": the checkpoint was trained with --optimizer " +
@@ -57,20 +59,20 @@ class CheckpointKeeper {
     note(settings_.quiet, "\ninterrupt: finishing this epoch to save a consistent checkpoint (Ctrl-C again to quit "
                           "without saving)");
   }
-  void on_epoch(const AutoRecModel& model, Trainer& trainer, int epoch) {
+  void on_epoch(const RatingModel& model, Trainer& trainer, int epoch) {
     if (!settings_.checkpoint) return;
     if (epoch % settings_.checkpoint_every == 0) save(model, trainer);
     if (interrupt_.load()) stop_at_epoch_end_.store(true);
   }
   // Saves the final state unless it is on disk already; returns the path or "".
-  std::string finish(const AutoRecModel& model, Trainer& trainer) {
+  std::string finish(const RatingModel& model, Trainer& trainer) {
     if (!settings_.checkpoint || trainer.history().empty()) return "";
     if (saved_epochs_ != trainer.history().size()) save(model, trainer);
     return *settings_.checkpoint;
   }
 
  private:
-  void save(const AutoRecModel& model, Trainer& trainer) {
+  void save(const RatingModel& model, Trainer& trainer) {
     save_checkpoint(*settings_.checkpoint, capture_checkpoint(model, trainer, settings_.train, run_.identity,
                                                               run_.rules, run_.train, run_.test));
     saved_epochs_ = trainer.history().size();
@@ -86,16 +88,18 @@ class CheckpointKeeper {
 
 ValidationFn make_validation(const RunData& run, const engine::SparseMatrix& fit_rows, Orientation orientation) {
   if (run.validation->empty()) return nullptr;
-  return [&run, &fit_rows, orientation](AutoRecModel& model) {
+  return [&run, &fit_rows, orientation](RatingModel& model) {
     const std::vector<float> predictions = predict_pairs(model, fit_rows, *run.validation, run.rules);
     return rating_metrics(predictions, *run.validation, fit_rows, orientation).rmse;
   };
 }
 
 std::string log_title(const TrainSettings& s) {
+  if (s.model.kind != "autorec") return model_summary(s.model) + ", " + optimizer_name(s.train.optimizer);
+  const ModelConfig autorec = autorec_config(s.model);
   std::string hidden;
-  for (const std::int64_t h : s.model.hidden) hidden += (hidden.empty() ? "" : "-") + std::to_string(h);
-  return (s.model.orientation == Orientation::ItemBased ? "I-AutoRec " : "U-AutoRec ") + hidden + ", " +
+  for (const std::int64_t h : autorec.hidden) hidden += (hidden.empty() ? "" : "-") + std::to_string(h);
+  return (autorec.orientation == Orientation::ItemBased ? "I-AutoRec " : "U-AutoRec ") + hidden + ", " +
          optimizer_name(s.train.optimizer);
 }
 
@@ -110,7 +114,11 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   // On the host: the trainer slices batches there and moves each one to the model's device.
   const engine::SparseMatrix fit_rows = to_matrix(*run.fit, orientation);
 
-  AutoRecModel model(settings.model, fit_rows.cols(), settings.device);
+  ModelRecord record = settings.model;
+  record.rows = fit_rows.rows();
+  record.inputs = fit_rows.cols();
+  const std::unique_ptr<RatingModel> built = make_model(record, settings.device);
+  RatingModel& model = *built;
   Trainer trainer(model, settings.train);
   std::optional<TrainingLog> log;
   if (settings.log_dir) log.emplace(*settings.log_dir, settings.log_suffix, log_title(settings));

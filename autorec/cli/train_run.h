@@ -12,7 +12,7 @@
 namespace autorec::cli {
 
 struct TrainSettings {
-  ModelConfig model;
+  ModelRecord model;  // shape 0 x 0: set from the data
   TrainConfig train;
   engine::Device device;
   bool quiet = false;

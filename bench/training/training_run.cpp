@@ -10,6 +10,7 @@
 #include "autorec/data/split.h"
 #include "autorec/evaluate.h"
 #include "autorec/trainer.h"
+#include "autorec/model.h"
 #include "engine/backend.h"
 #include "engine/cuda.h"
 #include "timing.h"

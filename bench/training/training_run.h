@@ -9,6 +9,7 @@
 
 #include "autorec/data/split.h"
 #include "autorec/data/synthetic.h"
+#include "autorec/model.h"
 #include "autorec/trainer.h"
 #include "engine/sparse_matrix.h"
 

@@ -6,6 +6,7 @@
 #include "autorec/data/synthetic.h"
 #include "autorec/evaluate.h"
 #include "autorec/trainer.h"
+#include "autorec/model.h"
 
 int main() {
   autorec::SynthOptions data_options;  // MovieLens-1M-shaped by default; smaller here
@@ -25,7 +26,7 @@ int main() {
   autorec::AutoRecModel model(model_config, fit_rows.cols(), engine::Device::cpu());
   autorec::Trainer trainer(model, train_config);
   const autorec::PredictionRules rules = autorec::rules_from_training(inner.train);
-  auto validation_rmse = [&](autorec::AutoRecModel& m) {
+  auto validation_rmse = [&](autorec::RatingModel& m) {
     return autorec::rating_metrics(autorec::predict_pairs(m, fit_rows, inner.test, rules), inner.test, fit_rows,
                                    model_config.orientation)
         .rmse;

@@ -1,6 +1,7 @@
 #include "model_fixtures.h"
 
 #include "autorec/data/id_map.h"
+#include "autorec/model.h"
 
 namespace fixtures {
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "autorec/evaluate.h"
+#include "autorec/model.h"
 
 namespace fixtures {
 

@@ -10,6 +10,7 @@
 #include "autorec/data/split.h"
 #include "autorec/evaluate.h"
 #include "autorec/trainer.h"
+#include "autorec/model.h"
 #include "testsupport/skip.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -35,7 +36,7 @@ TEST_CASE("I-AutoRec defaults reach RMSE <= 0.89 on MovieLens-100K", "[accuracy]
   Trainer trainer(model, train_config);
   const PredictionRules fit_rules = rules_from_training(inner.train);
   trainer.fit(fit_rows,
-              [&](AutoRecModel& m) {
+              [&](RatingModel& m) {
                 return rating_metrics(predict_pairs(m, fit_rows, inner.test, fit_rules), inner.test, fit_rows,
                                       model_config.orientation)
                     .rmse;

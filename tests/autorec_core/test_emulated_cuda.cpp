@@ -11,6 +11,8 @@
 #include "autorec/data/synthetic.h"
 #include "autorec/evaluate.h"
 #include "autorec/trainer.h"
+#include "autorec/matrix_factorization.h"
+#include "autorec/model.h"
 
 using namespace autorec;
 
@@ -45,7 +47,7 @@ RunResult train_on(engine::Device device, const Split& split, const Shape& shape
   const PredictionRules rules = rules_from_training(split.train);
   // Validating on the held-out part is fine here: this compares devices, not models.
   trainer.fit(rows,
-              [&](AutoRecModel& m) {
+              [&](RatingModel& m) {
                 return rating_metrics(predict_pairs(m, rows, split.test, rules, 16), split.test, rows,
                                       model_config.orientation)
                     .rmse;
@@ -104,4 +106,49 @@ TEST_CASE("I-AutoRec at k = 500 with rows and batch columns above 512 nonzeros: 
   const RunResult cuda = train_on(engine::Device::cuda(), split, shape);
   check_same_history(cpu, cuda);
   CHECK(cpu.history.back().train_loss < cpu.history.front().train_loss);
+}
+
+TEST_CASE("matrix factorisation trains, predicts and ranks the same on the emulated CUDA device and the CPU",
+          "[emulated_cuda][training][mf]") {
+  SynthOptions data;
+  data.n_users = 60;
+  data.n_items = 40;
+  data.n_ratings = 700;
+  data.seed = 3;
+  const Split split = random_holdout(generate_ratings(data), 0.1, 2);
+  const PredictionRules rules = rules_from_training(split.train);
+  auto run_on = [&](engine::Device device, bool lazy) {
+    MatrixFactorizationConfig config;
+    config.orientation = Orientation::UserBased;
+    config.factors = 6;
+    const engine::SparseMatrix rows = to_matrix(split.train, config.orientation);
+    const auto model = make_model(matrix_factorization_record(config, rows.rows(), rows.cols()), device);
+    TrainConfig train;
+    train.max_epochs = 3;
+    train.batch_size = 16;
+    train.lambda = 2.0f;
+    train.learning_rate = 0.02f;
+    train.lazy_updates = lazy;
+    Trainer trainer(*model, train);
+    trainer.fit(rows,
+                [&](RatingModel& m) {
+                  return rating_metrics(predict_pairs(m, rows, split.test, rules, 16), split.test, rows,
+                                        config.orientation)
+                      .rmse;
+                },
+                {});
+    return RunResult{trainer.history(), predict_pairs(*model, rows, split.test, rules, 16),
+                     ranking_metrics(*model, rows, split.test, 5, 16)};
+  };
+  for (const bool lazy : {false, true}) {
+    INFO((lazy ? "lazy" : "exact") << " updates");
+    const RunResult cpu = run_on(engine::Device::cpu(), lazy);
+    const RunResult cuda = run_on(engine::Device::cuda(), lazy);
+    check_same_history(cpu, cuda);
+    REQUIRE(cuda.predictions.size() == cpu.predictions.size());
+    for (std::size_t q = 0; q < cpu.predictions.size(); ++q) {
+      CHECK(cuda.predictions[q] == Approx(cpu.predictions[q]).margin(1e-3));
+    }
+    CHECK(cuda.ranking.ndcg == Approx(cpu.ranking.ndcg).margin(1e-6));
+  }
 }

@@ -9,6 +9,7 @@
 #include "autorec/data/synthetic.h"
 #include "autorec/evaluate.h"
 #include "autorec/trainer.h"
+#include "autorec/model.h"
 
 using namespace autorec;
 
@@ -31,9 +32,9 @@ Problem small_problem(Orientation o) {
   return p;
 }
 
-double test_rmse(AutoRecModel& model, const Problem& p) {
+double test_rmse(RatingModel& model, const Problem& p) {
   const auto predictions = predict_pairs(model, p.train_rows, p.split.test, rules_from_training(p.split.train));
-  return rating_metrics(predictions, p.split.test, p.train_rows, model.config().orientation).rmse;
+  return rating_metrics(predictions, p.split.test, p.train_rows, model.orientation()).rmse;
 }
 
 double mean_baseline_rmse(const Problem& p) {
@@ -120,7 +121,7 @@ TEST_CASE("early stopping keeps the best validation weights", "[training]") {
   // A validation score that is best at epoch 3 and worse afterwards.
   int calls = 0;
   std::vector<float> weights_at_epoch_3;
-  auto validate = [&](AutoRecModel& m) {
+  auto validate = [&](RatingModel& m) {
     ++calls;
     if (calls == 3) weights_at_epoch_3 = m.parameters().value(0).to_host();
     return calls == 3 ? 0.5 : 1.0 + calls;
@@ -167,7 +168,7 @@ TEST_CASE("a diverging run stops and keeps its best finite epoch", "[training]")
   TrainConfig t = train_config(OptimizerKind::Sgd, 1e5f, 20);  // absurd step: blows up within a few epochs
   Trainer trainer(model, t);
   int calls = 0;
-  trainer.fit(p.train_rows, [&](AutoRecModel& m) { ++calls; return test_rmse(m, p); }, {});
+  trainer.fit(p.train_rows, [&](RatingModel& m) { ++calls; return test_rmse(m, p); }, {});
   REQUIRE(!trainer.history().empty());
   CHECK(trainer.history().size() < 20);                         // stopped once the loss was not finite
   CHECK(!std::isfinite(trainer.history().back().train_loss));

@@ -7,6 +7,7 @@
 #include "autorec/checkpoint.h"
 #include "autorec/data/split.h"
 #include "autorec/data/synthetic.h"
+#include "autorec/model.h"
 
 namespace autorec::test {
 
@@ -42,7 +43,7 @@ struct TinyRun {
   }
 
   ValidationFn validation_fn() const {
-    return [this](AutoRecModel& m) {
+    return [this](RatingModel& m) {
       return rating_metrics(predict_pairs(m, fit_rows, *validation, rules), *validation, fit_rows,
                             Orientation::ItemBased)
           .rmse;

@@ -47,13 +47,14 @@ TEST_CASE("checkpoint round trip keeps configs, progress, data and weights", "[c
   save_checkpoint(path, *after_epoch2);
   const Checkpoint loaded = load_checkpoint(path);
 
-  CHECK(loaded.model.hidden == run.model.hidden);
-  CHECK(loaded.model.dropout == run.model.dropout);
-  CHECK(loaded.model.seed == run.model.seed);
+  CHECK(loaded.model == model->record());
+  CHECK(autorec_config(loaded.model).hidden == run.model.hidden);
+  CHECK(autorec_config(loaded.model).dropout == run.model.dropout);
+  CHECK(autorec_config(loaded.model).seed == run.model.seed);
   CHECK(loaded.train.lambda == run.train.lambda);
   CHECK(loaded.train.loss == LossKind::Mean);
   CHECK(loaded.train.batch_size == run.train.batch_size);
-  CHECK(loaded.n_inputs == model->n_inputs());
+  CHECK(loaded.model.inputs == model->n_inputs());
   CHECK(loaded.run == run.identity);
   check_same_history(loaded.progress.history,
                      std::vector<EpochRecord>(trainer.history().begin(), trainer.history().begin() + 2));

@@ -1,16 +1,20 @@
-// Usage errors exit with 2 and a message naming the argument, config line or file; never a crash.
+// Usage errors exit with 2, data and I/O errors with 1, each with a message naming the argument,
+// config line or file; never a crash.
 #include "cli_fixture.h"
 
 namespace autorec::test {
 namespace {
 
-void require_usage_error(const CliResult& r, const std::string& named) {
+void require_error(const CliResult& r, const std::string& named, int exit_code) {
   INFO("stderr: " << r.err);
-  CHECK(r.exit_code == 2);
+  CHECK(r.exit_code == exit_code);
   CHECK(r.err.find("autorec: error: ") != std::string::npos);  // after any progress notes
   CHECK(r.err.find(named) != std::string::npos);
   CHECK(r.out.empty());
 }
+
+void require_usage_error(const CliResult& r, const std::string& named) { require_error(r, named, 2); }
+void require_data_error(const CliResult& r, const std::string& named) { require_error(r, named, 1); }
 
 TEST_CASE("bad flags and values name the flag", "[cli][errors]") {
   TempDir dir;
@@ -39,13 +43,13 @@ TEST_CASE("bad config lines name file:line", "[cli][errors]") {
   require_usage_error(run_cli(dir.path(), {"train", "--config", "absent.conf"}), "absent.conf");
 }
 
-TEST_CASE("bad input files name the file", "[cli][errors]") {
+TEST_CASE("bad input files name the file and exit with 1", "[cli][errors]") {
   TempDir dir;
   dir.write("broken.csv", "1,1,5\n2,2,oops\n");
-  require_usage_error(run_cli(dir.path(), {"train", "--data", "broken.csv"}), "broken.csv:2");
+  require_data_error(run_cli(dir.path(), {"train", "--data", "broken.csv"}), "broken.csv:2");
   dir.write("fake.ckpt", "not a checkpoint at all, just some text that is long enough\n");
-  require_usage_error(run_cli(dir.path(), {"eval", "--checkpoint", "fake.ckpt"}), "fake.ckpt");
-  require_usage_error(run_cli(dir.path(), {"predict", "--checkpoint", "missing.ckpt", "--input", "x"}), "missing.ckpt");
+  require_data_error(run_cli(dir.path(), {"eval", "--checkpoint", "fake.ckpt"}), "fake.ckpt");
+  require_data_error(run_cli(dir.path(), {"predict", "--checkpoint", "missing.ckpt", "--input", "x"}), "missing.ckpt");
 }
 
 }  // namespace

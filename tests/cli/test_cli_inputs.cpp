@@ -1,6 +1,6 @@
 // How the CLI reads its inputs and writes raw ids: the ratings cache and its fingerprint, the
 // delimited-format flags, config-file comments, predict's header rule, CSV quoting of raw ids, and
-// the checks on split sizes and output paths that must stop a run early with exit 2.
+// the checks on split sizes (exit 2) and output paths (exit 1) that must stop a run early.
 #include <fstream>
 #include <sstream>
 
@@ -9,12 +9,14 @@
 namespace autorec::test {
 namespace {
 
-void require_usage_error(const CliResult& r, const std::string& named) {
+void require_error(const CliResult& r, const std::string& named, int exit_code) {
   INFO("stderr: " << r.err);
-  CHECK(r.exit_code == 2);
+  CHECK(r.exit_code == exit_code);
   CHECK(r.err.find("autorec: error: ") != std::string::npos);
   CHECK(r.err.find(named) != std::string::npos);
 }
+void require_usage_error(const CliResult& r, const std::string& named) { require_error(r, named, 2); }
+void require_data_error(const CliResult& r, const std::string& named) { require_error(r, named, 1); }
 
 double total_ratings(const CliResult& r) {
   return json_number(r.out, "train_ratings") + json_number(r.out, "test_ratings");
@@ -35,7 +37,7 @@ TEST_CASE("a ratings cache is reused only for the same load options", "[cli][cac
   REQUIRE(std::filesystem::exists(tiny.dir.path() / (tiny.data + ".arcache")));
   CHECK(tiny.train(keep_last).exit_code == 0);  // the same options reuse it
   // Other options must parse again, and so find the duplicate, not load the cache made with keep-last.
-  require_usage_error(tiny.train(one_epoch), "duplicate");
+  require_data_error(tiny.train(one_epoch), "duplicate");
 }
 
 TEST_CASE("a cache that cannot be written is a warning, not a failure", "[cli][cache]") {
@@ -100,13 +102,13 @@ TEST_CASE("an unusable --checkpoint path fails before training, naming the file"
   TinyData tiny;
   const CliResult missing = run_cli(tiny.dir.path(), {"train", "--data", tiny.data, "--hidden", "8", "--epochs", "2",
                                                       "--checkpoint", "missing_folder/run.ckpt"});
-  require_usage_error(missing, "missing_folder/run.ckpt");
+  require_data_error(missing, "missing_folder/run.ckpt");
   CHECK(missing.err.find("epoch    1") == std::string::npos);  // not after an epoch of training
   std::filesystem::create_directory(tiny.dir.path() / "folder.ckpt");
-  require_usage_error(tiny.train({"--epochs", "1", "--checkpoint", "folder.ckpt"}), "folder.ckpt");
+  require_data_error(tiny.train({"--epochs", "1", "--checkpoint", "folder.ckpt"}), "folder.ckpt");
   // Reading a folder as a checkpoint: a CheckpointError naming it, not a stream error.
   const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--checkpoint", "folder.ckpt"});
-  require_usage_error(eval, "folder.ckpt: is a folder");
+  require_data_error(eval, "folder.ckpt: is a folder");
   CHECK(eval.err.find("basic_filebuf") == std::string::npos);
 }
 

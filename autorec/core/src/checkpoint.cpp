@@ -37,13 +37,12 @@ void load_optimizer_record(engine::Optimizer& optimizer, const std::string& reco
   optimizer.load_state(in);
 }
 
-Checkpoint capture_checkpoint(const AutoRecModel& model, Trainer& trainer, const TrainConfig& train,
+Checkpoint capture_checkpoint(const RatingModel& model, Trainer& trainer, const TrainConfig& train,
                               const RunIdentity& run, const PredictionRules& rules,
                               std::shared_ptr<const Ratings> inputs, std::shared_ptr<const Ratings> test) {
   Checkpoint checkpoint;
-  checkpoint.model = model.config();
+  checkpoint.model = model.record();
   checkpoint.train = train;
-  checkpoint.n_inputs = model.n_inputs();
   checkpoint.run = run;
   checkpoint.progress = {trainer.history(), trainer.best_epoch(), trainer.best_validation_rmse()};
   checkpoint.rules = rules;
@@ -60,7 +59,7 @@ Checkpoint capture_checkpoint(const AutoRecModel& model, Trainer& trainer, const
   return checkpoint;
 }
 
-void restore_training(const Checkpoint& checkpoint, AutoRecModel& model, Trainer& trainer) {
+void restore_training(const Checkpoint& checkpoint, RatingModel& model, Trainer& trainer) {
   load_parameters_record(model.parameters(), checkpoint.parameters);
   load_optimizer_record(trainer.optimizer(), checkpoint.optimizer_state);
   trainer.restore_progress(checkpoint.progress.history, checkpoint.progress.best_epoch,
@@ -70,8 +69,8 @@ void restore_training(const Checkpoint& checkpoint, AutoRecModel& model, Trainer
   }
 }
 
-std::unique_ptr<AutoRecModel> load_trained_model(const Checkpoint& checkpoint, engine::Device device) {
-  auto model = std::make_unique<AutoRecModel>(checkpoint.model, checkpoint.n_inputs, device);
+std::unique_ptr<RatingModel> load_trained_model(const Checkpoint& checkpoint, engine::Device device) {
+  auto model = make_model(checkpoint.model, device);
   const std::string& weights = checkpoint.best_parameters.empty() ? checkpoint.parameters : checkpoint.best_parameters;
   load_parameters_record(model->parameters(), weights);
   return model;

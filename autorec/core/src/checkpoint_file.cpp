@@ -102,8 +102,9 @@ FileHeader check_header(const std::string& bytes, const std::filesystem::path& p
   }
   std::memcpy(&header, bytes.data(), sizeof header);
   if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0) throw CheckpointError(path, "not an autorec checkpoint");
-  if (header.version != kCheckpointVersion) {
-    throw CheckpointError(path, "checkpoint version " + std::to_string(header.version) + ", this build reads version " +
+  if (header.version < kOldestReadableCheckpointVersion || header.version > kCheckpointVersion) {
+    throw CheckpointError(path, "checkpoint version " + std::to_string(header.version) + ", this build reads versions " +
+                                    std::to_string(kOldestReadableCheckpointVersion) + " to " +
                                     std::to_string(kCheckpointVersion));
   }
   const std::uint64_t payload = bytes.size() - sizeof header;
@@ -144,7 +145,7 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   bytes.erase(0, sizeof header);
   if (fnv1a64(bytes) != header.checksum) throw CheckpointError(path, "corrupt checkpoint: checksum mismatch");
   try {
-    return detail::decode_checkpoint_payload(bytes);
+    return detail::decode_checkpoint_payload(bytes, header.version);
   } catch (const std::exception& error) {  // only reachable through a bug or a forged checksum
     throw CheckpointError(path, std::string("corrupt checkpoint: ") + error.what());
   }

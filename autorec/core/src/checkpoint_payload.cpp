@@ -1,6 +1,7 @@
 // Payload layout (all little-endian; "blob" = u64 length + bytes, "array<T>" = u64 count + T[count]):
-//   model:     blob orientation, array<i64> hidden, blob hidden activation, blob output activation,
-//              f32 dropout, u64 seed, i64 n_inputs
+//   model:     blob kind, blob orientation, i64 rows, i64 inputs, u64 settings, per setting
+//              {blob name, blob value}   (version 3, AutoRec only: blob orientation, array<i64> hidden,
+//              blob hidden activation, blob output activation, f32 dropout, u64 seed, i64 n_inputs)
 //   train:     blob optimizer, f32 learning rate, f32 momentum, f32 lambda, f32 weight decay,
 //              blob loss ("sum"/"mean"), blob updates ("exact"/"lazy"),
 //              i64 batch size, i32 max epochs, i32 patience, u64 seed
@@ -19,6 +20,9 @@
 #include <stdexcept>
 #include <string_view>
 #include <type_traits>
+
+#include "autorec/error.h"
+#include "autorec/model.h"
 
 namespace autorec::detail {
 namespace {
@@ -92,13 +96,15 @@ LossKind parse_loss(const std::string& name) {
 }
 
 void write_configs(PayloadWriter& out, const Checkpoint& c) {
+  out.blob(c.model.kind);
   out.blob(orientation_name(c.model.orientation));
-  out.array(c.model.hidden);
-  out.blob(activation_name(c.model.hidden_activation));
-  out.blob(activation_name(c.model.output_activation));
-  out.pod(c.model.dropout);
-  out.pod(c.model.seed);
-  out.pod(c.n_inputs);
+  out.pod(c.model.rows);
+  out.pod(c.model.inputs);
+  out.pod(static_cast<std::uint64_t>(c.model.settings.size()));
+  for (const auto& [name, value] : c.model.settings) {
+    out.blob(name);
+    out.blob(value);
+  }
   out.blob(optimizer_name(c.train.optimizer));
   out.pod(c.train.learning_rate);
   out.pod(c.train.momentum);
@@ -112,14 +118,36 @@ void write_configs(PayloadWriter& out, const Checkpoint& c) {
   out.pod(c.train.seed);
 }
 
-void read_configs(PayloadReader& in, Checkpoint& c) {
-  c.model.orientation = parse_orientation(in.blob("model orientation"));
-  c.model.hidden = in.array<std::int64_t>("hidden sizes");
-  c.model.hidden_activation = parse_activation(in.blob("hidden activation"));
-  c.model.output_activation = parse_activation(in.blob("output activation"));
-  c.model.dropout = in.pod<float>("dropout");
-  c.model.seed = in.pod<std::uint64_t>("model seed");
-  c.n_inputs = in.pod<std::int64_t>("model inputs");
+// Version 3 stored AutoRec's fields; they become its record.
+ModelRecord read_autorec_fields(PayloadReader& in) {
+  ModelConfig model;
+  model.orientation = parse_orientation(in.blob("model orientation"));
+  model.hidden = in.array<std::int64_t>("hidden sizes");
+  model.hidden_activation = parse_activation(in.blob("hidden activation"));
+  model.output_activation = parse_activation(in.blob("output activation"));
+  model.dropout = in.pod<float>("dropout");
+  model.seed = in.pod<std::uint64_t>("model seed");
+  return autorec_record(model, in.pod<std::int64_t>("model inputs"));
+}
+
+ModelRecord read_model_record(PayloadReader& in) {
+  ModelRecord model;
+  model.kind = in.blob("model kind");
+  model.orientation = parse_orientation(in.blob("model orientation"));
+  model.rows = in.pod<std::int64_t>("model rows");
+  model.inputs = in.pod<std::int64_t>("model inputs");
+  const auto count = in.pod<std::uint64_t>("model settings");
+  if (count > in.remaining() / 16) throw std::runtime_error("payload ends inside the model settings");
+  model.settings.resize(count);
+  for (auto& [name, value] : model.settings) {
+    name = in.blob("model setting name");
+    value = in.blob("model setting value");
+  }
+  return model;
+}
+
+void read_configs(PayloadReader& in, Checkpoint& c, std::uint32_t version) {
+  c.model = version >= 4 ? read_model_record(in) : read_autorec_fields(in);
   c.train.optimizer = parse_optimizer(in.blob("optimizer"));
   c.train.learning_rate = in.pod<float>("learning rate");
   c.train.momentum = in.pod<float>("momentum");
@@ -240,7 +268,7 @@ std::shared_ptr<const Ratings> read_ratings(PayloadReader& in, const std::shared
 }  // namespace
 
 std::string encode_checkpoint_payload(const Checkpoint& checkpoint) {
-  if (!checkpoint.inputs || !checkpoint.test) throw std::invalid_argument("checkpoint without its ratings");
+  AUTOREC_CONFIG_CHECK(checkpoint.inputs && checkpoint.test, "checkpoint without its ratings");
   PayloadWriter out;
   write_configs(out, checkpoint);
   write_run_and_progress(out, checkpoint);
@@ -254,10 +282,10 @@ std::string encode_checkpoint_payload(const Checkpoint& checkpoint) {
   return out.take();
 }
 
-Checkpoint decode_checkpoint_payload(const std::string& payload) {
+Checkpoint decode_checkpoint_payload(const std::string& payload, std::uint32_t version) {
   PayloadReader in(payload);
   Checkpoint checkpoint;
-  read_configs(in, checkpoint);
+  read_configs(in, checkpoint, version);
   read_run_and_progress(in, checkpoint);
   const auto users = read_id_map(in, "user id map");
   const auto items = read_id_map(in, "item id map");

@@ -1,8 +1,9 @@
 // Names of the model's and trainer's choices, as the CLI and config files spell them.
 #include <array>
-#include <stdexcept>
 #include <utility>
 
+#include "autorec/error.h"
+#include "autorec/model.h"
 #include "autorec/trainer.h"
 
 namespace autorec {
@@ -15,7 +16,7 @@ Enum parse_name(const std::array<std::pair<const char*, Enum>, N>& table, const 
     if (name == text) return value;
     choices += choices.empty() ? text : std::string(", ") + text;
   }
-  throw std::invalid_argument("unknown " + std::string(what) + " '" + name + "' (expected one of: " + choices + ")");
+  throw ConfigError("unknown " + std::string(what) + " '" + name + "' (expected one of: " + choices + ")");
 }
 
 template <class Enum, std::size_t N>

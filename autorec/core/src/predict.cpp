@@ -3,9 +3,9 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <stdexcept>
 #include <string>
 
+#include "autorec/error.h"
 #include "autorec/evaluate.h"
 
 namespace autorec {
@@ -57,10 +57,10 @@ PredictionRules rules_from_training(const Ratings& train) {
   return {0.5f * (train.min_rating + train.max_rating), train.min_rating, train.max_rating};
 }
 
-std::vector<float> predict_pairs(AutoRecModel& model, const engine::SparseMatrix& train_rows, const Ratings& queries,
+std::vector<float> predict_pairs(RatingModel& model, const engine::SparseMatrix& train_rows, const Ratings& queries,
                                  const PredictionRules& rules, std::int64_t block_rows) {
-  if (block_rows < 1) throw std::invalid_argument("predict_pairs: block_rows must be at least 1");
-  const Orientation o = model.config().orientation;
+  AUTOREC_CONFIG_CHECK(block_rows >= 1, "predict_pairs: block_rows must be at least 1");
+  const Orientation o = model.orientation();
   const Counts counts = count_entries(train_rows);
   std::vector<float> predictions(queries.size(), rules.default_rating);
 
@@ -99,7 +99,7 @@ std::vector<float> predict_pairs(AutoRecModel& model, const engine::SparseMatrix
     const engine::SparseMatrix inputs = train_rows.slice_rows(rows).to(device);
     const engine::SparseMatrix block_pattern = pattern.slice_rows(rows).to(device);
     engine::Tensor out(1, block_pattern.nnz(), device);
-    model.predict_at(inputs, block_pattern, out);
+    model.predict_at(RowBlock{inputs, rows}, block_pattern, out);
     const std::vector<float> values = out.to_host();
     std::copy(values.begin(), values.end(), entry_predictions.begin() + offsets[first]);
   }
@@ -112,10 +112,8 @@ std::vector<float> predict_pairs(AutoRecModel& model, const engine::SparseMatrix
 
 RatingMetrics rating_metrics(const std::vector<float>& predictions, const Ratings& truth,
                              const engine::SparseMatrix& train_rows, Orientation orientation) {
-  if (predictions.size() != truth.size()) {
-    throw std::invalid_argument("rating_metrics: " + std::to_string(predictions.size()) + " predictions for " +
-                                std::to_string(truth.size()) + " ratings");
-  }
+  AUTOREC_CONFIG_CHECK(predictions.size() == truth.size(), "rating_metrics: ", predictions.size(),
+                       " predictions for ", truth.size(), " ratings");
   RatingMetrics m;
   m.count = truth.size();
   if (m.count == 0) {  // no ratings: the metrics are undefined, not zero

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <stdexcept>
 #include <string>
 #include <unordered_set>
 
+#include "autorec/error.h"
 #include "autorec/evaluate.h"
 
 namespace autorec {
@@ -49,12 +49,12 @@ class TopK {
 
 // Decodes the predictions for `rows` (training inputs), masks their training entries, and offers
 // every (user, item) score of the block to `top` for the users with wanted[user] set.
-void rank_block(AutoRecModel& model, const engine::SparseMatrix& train_rows, const std::vector<engine::index_t>& rows,
+void rank_block(RatingModel& model, const engine::SparseMatrix& train_rows, const std::vector<engine::index_t>& rows,
                 const std::vector<bool>& wanted, TopK& top) {
   const engine::Device device = model.parameters().device();
   const engine::SparseMatrix inputs = train_rows.slice_rows(rows);
   engine::Tensor scores(static_cast<std::int64_t>(rows.size()), train_rows.cols(), device);
-  model.predict_rows(inputs.to(device), scores);
+  model.predict_rows(RowBlock{inputs.to(device), rows}, scores);
   std::vector<float> dense = scores.to_host();  // (rows, cols)
   const std::int64_t cols = train_rows.cols();
   const auto offsets = inputs.csr_offsets_host();
@@ -64,7 +64,7 @@ void rank_block(AutoRecModel& model, const engine::SparseMatrix& train_rows, con
       dense[r * cols + indices[p]] = -std::numeric_limits<float>::infinity();
     }
   }
-  const bool item_rows = model.config().orientation == Orientation::ItemBased;
+  const bool item_rows = model.orientation() == Orientation::ItemBased;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (std::int64_t c = 0; c < cols; ++c) {
       const float s = dense[r * cols + c];
@@ -77,10 +77,10 @@ void rank_block(AutoRecModel& model, const engine::SparseMatrix& train_rows, con
 }
 
 // Top-k for the wanted users; rows decoded are all items (item-based) or only wanted users.
-TopK rank_users(AutoRecModel& model, const engine::SparseMatrix& train_rows, const std::vector<bool>& wanted, int k,
+TopK rank_users(RatingModel& model, const engine::SparseMatrix& train_rows, const std::vector<bool>& wanted, int k,
                 std::int64_t block_rows) {
   TopK top(wanted.size(), k);
-  const bool item_rows = model.config().orientation == Orientation::ItemBased;
+  const bool item_rows = model.orientation() == Orientation::ItemBased;
   std::vector<engine::index_t> block;
   for (engine::index_t row = 0; row < train_rows.rows(); ++row) {
     if (!item_rows && !wanted[static_cast<std::size_t>(row)]) continue;
@@ -94,18 +94,18 @@ TopK rank_users(AutoRecModel& model, const engine::SparseMatrix& train_rows, con
   return top;
 }
 
-std::int32_t user_count(const AutoRecModel& model, const engine::SparseMatrix& train_rows) {
-  return model.config().orientation == Orientation::ItemBased ? train_rows.cols() : train_rows.rows();
+std::int32_t user_count(const RatingModel& model, const engine::SparseMatrix& train_rows) {
+  return model.orientation() == Orientation::ItemBased ? train_rows.cols() : train_rows.rows();
 }
 
 void require_positive(int k, std::int64_t block_rows, const char* what) {
-  if (k < 1) throw std::invalid_argument(std::string(what) + ": k must be at least 1, got " + std::to_string(k));
-  if (block_rows < 1) throw std::invalid_argument(std::string(what) + ": block_rows must be at least 1");
+  AUTOREC_CONFIG_CHECK(k >= 1, what, ": k must be at least 1, got ", k);
+  AUTOREC_CONFIG_CHECK(block_rows >= 1, what, ": block_rows must be at least 1");
 }
 
 }  // namespace
 
-RankingMetrics ranking_metrics(AutoRecModel& model, const engine::SparseMatrix& train_rows, const Ratings& held_out,
+RankingMetrics ranking_metrics(RatingModel& model, const engine::SparseMatrix& train_rows, const Ratings& held_out,
                                int k, std::int64_t block_rows) {
   require_positive(k, block_rows, "ranking_metrics");
   RankingMetrics m;
@@ -149,7 +149,7 @@ RankingMetrics ranking_metrics(AutoRecModel& model, const engine::SparseMatrix& 
   return m;
 }
 
-std::vector<std::vector<std::int32_t>> recommend(AutoRecModel& model, const engine::SparseMatrix& train_rows,
+std::vector<std::vector<std::int32_t>> recommend(RatingModel& model, const engine::SparseMatrix& train_rows,
                                                  const std::vector<std::int32_t>& users, int n,
                                                  std::int64_t block_rows) {
   require_positive(n, block_rows, "recommend");

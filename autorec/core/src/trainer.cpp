@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <stdexcept>
 
+#include "autorec/error.h"
 #include "kernels/random.h"
 
 namespace autorec {
@@ -26,6 +26,12 @@ std::vector<engine::index_t> shuffled_rows(engine::index_t n, std::uint64_t seed
   return rows;
 }
 
+// Models choose their groups: AutoRec and MF have both "weights" and "biases", others may not.
+bool has_group(const engine::ParameterStore& store, const char* name) {
+  const auto& groups = store.groups();
+  return std::any_of(groups.begin(), groups.end(), [&](const engine::GroupRange& g) { return g.name == name; });
+}
+
 std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const engine::ParameterStore& store) {
   switch (c.optimizer) {
     case OptimizerKind::Adam:
@@ -35,7 +41,7 @@ std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const en
       params.weight_decay = c.weight_decay;
       params.decoupled_weight_decay = true;
       auto adamw = std::make_unique<engine::Adam>(store, params);
-      adamw->settings(engine::kBiasesGroup).weight_decay = 0.0f;
+      if (has_group(store, engine::kBiasesGroup)) adamw->settings(engine::kBiasesGroup).weight_decay = 0.0f;
       return adamw;
     }
     case OptimizerKind::Sgd:
@@ -43,7 +49,7 @@ std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const en
     case OptimizerKind::Rprop:
       return std::make_unique<engine::Rprop>(store, kernels::RpropParams{}, c.learning_rate);
   }
-  throw std::invalid_argument("unknown optimizer");
+  throw ConfigError("unknown optimizer");
 }
 
 double mean_value(const engine::SparseMatrix& m) {
@@ -58,16 +64,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Trainer::Trainer(AutoRecModel& model, const TrainConfig& config)
+Trainer::Trainer(RatingModel& model, const TrainConfig& config)
     : model_(model),
       config_(config),
       optimizer_(make_optimizer(config, model.parameters())),
       best_(model.parameters().clone()) {
   optimizer_->set_lazy(config.lazy_updates);
-  if (config.batch_size < 0) throw std::invalid_argument("batch size must be >= 0 (0 = full batch)");
-  if (config.max_epochs < 0 || config.patience < 1) {
-    throw std::invalid_argument("epochs must be >= 0 and patience >= 1");
-  }
+  AUTOREC_CONFIG_CHECK(config.batch_size >= 0, "batch size must be >= 0 (0 = full batch)");
+  AUTOREC_CONFIG_CHECK(config.max_epochs >= 0 && config.patience >= 1, "epochs must be >= 0 and patience >= 1");
 }
 
 void Trainer::restore_progress(std::vector<EpochRecord> history, int best_epoch, double best_validation_rmse) {
@@ -77,8 +81,9 @@ void Trainer::restore_progress(std::vector<EpochRecord> history, int best_epoch,
 }
 
 // The L2 term's gradient for a step covering `row_fraction` of the rows, added by the optimizer inside
-// its update (no extra pass over the weights).
+// its update (no extra pass over the weights). A model without a "weights" group has no L2 term.
 void Trainer::set_l2_term(double row_fraction) {
+  if (!has_group(model_.parameters(), engine::kWeightsGroup)) return;
   optimizer_->set_l2(engine::kWeightsGroup, static_cast<float>(config_.lambda * row_fraction * loss_scale_));
 }
 
@@ -90,7 +95,8 @@ bool Trainer::run_epoch(engine::RowBatches& row_batches, const engine::SparseMat
   const bool full_batch = config_.batch_size == 0 || !optimizer_->supports_fused_updates();
   // Full-batch gradients are still computed in chunks of rows to bound the activations' memory.
   const std::int64_t rows_per_batch = config_.batch_size > 0 ? config_.batch_size : 4096;
-  row_batches.set_order(shuffled_rows(train.rows(), config_.seed, epoch));  // uploaded once per epoch
+  const std::vector<engine::index_t> order = shuffled_rows(train.rows(), config_.seed, epoch);
+  row_batches.set_order(order);  // uploaded once per epoch
   const std::int64_t batches = (train.rows() + rows_per_batch - 1) / rows_per_batch;
   // Mini-batches are fused: each parameter takes its step inside the backward pass, so no gradient
   // buffer is zeroed or read back; a full batch accumulates its chunks' gradients first.
@@ -107,7 +113,9 @@ bool Trainer::run_epoch(engine::RowBatches& row_batches, const engine::SparseMat
       set_l2_term(static_cast<double>(end - begin) / static_cast<double>(train.rows()));
       fused->begin_step();
     }
-    model_.train_batch(batch, static_cast<float>(loss_scale_), sse, dropout_seed, fused);
+    const RowBlock block{batch, std::span<const engine::index_t>(order).subspan(static_cast<std::size_t>(begin),
+                                                                                 static_cast<std::size_t>(end - begin))};
+    model_.train_batch(block, static_cast<float>(loss_scale_), sse, dropout_seed, fused);
     if (callbacks.on_batch) callbacks.on_batch(epoch, b + 1, batches);
   }
   if (full_batch) {
@@ -123,13 +131,13 @@ bool Trainer::run_epoch(engine::RowBatches& row_batches, const engine::SparseMat
 
 void Trainer::fit(const engine::SparseMatrix& train, const ValidationFn& validate, const TrainCallbacks& callbacks,
                   const std::atomic<bool>* stop) {
-  if (train.cols() != model_.n_inputs()) {
-    throw std::invalid_argument("training rows have " + std::to_string(train.cols()) + " columns, the model expects " +
-                                std::to_string(model_.n_inputs()));
-  }
+  AUTOREC_CONFIG_CHECK(train.cols() == model_.n_inputs(), "training rows have ", train.cols(),
+                       " columns, the model expects ", model_.n_inputs());
+  AUTOREC_CONFIG_CHECK(model_.n_rows() == 0 || train.rows() == model_.n_rows(), "the training matrix has ",
+                       train.rows(), " rows, the model expects ", model_.n_rows());
   loss_scale_ = config_.loss == LossKind::Mean && train.nnz() > 0 ? 1.0 / static_cast<double>(train.nnz()) : 1.0;
   interrupted_ = false;
-  if (history_.empty() && train.nnz() > 0) model_.set_output_bias(static_cast<float>(mean_value(train)));
+  if (history_.empty() && train.nnz() > 0) model_.start_at_mean(static_cast<float>(mean_value(train)));
   const bool has_validation = static_cast<bool>(validate);
   // The training matrix is resident on the model's device for the whole run; batches form there.
   const engine::Device device = model_.parameters().device();

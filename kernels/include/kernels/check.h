@@ -1,6 +1,7 @@
 // Precondition checks for kernel entry points. A failed check throws kernels::Error with the
 // stringified condition, the file and the line, so a test runner or the CLI can report it; library
-// code never calls exit().
+// code never calls exit(). A broken precondition is a bug in the caller (the engine checks its
+// operands first), hence a std::logic_error: the CLI reports it as an internal error (exit 3).
 #pragma once
 
 #include <sstream>
@@ -9,9 +10,9 @@
 
 namespace kernels {
 
-class Error : public std::invalid_argument {
+class Error : public std::logic_error {
  public:
-  using std::invalid_argument::invalid_argument;
+  using std::logic_error::logic_error;
 };
 
 [[noreturn]] inline void fail_precondition(const char* condition, const std::string& message, const char* file,

@@ -20,13 +20,15 @@
 
 #include "autorec/data/ratings.h"
 #include "autorec/evaluate.h"
-#include "autorec/model.h"
+#include "autorec/rating_model.h"
 #include "autorec/trainer.h"
 
 namespace autorec {
 
-// 2: the train config holds AdamW's weight decay; 3: and the update mode (exact or lazy)
-inline constexpr std::uint32_t kCheckpointVersion = 3;
+// 2: the train config holds AdamW's weight decay; 3: and the update mode (exact or lazy); 4: the model
+// is a ModelRecord (kind, shape, settings) instead of AutoRec's fields. Version 3 files still load.
+inline constexpr std::uint32_t kCheckpointVersion = 4;
+inline constexpr std::uint32_t kOldestReadableCheckpointVersion = 3;
 
 // A missing, truncated, corrupt or incompatible checkpoint: the message starts with the file name.
 class CheckpointError : public std::runtime_error {
@@ -58,9 +60,8 @@ struct TrainingProgress {
 };
 
 struct Checkpoint {
-  ModelConfig model;
+  ModelRecord model;  // RatingModel::record(): make_model(model, device) rebuilds it
   TrainConfig train;
-  std::int64_t n_inputs = 0;  // AutoRecModel::n_inputs()
   RunIdentity run;
   TrainingProgress progress;
   PredictionRules rules;
@@ -76,7 +77,8 @@ struct Checkpoint {
 
 // Writes atomically; throws CheckpointError naming `path` when it cannot (the target is untouched).
 void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
-// Throws CheckpointError naming `path` when it is missing, truncated, corrupt or of another version.
+// Throws CheckpointError naming `path` when it is missing, truncated, corrupt or of a version this build
+// cannot read.
 Checkpoint load_checkpoint(const std::filesystem::path& path);
 // Fails fast, before hours of training, when save_checkpoint(path) cannot succeed: `path` is a folder,
 // or its folder is missing or not writable. Throws CheckpointError naming `path`.
@@ -85,14 +87,14 @@ void check_checkpoint_destination(const std::filesystem::path& path);
 // ---- glue between a checkpoint and live objects ----
 
 // Snapshot of a model and its trainer (after Trainer::fit's on_epoch or on return).
-Checkpoint capture_checkpoint(const AutoRecModel& model, Trainer& trainer, const TrainConfig& train,
+Checkpoint capture_checkpoint(const RatingModel& model, Trainer& trainer, const TrainConfig& train,
                               const RunIdentity& run, const PredictionRules& rules,
                               std::shared_ptr<const Ratings> inputs, std::shared_ptr<const Ratings> test);
 // Puts a checkpoint's weights, optimizer state and progress back into a model and trainer built from
 // the checkpoint's configs, so that Trainer::fit continues the run.
-void restore_training(const Checkpoint& checkpoint, AutoRecModel& model, Trainer& trainer);
+void restore_training(const Checkpoint& checkpoint, RatingModel& model, Trainer& trainer);
 // A model with the checkpoint's best weights (or its last ones when no best was kept), for prediction.
-std::unique_ptr<AutoRecModel> load_trained_model(const Checkpoint& checkpoint, engine::Device device);
+std::unique_ptr<RatingModel> load_trained_model(const Checkpoint& checkpoint, engine::Device device);
 
 // A ParameterStore's values / an optimizer's state as an in-memory binary record, and back.
 std::string parameters_record(const engine::ParameterStore& store);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "autorec/data/ratings.h"
-#include "autorec/model.h"
+#include "autorec/rating_model.h"
 
 namespace autorec {
 
@@ -26,7 +26,7 @@ PredictionRules rules_from_training(const Ratings& train);
 
 // Predictions for every (user, item) pair of `queries`, in their order. `train_rows` is the training
 // matrix in the model's orientation (host). Rows are processed in blocks of `block_rows`.
-std::vector<float> predict_pairs(AutoRecModel& model, const engine::SparseMatrix& train_rows, const Ratings& queries,
+std::vector<float> predict_pairs(RatingModel& model, const engine::SparseMatrix& train_rows, const Ratings& queries,
                                  const PredictionRules& rules, std::int64_t block_rows = 1024);
 
 struct RatingMetrics {
@@ -50,11 +50,11 @@ struct RankingMetrics {
 
 // Top-k ranking per user over all items, training items masked, held-out items relevant (every
 // held-out rating counts as relevant). Full rows are decoded in blocks of `block_rows` rows.
-RankingMetrics ranking_metrics(AutoRecModel& model, const engine::SparseMatrix& train_rows, const Ratings& held_out,
+RankingMetrics ranking_metrics(RatingModel& model, const engine::SparseMatrix& train_rows, const Ratings& held_out,
                                int k, std::int64_t block_rows = 256);
 
 // The top-n unseen items for each given user: item indices, best first.
-std::vector<std::vector<std::int32_t>> recommend(AutoRecModel& model, const engine::SparseMatrix& train_rows,
+std::vector<std::vector<std::int32_t>> recommend(RatingModel& model, const engine::SparseMatrix& train_rows,
                                                  const std::vector<std::int32_t>& users, int n,
                                                  std::int64_t block_rows = 256);
 

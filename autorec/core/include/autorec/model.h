@@ -1,24 +1,21 @@
 // The AutoRec model (Sedhain et al. 2015) on the engine's layers. Item-based (I-AutoRec) rows are
 // items and the inputs are their vectors of user ratings; user-based (U-AutoRec) swaps the roles.
 // Any number of hidden layers: hidden = {500} is the paper's model, {500, 250, 500} its deep variant.
+// Kind "autorec" of the model interface (rating_model.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "autorec/rating_model.h"
 #include "engine/layers.h"
 
 namespace autorec {
 
 using engine::Activation;
 
-enum class Orientation { ItemBased, UserBased };
-
-// "item", "user" (and the names back); throws std::invalid_argument otherwise.
-Orientation parse_orientation(const std::string& name);
-std::string orientation_name(Orientation orientation);
-// "identity", "sigmoid", "tanh", "relu", "elu", "selu".
+// "identity", "sigmoid", "tanh", "relu", "elu", "selu"; throws ConfigError otherwise.
 Activation parse_activation(const std::string& name);
 std::string activation_name(Activation activation);
 
@@ -31,7 +28,11 @@ struct ModelConfig {
   std::uint64_t seed = 1;                               // initialisation
 };
 
-class AutoRecModel {
+// AutoRec's configuration as a model record (kind "autorec", rows 0: any) and back.
+ModelRecord autorec_record(const ModelConfig& config, std::int64_t n_inputs);
+ModelConfig autorec_config(const ModelRecord& record);
+
+class AutoRecModel final : public RatingModel {
  public:
   // n_inputs: length of an input row (users for item-based, items for user-based).
   AutoRecModel(const ModelConfig& config, std::int64_t n_inputs, engine::Device device);
@@ -53,10 +54,25 @@ class AutoRecModel {
   // The code layer (the middle hidden layer's activations) for the given rows.
   engine::ConstTensorView encode(const engine::SparseMatrix& inputs);
 
+  // The model interface: AutoRec reads a row from its ratings, so it ignores the blocks' row ids.
+  ModelRecord record() const override { return autorec_record(config_, n_inputs_); }
+  Orientation orientation() const override { return config_.orientation; }
+  std::int64_t n_inputs() const override { return n_inputs_; }
+  std::int64_t n_rows() const override { return 0; }
+  void train_batch(const RowBlock& batch, float loss_scale, engine::DeviceAccumulator& sse, std::uint64_t seed,
+                   engine::Optimizer* optimizer) override {
+    train_batch(batch.ratings, loss_scale, sse, seed, optimizer);
+  }
+  void predict_at(const RowBlock& block, const engine::SparseMatrix& pattern, engine::TensorView out) override {
+    predict_at(block.ratings, pattern, out);
+  }
+  void predict_rows(const RowBlock& block, engine::TensorView out) override { predict_rows(block.ratings, out); }
+  engine::ConstTensorView encode(const RowBlock& block) override { return encode(block.ratings); }
+  void start_at_mean(float mean) override { set_output_bias(mean); }
+
   const ModelConfig& config() const { return config_; }
-  std::int64_t n_inputs() const { return n_inputs_; }
-  engine::ParameterStore& parameters() { return store_; }
-  const engine::ParameterStore& parameters() const { return store_; }
+  engine::ParameterStore& parameters() override { return store_; }
+  const engine::ParameterStore& parameters() const override { return store_; }
 
  private:
   // Runs the encoder stack; `training` applies dropout with `dropout_seed`.

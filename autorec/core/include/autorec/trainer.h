@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "autorec/model.h"
+#include "autorec/rating_model.h"
 #include "engine/optimizers.h"
 #include "engine/row_batches.h"
 #include "engine/sparse_matrix.h"
@@ -32,7 +32,7 @@ struct TrainConfig {
   OptimizerKind optimizer = OptimizerKind::Adam;
   float learning_rate = 1e-3f;
   float momentum = 0.9f;           // SGD
-  float lambda = 100.0f;           // L2 on weights (the paper's lambda; its ML-1M value), never on biases
+  float lambda = 100.0f;           // L2 on the model's "weights" group (the paper's lambda; its ML-1M value), never on biases
   float weight_decay = 0.0f;       // AdamW only: decoupled decay per step, w -= lr * weight_decay * w
   LossKind loss = LossKind::Sum;
   std::int64_t batch_size = 256;   // rows per batch; 0 = full batch (RProp always uses the full batch)
@@ -60,11 +60,12 @@ struct TrainCallbacks {
 };
 
 // Validation RMSE of the model as it stands (the evaluator plugs in here; NaN = no validation).
-using ValidationFn = std::function<double(AutoRecModel&)>;
+using ValidationFn = std::function<double(RatingModel&)>;
 
 class Trainer {
  public:
-  Trainer(AutoRecModel& model, const TrainConfig& config);
+  // Any model of the interface (rating_model.h); it must outlive the trainer.
+  Trainer(RatingModel& model, const TrainConfig& config);
 
   // Trains on `train` (rows = the model's rows, on any device: it is uploaded once to the model's
   // device, where every mini-batch is then formed) until max_epochs,
@@ -72,8 +73,8 @@ class Trainer {
   // abandoned, history keeps the finished epochs, the weights stay as they are and interrupted()
   // is set). Training also stops when the loss becomes non-finite (diverged). Otherwise, on return
   // the model holds the weights of the epoch with the best validation RMSE (NaN scores never count
-  // as best), or the last ones without validation. A fresh run (no history) first sets the output
-  // bias to the mean training rating.
+  // as best), or the last ones without validation. A fresh run (no history) first tells the model
+  // the mean training rating (RatingModel::start_at_mean).
   void fit(const engine::SparseMatrix& train, const ValidationFn& validate, const TrainCallbacks& callbacks,
            const std::atomic<bool>* stop = nullptr);
 
@@ -93,7 +94,7 @@ class Trainer {
                  const TrainCallbacks& callbacks, const std::atomic<bool>* stop, EpochRecord& record);
   void set_l2_term(double row_fraction);
 
-  AutoRecModel& model_;
+  RatingModel& model_;
   TrainConfig config_;
   std::unique_ptr<engine::Optimizer> optimizer_;
   engine::ParameterStore best_;  // a copy of the parameters at the best epoch

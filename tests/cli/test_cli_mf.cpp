@@ -1,0 +1,90 @@
+// The second model through the CLI: `train --model mf` writes a checkpoint that eval, predict,
+// recommend, export and --resume use through the same code paths as AutoRec's.
+#include <algorithm>
+
+#include "autorec/checkpoint.h"
+#include "cli_fixture.h"
+
+namespace autorec::test {
+namespace {
+
+std::vector<std::string> mf_train(std::vector<std::string> extra) {
+  std::vector<std::string> args = {"train", "--data", "tiny.csv", "--model", "mf", "--factors", "4",
+                                   "--lambda", "2", "--lr", "0.05", "--quiet", "--threads", "1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::size_t line_count(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+TEST_CASE("train --model mf: eval, predict, recommend and export use its checkpoint", "[cli][mf]") {
+  TinyData tiny;
+  const CliResult trained = run_cli(tiny.dir.path(), mf_train({"--epochs", "5", "--checkpoint", "mf.ckpt", "--json"}));
+  INFO(trained.err);
+  REQUIRE(trained.exit_code == 0);
+  CHECK(json_value(trained.out, "model")->find("biased MF 4 factors") != std::string::npos);
+  const Checkpoint checkpoint = load_checkpoint(tiny.dir.path() / "mf.ckpt");
+  CHECK(checkpoint.model.kind == "mf");
+
+  const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--checkpoint", "mf.ckpt", "--json", "--ranking-k", "5"});
+  INFO(eval.err);
+  REQUIRE(eval.exit_code == 0);
+  CHECK(json_value(eval.out, "test_rmse") == json_value(trained.out, "test_rmse"));
+  CHECK(json_number(eval.out, "hit_rate") >= 0.0);
+
+  const IdMap& users = *checkpoint.inputs->user_ids;
+  const IdMap& items = *checkpoint.inputs->item_ids;
+  tiny.dir.write("pairs.txt", users.raw_id(0) + "," + items.raw_id(0) + "\n" + users.raw_id(1) + "," +
+                                  items.raw_id(2) + "\n");
+  const CliResult predicted = run_cli(tiny.dir.path(), {"predict", "--checkpoint", "mf.ckpt", "--input", "pairs.txt"});
+  INFO(predicted.err);
+  REQUIRE(predicted.exit_code == 0);
+  CHECK(line_count(predicted.out) == 3);  // header + 2 pairs
+
+  const CliResult top = run_cli(tiny.dir.path(), {"recommend", "--checkpoint", "mf.ckpt", "--users",
+                                                  users.raw_id(0), "--top", "3"});
+  INFO(top.err);
+  REQUIRE(top.exit_code == 0);
+  CHECK(line_count(top.out) == 4);  // header + 3 items
+
+  const CliResult exported = run_cli(tiny.dir.path(), {"export", "--checkpoint", "mf.ckpt", "--out", "ex"});
+  INFO(exported.err);
+  REQUIRE(exported.exit_code == 0);
+  const std::string manifest = read_text(tiny.dir.path() / "ex" / "manifest.json");
+  CHECK(manifest.find("row_factors.npy") != std::string::npos);
+  CHECK(manifest.find("column_biases.npy") != std::string::npos);
+  const std::string codes = read_text(tiny.dir.path() / "ex" / "codes.npy");  // the row factors: items x 4
+  CHECK(codes.find("(" + std::to_string(checkpoint.inputs->n_items()) + ", 4)") != std::string::npos);
+}
+
+TEST_CASE("train --model mf resumes its own checkpoint and refuses another model's", "[cli][mf]") {
+  TinyData tiny;
+  REQUIRE(run_cli(tiny.dir.path(), mf_train({"--epochs", "4", "--json"})).exit_code == 0);
+  const CliResult direct = run_cli(tiny.dir.path(), mf_train({"--epochs", "4", "--json"}));
+  REQUIRE(run_cli(tiny.dir.path(), mf_train({"--epochs", "2", "--checkpoint", "half.ckpt"})).exit_code == 0);
+  const CliResult resumed = run_cli(tiny.dir.path(), mf_train({"--epochs", "4", "--resume", "half.ckpt", "--json"}));
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(json_value(resumed.out, "test_rmse") == json_value(direct.out, "test_rmse"));
+
+  const CliResult other = run_cli(tiny.dir.path(), {"train", "--data", "tiny.csv", "--hidden", "8", "--quiet",
+                                                    "--threads", "1", "--epochs", "4", "--resume", "half.ckpt"});
+  CHECK(other.exit_code == 2);
+  CHECK(other.err.find("model options") != std::string::npos);
+}
+
+TEST_CASE("options of the other model are usage errors", "[cli][mf][errors]") {
+  TinyData tiny;
+  const CliResult hidden = run_cli(tiny.dir.path(), mf_train({"--hidden", "8"}));
+  CHECK(hidden.exit_code == 2);
+  CHECK(hidden.err.find("--hidden") != std::string::npos);
+  const CliResult factors = run_cli(tiny.dir.path(), {"train", "--data", "tiny.csv", "--factors", "8"});
+  CHECK(factors.exit_code == 2);
+  CHECK(factors.err.find("--factors") != std::string::npos);
+  const CliResult unknown = run_cli(tiny.dir.path(), {"train", "--data", "tiny.csv", "--model", "svd"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("mf") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace autorec::test
