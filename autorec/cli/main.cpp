@@ -9,6 +9,7 @@
 #include "autorec/data/error.h"
 #include "commands.h"
 #include "engine/error.h"
+#include "option_rules.h"
 #include "option_table.h"
 #include "usage_error.h"
 
@@ -39,7 +40,11 @@ int run(int argc, char** argv) {
   }
   const std::string name = argv[1];
   const CommandInfo* command = find_command(name);
-  if (command == nullptr) throw UsageError("unknown command '" + name + "' (see autorec --help)");
+  if (command == nullptr) {
+    std::vector<std::string> names;
+    for (const CommandInfo& c : commands()) names.emplace_back(c.name);
+    throw UsageError("unknown command '" + name + "'" + did_you_mean(name, names, "") + " (see autorec --help)");
+  }
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (wants_help(args)) {
     std::cout << command_help(*command);

@@ -1,8 +1,10 @@
 #include "train_run.h"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <sstream>
 
 #include "engine/backend.h"
 #include "interrupt.h"
@@ -13,9 +15,17 @@
 namespace autorec::cli {
 namespace {
 
-bool same_model(const ModelConfig& a, const ModelConfig& b) {
-  return a.orientation == b.orientation && a.hidden == b.hidden && a.hidden_activation == b.hidden_activation &&
-         a.output_activation == b.output_activation && a.dropout == b.dropout && a.seed == b.seed;
+template <class T>
+std::string text_of(const T& value) {
+  std::ostringstream out;  // default formatting: 0.001, not 0.001000
+  out << value;
+  return out.str();
+}
+
+std::string hidden_text(const std::vector<std::int64_t>& hidden) {
+  std::string text;
+  for (const std::int64_t h : hidden) text += (text.empty() ? "" : ",") + std::to_string(h);
+  return text;
 }
 
 // --resume continues the SAME run: same data and split, same model, same optimizer. The epoch
@@ -26,15 +36,7 @@ Checkpoint load_resumable(const std::string& path, const TrainSettings& settings
     throw UsageError("--resume " + path + ": the checkpoint is of another run\n  saved:   " +
                      checkpoint.run.describe() + "\n  this run: " + run.identity.describe());
   }
-  if (!same_model(checkpoint.model, settings.model)) {
-    throw UsageError("--resume " + path +
-                     ": the checkpoint's model options (--model, --hidden, --activation, "
-                     "--output-activation, --dropout, --seed) differ from this command's");
-  }
-  if (checkpoint.train.optimizer != settings.train.optimizer) {
-    throw UsageError("--resume " + path + ": the checkpoint was trained with --optimizer " +
-                     optimizer_name(checkpoint.train.optimizer));
-  }
+  check_resume_settings(path, checkpoint, settings);
   return checkpoint;
 }
 
@@ -99,7 +101,58 @@ std::string log_title(const TrainSettings& s) {
          optimizer_name(s.train.optimizer);
 }
 
+// Why Trainer::fit returned, from what it leaves behind (the trainer's own rules: the epoch limit, no
+// better validation RMSE for `patience` epochs, a non-finite loss, or the stop flag).
+void describe_stop(const Trainer& trainer, const TrainConfig& config, RunOutcome& outcome) {
+  const int epochs = outcome.epochs;
+  if (trainer.interrupted()) {
+    outcome.stop_reason = "interrupted";
+    outcome.stop_description = "interrupted during epoch " + std::to_string(epochs + 1);
+  } else if (epochs > 0 && !std::isfinite(trainer.history().back().train_loss)) {
+    outcome.stop_reason = "diverged";
+    outcome.stop_description = "diverged: the loss was not finite at epoch " + std::to_string(epochs) +
+                               " (try a smaller --lr)";
+  } else if (epochs < config.max_epochs) {
+    outcome.stop_reason = "early_stopping";
+    outcome.stop_description = "early stopping at epoch " + std::to_string(epochs) + ": no better validation RMSE in " +
+                               std::to_string(epochs - trainer.best_epoch()) + " epochs after the best, epoch " +
+                               std::to_string(trainer.best_epoch()) + " (--patience " +
+                               std::to_string(config.patience) + ")";
+  } else {
+    outcome.stop_reason = "epoch_limit";
+    outcome.stop_description = "reached the epoch limit (--epochs " + std::to_string(config.max_epochs) + ")";
+  }
+}
+
 }  // namespace
+
+void check_resume_settings(const std::string& path, const Checkpoint& saved, const TrainSettings& settings) {
+  const ModelConfig& m = settings.model;
+  const TrainConfig& t = settings.train;
+  // Every option that changes the numbers, as the option's name, the saved and the new value.
+  const std::vector<std::array<std::string, 3>> options = {
+      {"--model", orientation_name(saved.model.orientation), orientation_name(m.orientation)},
+      {"--hidden", hidden_text(saved.model.hidden), hidden_text(m.hidden)},
+      {"--activation", activation_name(saved.model.hidden_activation), activation_name(m.hidden_activation)},
+      {"--output-activation", activation_name(saved.model.output_activation), activation_name(m.output_activation)},
+      {"--dropout", text_of(saved.model.dropout), text_of(m.dropout)},
+      {"--seed", text_of(saved.model.seed), text_of(m.seed)},
+      {"--optimizer", optimizer_name(saved.train.optimizer), optimizer_name(t.optimizer)},
+      {"--lr", text_of(saved.train.learning_rate), text_of(t.learning_rate)},
+      {"--momentum", text_of(saved.train.momentum), text_of(t.momentum)},
+      {"--lambda", text_of(saved.train.lambda), text_of(t.lambda)},
+      {"--weight-decay", text_of(saved.train.weight_decay), text_of(t.weight_decay)},
+      {"--loss", saved.train.loss == LossKind::Mean ? "mean" : "sum", t.loss == LossKind::Mean ? "mean" : "sum"},
+      {"--batch-size", text_of(saved.train.batch_size), text_of(t.batch_size)},
+      {"--updates", saved.train.lazy_updates ? "lazy" : "exact", t.lazy_updates ? "lazy" : "exact"},
+  };
+  for (const auto& [name, before, now] : options) {
+    if (before != now) {
+      throw UsageError("--resume " + path + ": the checkpoint was trained with " + name + " " + before +
+                       ", this command gives " + now + " (only --epochs and --patience may change on resume)");
+    }
+  }
+}
 
 RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   CheckpointKeeper keeper(settings, run, install_interrupt_handler());
@@ -120,7 +173,8 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   }
   if (log) log->start(trainer.history());
 
-  ProgressReporter progress(settings.quiet, settings.train.max_epochs);
+  ProgressReporter progress(settings.quiet, settings.train.max_epochs,
+                            run.validation->empty() ? 0 : settings.train.patience);
   TrainCallbacks callbacks;
   callbacks.on_batch = [&](int epoch, std::int64_t b, std::int64_t n) {
     progress.on_batch(epoch, b, n);
@@ -140,6 +194,7 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   outcome.best_epoch = trainer.best_epoch();
   outcome.best_validation_rmse = trainer.best_validation_rmse();
   outcome.epochs = static_cast<int>(trainer.history().size());
+  describe_stop(trainer, settings.train, outcome);
   if (!outcome.interrupted) {
     // The test input is the whole training part, validation ratings included (known training data).
     const engine::SparseMatrix train_rows = to_matrix(*run.train, orientation);
