@@ -18,7 +18,8 @@ build_dir="${BUILD_DIR:-build}"
 jobs="${JOBS:-$(nproc)}"
 
 # Debian packages, each with a file that proves it is installed: what building `autorec` needs, and
-# what the test suite needs on top (Catch2, Boost.Context for the SIMT emulation, gcovr, Python).
+# what the test suite needs on top (Catch2, Boost.Context for the SIMT emulation, gcovr, Python, and
+# nlohmann-json for the benchmarks' results files).
 required_packages=(
   "g++:/usr/bin/g++"
   "cmake:/usr/bin/cmake"
@@ -29,6 +30,7 @@ test_packages=(
   "libboost-context-dev:/usr/include/boost/context/fiber.hpp"
   "python3:/usr/bin/python3"
   "gcovr:/usr/bin/gcovr"
+  "nlohmann-json3-dev:/usr/include/nlohmann/json.hpp"
 )
 
 install_missing() {  # <package:proof file>...
