@@ -129,6 +129,24 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
   return " (did you mean " + prefix + *best + "?)";
 }
 
+std::string did_you_mean_listed(const std::string& value, const std::string& message) {
+  const std::size_t start = message.find("(expected ");
+  if (start == std::string::npos) return "";
+  std::vector<std::string> names;
+  std::string word;
+  for (std::size_t i = start + 10; i <= message.size(); ++i) {
+    const char c = i < message.size() ? message[i] : ' ';
+    if (c == ',' || c == ' ' || c == ')') {
+      if (!word.empty() && word != "or" && word != "one" && word != "of:") names.push_back(word);
+      word.clear();
+      if (c == ')') break;
+    } else {
+      word += c;
+    }
+  }
+  return did_you_mean(value, names, "");
+}
+
 void check_renamed(const std::string& command, const std::string& name, const std::string& origin) {
   for (const Renamed& r : kRenamed) {
     if (command == r.command && name == r.old_name) {

@@ -16,6 +16,10 @@ namespace autorec::cli {
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates,
                          const std::string& prefix);
 
+// The same for a library's "unknown ... (expected a, b or c)" message: the suggestion among the names
+// the message lists, or "".
+std::string did_you_mean_listed(const std::string& value, const std::string& message);
+
 // Throws UsageError when `name` is an old spelling of an option of `command` ("--users for autorec
 // synth is now --n-users"). Called for names the command does not accept.
 void check_renamed(const std::string& command, const std::string& name, const std::string& origin);

@@ -23,6 +23,8 @@ TEST_CASE("a mistyped command, option or config key gets a suggestion", "[cli][o
   require_error(run_cli(dir.path(), {"train", "--epoch", "3"}), {"--epoch", "did you mean --epochs?"});
   require_error(run_cli(dir.path(), {"train", "--hiden", "8"}), {"did you mean --hidden?"});
   require_error(run_cli(dir.path(), {"train", "--split", "kfolds"}), {"did you mean kfold?"});
+  require_error(run_cli(dir.path(), {"train", "--activation", "sigmod"}), {"did you mean sigmoid?"});
+  require_error(run_cli(dir.path(), {"train", "--device", "cdua"}), {"did you mean cuda?"});
   std::ofstream(dir.path() / "run.conf") << "epochs = 2\nlearning-rate = 0.1\n";
   require_error(run_cli(dir.path(), {"train", "--config", "run.conf"}), {"run.conf:2", "learning-rate"});
   // Far from every name: no suggestion rather than a silly one.
