@@ -3,11 +3,11 @@
 // omp_wait_policy.cpp; a user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins).
 //
 // It trains I-AutoRec (hidden 500, Adam, the library's defaults) on synthetic MovieLens-100K-shaped
-// data, first on an otherwise idle machine, then while a child process spins on one core, and prints
+// data on an otherwise idle machine and while a child process spins on one core, and prints
 // both times and their ratio (the target of issue 12 is at most 1.5x). With --compare-active it runs
-// itself again under OMP_WAIT_POLICY=ACTIVE, libgomp's spinning behaviour, for contrast. Each
-// measurement is the median of --repeats trainings. "Idle" means idle apart from what else runs on
-// the machine: the program prints the load average so a busy machine shows.
+// itself again under OMP_WAIT_POLICY=ACTIVE, libgomp's spinning behaviour, for contrast. "Idle" means
+// idle apart from what else runs on the machine: the program prints the load average so a busy
+// machine shows. Idle and busy runs alternate, and each figure is the median of --repeats runs.
 #include <omp.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -46,9 +46,7 @@ double train_seconds(const engine::SparseMatrix& rows, int epochs) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-double median_seconds(const engine::SparseMatrix& rows, int epochs, int repeats) {
-  std::vector<double> times;
-  for (int r = 0; r < repeats; ++r) times.push_back(train_seconds(rows, epochs));
+double median(std::vector<double> times) {
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
 }
@@ -83,17 +81,20 @@ Measurement measure(int epochs, int repeats) {
   synth.n_ratings = 100000;
   const engine::SparseMatrix rows = autorec::to_matrix(autorec::generate_ratings(synth), autorec::Orientation::ItemBased);
   train_seconds(rows, 1);  // warm-up: thread pool, allocator, page faults
-  Measurement m;
-  m.idle_seconds = median_seconds(rows, epochs, repeats);
-  const pid_t spinner = start_spinner();
-  try {
-    m.busy_seconds = median_seconds(rows, epochs, repeats);
-  } catch (...) {
+  // Idle and busy runs alternate, so a change in the machine's other load hits both alike.
+  std::vector<double> idle, busy;
+  for (int r = 0; r < repeats; ++r) {
+    idle.push_back(train_seconds(rows, epochs));
+    const pid_t spinner = start_spinner();
+    try {
+      busy.push_back(train_seconds(rows, epochs));
+    } catch (...) {
+      stop(spinner);
+      throw;
+    }
     stop(spinner);
-    throw;
   }
-  stop(spinner);
-  return m;
+  return {median(idle), median(busy)};
 }
 
 std::string policy_text() {
