@@ -51,6 +51,9 @@ int run(int argc, char** argv) {
     return kExitOk;
   }
   const Options options = parse_options(name, command->options, args);
+  // Every flag checked before any slow work (train checks its own, with the data options).
+  if (name == "eval" || name == "predict" || name == "recommend" || name == "export")
+    validate_model_command_options(options);
   return dispatch_table().at(name)(options);
 }
 

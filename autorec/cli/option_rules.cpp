@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 
+#include "autorec/data/load.h"
 #include "run_setup.h"
 #include "usage_error.h"
 
@@ -87,6 +88,13 @@ void check_split_options(const Options& options) {
     inapplicable(options, "patience", "--validation-fraction 0 (no validation set, no early stopping)");
 }
 
+void require_existing_file(const Options& options, const std::string& name) {
+  const std::string path = options.text(name);
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) throw UsageError(options.origin(name) + " " + path + ": no such file");
+  if (std::filesystem::is_directory(path, error)) throw UsageError(options.origin(name) + " " + path + ": is a folder");
+}
+
 void check_files(const Options& options) {
   if (options.has("checkpoint-every") && !options.has("checkpoint") && !options.has("resume"))
     inapplicable(options, "checkpoint-every", "no --checkpoint (nothing is saved)");
@@ -124,8 +132,11 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
       best_distance = d;
     }
   }
-  // Close enough to be a typo: at most 2 edits, and fewer than a third of the longer name.
-  if (best == nullptr || best_distance > 2 || 3 * best_distance >= std::max(name.size(), best->size())) return "";
+  // Close enough to be a typo: one edit for names of 3 to 5 letters, two from 6 on; never for shorter.
+  if (best == nullptr) return "";
+  const std::size_t length = std::max(name.size(), best->size());
+  const std::size_t allowed = length < 3 ? 0 : length < 6 ? 1 : 2;
+  if (best_distance == 0 || best_distance > allowed) return "";
   return " (did you mean " + prefix + *best + "?)";
 }
 
@@ -165,6 +176,43 @@ void validate_train_options(const Options& options) {
   options.integer("checkpoint-every", 1, 1, 1000000);
   options.integer("threads", 1, 1, 4096);
   check_files(options);
+}
+
+void validate_model_command_options(const Options& options) {
+  const std::string& command = options.command();
+  if (!options.has("model-file")) {
+    throw UsageError("autorec " + command + " needs --model-file PATH (the checkpoint saved by autorec train --checkpoint)");
+  }
+  require_existing_file(options, "model-file");
+  options.integer("threads", 1, 1, 4096);
+  if (options.has("device") && options.text("device") != "auto") select_device(options);
+  for (const char* name : {"json", "all-users"})
+    if (options.find_spec(name) != nullptr) options.flag(name);
+  if (command == "eval") {
+    options.integer("ranking-k", 0, 0, 100000);
+    if (options.has("test-format") && !options.has("test-file"))
+      inapplicable(options, "test-format", "no --test-file (the checkpoint's own test ratings are used)");
+    if (options.has("test-format")) {
+      try {
+        parse_format(options.text("test-format"));
+      } catch (const std::invalid_argument& error) {
+        options.invalid("test-format", error.what() + did_you_mean_listed(options.text("test-format"), error.what()));
+      }
+    }
+    if (options.has("test-file")) require_existing_file(options, "test-file");
+  } else if (command == "predict") {
+    if (!options.has("input")) throw UsageError("autorec predict needs --input FILE of (user, item) pairs");
+    require_existing_file(options, "input");
+    options.choice("header", "auto", {"auto", "yes", "no"});
+  } else if (command == "recommend") {
+    options.integer("top", 10, 1, 1000000);
+    const int sources = options.has("users") + options.has("users-file") + options.flag("all-users");
+    if (sources != 1) throw UsageError("autorec recommend needs exactly one of --users, --users-file, --all-users");
+    if (options.has("users-file")) require_existing_file(options, "users-file");
+  } else if (command == "export") {
+    if (!options.has("out")) throw UsageError("autorec export needs --out DIR");
+    options.choice("export-format", "npy", {"npy", "csv"});
+  }
 }
 
 }  // namespace autorec::cli

@@ -27,4 +27,8 @@ void check_renamed(const std::string& command, const std::string& name, const st
 // `autorec train`: every value parsed and every combination checked, without loading anything.
 void validate_train_options(const Options& options);
 
+// eval, predict, recommend, export: the same before the model is loaded (values, the model file and
+// the input files exist, required and contradictory flags).
+void validate_model_command_options(const Options& options);
+
 }  // namespace autorec::cli

@@ -91,6 +91,27 @@ TEST_CASE("every value and input path is checked before the data is loaded", "[c
   CHECK(log.err.find("not a folder") != std::string::npos);
 }
 
+TEST_CASE("eval predict recommend and export check their flags and inputs before loading the model",
+          "[cli][options]") {
+  TinyData tiny;
+  REQUIRE(tiny.train({"--epochs", "1", "--checkpoint", "m.ckpt"}).exit_code == 0);
+  require_error(run_cli(tiny.dir.path(), {"predict", "--model-file", "m.ckpt", "--input", "missing.txt"}),
+                {"--input missing.txt", "no such file"});
+  require_error(run_cli(tiny.dir.path(), {"predict", "--model-file", "none.ckpt", "--input", "missing.txt"}),
+                {"--model-file none.ckpt"});
+  require_error(run_cli(tiny.dir.path(), {"eval", "--model-file", "m.ckpt", "--test-format", "csv"}),
+                {"--test-format", "no --test-file"});
+  require_error(run_cli(tiny.dir.path(), {"eval", "--model-file", "m.ckpt", "--test-file", "t.csv"}),
+                {"--test-file t.csv", "no such file"});
+  require_error(run_cli(tiny.dir.path(), {"recommend", "--model-file", "m.ckpt", "--top", "0", "--all-users"}),
+                {"--top"});
+  require_error(run_cli(tiny.dir.path(), {"recommend", "--model-file", "m.ckpt", "--users-file", "u.txt"}),
+                {"--users-file u.txt"});
+  require_error(run_cli(tiny.dir.path(), {"export", "--model-file", "m.ckpt", "--out", "x", "--export-format", "np"}),
+                {"--export-format", "did you mean npy?"});
+  require_error(run_cli(tiny.dir.path(), {"eval", "--model-file", "."}), {"--model-file .", "is a folder"});
+}
+
 TEST_CASE("resume refuses any changed option that changes the numbers, naming both values", "[cli][options]") {
   TinyData tiny;
   REQUIRE(tiny.train({"--epochs", "2", "--checkpoint", "run.ckpt"}).exit_code == 0);
