@@ -41,9 +41,15 @@ constexpr Renamed kRenamed[] = {
     {"synth", "format", "synth-format"},
 };
 
+// "--name", or "--name (run.conf:3)" for a value from a config file.
+std::string named(const Options& options, const std::string& name) {
+  const std::string origin = options.origin(name);
+  return origin.rfind("--", 0) == 0 ? origin : "--" + name + " (" + origin + ")";
+}
+
 // `option` is given but `because` (an option with its value) makes it meaningless.
 [[noreturn]] void inapplicable(const Options& options, const std::string& option, const std::string& because) {
-  throw UsageError(options.origin(option) + " has no effect with " + because + ": remove it");
+  throw UsageError(named(options, option) + " has no effect with " + because + ": remove it");
 }
 
 void check_optimizer_options(const Options& options) {
@@ -91,8 +97,8 @@ void check_split_options(const Options& options) {
 void require_existing_file(const Options& options, const std::string& name) {
   const std::string path = options.text(name);
   std::error_code error;
-  if (!std::filesystem::exists(path, error)) throw UsageError(options.origin(name) + " " + path + ": no such file");
-  if (std::filesystem::is_directory(path, error)) throw UsageError(options.origin(name) + " " + path + ": is a folder");
+  if (!std::filesystem::exists(path, error)) throw UsageError(named(options, name) + " " + path + ": no such file");
+  if (std::filesystem::is_directory(path, error)) throw UsageError(named(options, name) + " " + path + ": is a folder");
 }
 
 void check_files(const Options& options) {
@@ -103,19 +109,19 @@ void check_files(const Options& options) {
   if (options.has("resume")) {
     const std::string path = options.text("resume");
     if (!fs::is_regular_file(path, error)) {
-      throw UsageError(options.origin("resume") + " " + path + ": " +
+      throw UsageError(named(options, "resume") + " " + path + ": " +
                        (fs::exists(path, error) ? "not a file" : "no such file"));
     }
   }
   for (const char* name : {"data", "train-file", "test-file"}) {
     if (!options.has(name)) continue;
     const std::string path = options.text(name);
-    if (!fs::exists(path, error)) throw UsageError(options.origin(name) + " " + path + ": no such file or folder");
+    if (!fs::exists(path, error)) throw UsageError(named(options, name) + " " + path + ": no such file or folder");
   }
   if (options.has("log-dir")) {
     const std::string path = options.text("log-dir");
     if (fs::exists(path, error) && !fs::is_directory(path, error))
-      throw UsageError(options.origin("log-dir") + " " + path + ": exists and is not a folder");
+      throw UsageError(named(options, "log-dir") + " " + path + ": exists and is not a folder");
   }
 }
 

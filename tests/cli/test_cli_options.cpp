@@ -54,6 +54,8 @@ TEST_CASE("flags that have no effect are refused, naming what makes them meaning
   require_error(tiny.train({"--checkpoint-every", "2"}), {"--checkpoint-every", "no --checkpoint"});
   require_error(tiny.train({"--validation-fraction", "0", "--patience", "3"}),
                 {"--patience", "--validation-fraction 0"});
+  std::ofstream(tiny.dir.path() / "m.conf") << "momentum = 0.5\n";
+  require_error(tiny.train({"--config", "m.conf"}), {"--momentum (m.conf:1) has no effect"});
   TempDir dir;
   require_error(run_cli(dir.path(), {"train", "--sep", ";"}), {"--sep", "synthetic"});
   // The same flags where they do apply are accepted.
