@@ -54,6 +54,7 @@ int run(int argc, char** argv) {
   // Every flag checked before any slow work (train checks its own, with the data options).
   if (name == "eval" || name == "predict" || name == "recommend" || name == "export")
     validate_model_command_options(options);
+  if (name == "synth") validate_synth_options(options);
   return dispatch_table().at(name)(options);
 }
 

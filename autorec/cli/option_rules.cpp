@@ -101,6 +101,20 @@ void require_existing_file(const Options& options, const std::string& name) {
   if (std::filesystem::is_directory(path, error)) throw UsageError(named(options, name) + " " + path + ": is a folder");
 }
 
+// An output that must be a file (--output, synth --out) cannot be an existing folder, and a folder
+// output (export --out, --log-dir) cannot be an existing file: wrong either way, whatever else the
+// writer decides about existing outputs, so refused before any work.
+void check_output_kind(const Options& options, const std::string& name, bool folder) {
+  if (!options.has(name)) return;
+  const std::string path = options.text(name);
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return;
+  if (folder && !std::filesystem::is_directory(path, error))
+    throw UsageError(named(options, name) + " " + path + ": exists and is not a folder");
+  if (!folder && std::filesystem::is_directory(path, error))
+    throw UsageError(named(options, name) + " " + path + ": is a folder, not a file");
+}
+
 void check_files(const Options& options) {
   if (options.has("checkpoint-every") && !options.has("checkpoint") && !options.has("resume"))
     inapplicable(options, "checkpoint-every", "no --checkpoint (nothing is saved)");
@@ -118,11 +132,8 @@ void check_files(const Options& options) {
     const std::string path = options.text(name);
     if (!fs::exists(path, error)) throw UsageError(named(options, name) + " " + path + ": no such file or folder");
   }
-  if (options.has("log-dir")) {
-    const std::string path = options.text("log-dir");
-    if (fs::exists(path, error) && !fs::is_directory(path, error))
-      throw UsageError(named(options, "log-dir") + " " + path + ": exists and is not a folder");
-  }
+  check_output_kind(options, "log-dir", true);
+  check_output_kind(options, "checkpoint", false);
 }
 
 }  // namespace
@@ -210,15 +221,23 @@ void validate_model_command_options(const Options& options) {
     if (!options.has("input")) throw UsageError("autorec predict needs --input FILE of (user, item) pairs");
     require_existing_file(options, "input");
     options.choice("header", "auto", {"auto", "yes", "no"});
+    check_output_kind(options, "output", false);
   } else if (command == "recommend") {
     options.integer("top", 10, 1, 1000000);
     const int sources = options.has("users") + options.has("users-file") + options.flag("all-users");
     if (sources != 1) throw UsageError("autorec recommend needs exactly one of --users, --users-file, --all-users");
     if (options.has("users-file")) require_existing_file(options, "users-file");
+    check_output_kind(options, "output", false);
   } else if (command == "export") {
     if (!options.has("out")) throw UsageError("autorec export needs --out DIR");
     options.choice("export-format", "npy", {"npy", "csv"});
+    check_output_kind(options, "out", true);
   }
+}
+
+void validate_synth_options(const Options& options) {
+  if (!options.has("out")) throw UsageError("autorec synth needs --out PATH");
+  check_output_kind(options, "out", false);
 }
 
 }  // namespace autorec::cli

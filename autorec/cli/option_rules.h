@@ -31,4 +31,7 @@ void validate_train_options(const Options& options);
 // the input files exist, required and contradictory flags).
 void validate_model_command_options(const Options& options);
 
+// synth: --out given and not a folder (its counts are checked where they are read, before any work).
+void validate_synth_options(const Options& options);
+
 }  // namespace autorec::cli

@@ -3,6 +3,7 @@
 // every check before loading data, --resume refusing a changed option with both values, and the
 // end-of-run summary saying why training stopped.
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 
 #include "cli_fixture.h"
@@ -112,6 +113,14 @@ TEST_CASE("eval predict recommend and export check their flags and inputs before
   require_error(run_cli(tiny.dir.path(), {"export", "--model-file", "m.ckpt", "--out", "x", "--export-format", "np"}),
                 {"--export-format", "did you mean npy?"});
   require_error(run_cli(tiny.dir.path(), {"eval", "--model-file", "."}), {"--model-file .", "is a folder"});
+  // Outputs of the wrong kind: a folder where a file goes, a file where a folder goes.
+  std::filesystem::create_directory(tiny.dir.path() / "folder");
+  require_error(run_cli(tiny.dir.path(), {"predict", "--model-file", "m.ckpt", "--input", tiny.data, "--output", "folder"}),
+                {"--output folder", "is a folder"});
+  require_error(run_cli(tiny.dir.path(), {"export", "--model-file", "m.ckpt", "--out", tiny.data}),
+                {"--out " + tiny.data, "not a folder"});
+  require_error(run_cli(tiny.dir.path(), {"synth", "--out", "folder"}), {"--out folder", "is a folder"});
+  require_error(tiny.train({"--checkpoint", "folder"}), {"--checkpoint folder", "is a folder"});
 }
 
 TEST_CASE("resume refuses any changed option that changes the numbers, naming both values", "[cli][options]") {
