@@ -24,7 +24,8 @@ line for any text; other documented lines must match output lines in order and n
 the first and last ones must be the output's first and last unless `...` is there. A transcript whose
 output shows `autorec: error:` must exit with 2; any other command with 0.
 
-usage: check_doc_commands.py --autorec PATH DOC.md...     (exit 0: all matched; 1: a mismatch)
+usage: check_doc_commands.py --autorec PATH [--skip REASON] DOC.md...
+       (exit 0: all matched; 1: a mismatch; 77 with --skip: skipped, for ctest's SKIP_RETURN_CODE)
 """
 import argparse
 import os
@@ -100,8 +101,12 @@ def make_data(folder, autorec, env):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--autorec", required=True, help="the built autorec program")
+    parser.add_argument("--skip", metavar="REASON", help="report the test as skipped (exit 77) with REASON")
     parser.add_argument("docs", nargs="+")
     args = parser.parse_args()
+    if args.skip:
+        print(f"SKIPPED: {args.skip}")
+        return 77
     autorec = os.path.abspath(args.autorec)
     failures, ran = [], 0
     with tempfile.TemporaryDirectory(prefix="autorec-docs-") as tmp:
