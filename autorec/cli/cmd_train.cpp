@@ -83,7 +83,10 @@ int run_train(const Options& options) {
   if (first.checkpoint) check_checkpoint_destination(*first.checkpoint);  // not after hours of training
   // The options a resumed run must keep, before the data is loaded (the data and split are compared
   // with the checkpoint's once they are known, in train_run).
-  if (first.resume) check_resume_settings(*first.resume, load_checkpoint(*first.resume), first);
+  if (first.resume) {
+    first.resumed = std::make_shared<const Checkpoint>(load_checkpoint(*first.resume));
+    check_resume_settings(*first.resume, *first.resumed, first);
+  }
   const LoadedData data = load_data(options, quiet);
 
   TrainReport report;

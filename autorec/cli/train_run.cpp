@@ -30,13 +30,15 @@ std::string hidden_text(const std::vector<std::int64_t>& hidden) {
 
 // --resume continues the SAME run: same data and split, same model, same optimizer. The epoch
 // budget and patience may change (to extend a run).
-Checkpoint load_resumable(const std::string& path, const TrainSettings& settings, const RunData& run) {
-  Checkpoint checkpoint = load_checkpoint(path);
-  if (!(checkpoint.run == run.identity)) {
+std::shared_ptr<const Checkpoint> load_resumable(const std::string& path, const TrainSettings& settings,
+                                                 const RunData& run) {
+  std::shared_ptr<const Checkpoint> checkpoint =
+      settings.resumed ? settings.resumed : std::make_shared<const Checkpoint>(load_checkpoint(path));
+  if (!(checkpoint->run == run.identity)) {
     throw UsageError("--resume " + path + ": the checkpoint is of another run\n  saved:   " +
-                     checkpoint.run.describe() + "\n  this run: " + run.identity.describe());
+                     checkpoint->run.describe() + "\n  this run: " + run.identity.describe());
   }
-  check_resume_settings(path, checkpoint, settings);
+  check_resume_settings(path, *checkpoint, settings);
   return checkpoint;
 }
 
@@ -168,7 +170,7 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   std::optional<TrainingLog> log;
   if (settings.log_dir) log.emplace(*settings.log_dir, settings.log_suffix, log_title(settings));
   if (settings.resume) {
-    restore_training(load_resumable(*settings.resume, settings, run), model, trainer);
+    restore_training(*load_resumable(*settings.resume, settings, run), model, trainer);
     note(settings.quiet, "resuming after epoch " + std::to_string(trainer.history().size()));
   }
   if (log) log->start(trainer.history());

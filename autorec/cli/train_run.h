@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,9 @@ struct TrainSettings {
   std::optional<std::string> checkpoint;  // save here every `checkpoint_every` epochs and at the end
   int checkpoint_every = 1;
   std::optional<std::string> resume;
+  // The --resume checkpoint when the caller has loaded it already (to check it before loading the
+  // data); train_run loads `resume` itself otherwise.
+  std::shared_ptr<const Checkpoint> resumed;
 };
 
 struct RunOutcome {
