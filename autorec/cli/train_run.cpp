@@ -39,6 +39,19 @@ std::shared_ptr<const Checkpoint> load_resumable(const std::string& path, const 
                      checkpoint->run.describe() + "\n  this run: " + run.identity.describe());
   }
   check_resume_settings(path, *checkpoint, settings);
+  // The same file, sizes and split can still hold other numbers: load options (--duplicates, the
+  // columns, ...) or an edited file. The training part the checkpoint holds must be this one.
+  const Ratings& saved = *checkpoint->inputs;
+  if (saved.users != run.train->users || saved.items != run.train->items || saved.values != run.train->values) {
+    throw UsageError("--resume " + path +
+                     ": the training ratings differ from the checkpoint's (changed data file or load options "
+                     "such as --duplicates or the columns)");
+  }
+  if (checkpoint->rules.default_rating != run.rules.default_rating) {
+    throw UsageError("--resume " + path + ": the checkpoint was trained with --default-rating " +
+                     text_of(checkpoint->rules.default_rating) + ", this command gives " +
+                     text_of(run.rules.default_rating));
+  }
   return checkpoint;
 }
 

@@ -130,11 +130,32 @@ TEST_CASE("resume refuses any changed option that changes the numbers, naming bo
   require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--lambda", "5"}), {"--lambda", "100", "5"});
   require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--batch-size", "32"}), {"--batch-size"});
   require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--seed", "9"}), {"--seed"});
+  require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--default-rating", "2.5"}),
+                {"--default-rating", "2.5"});
   // Epochs and patience may change.
   const CliResult ok = tiny.train({"--epochs", "3", "--patience", "4", "--resume", "run.ckpt", "--json"});
   INFO(ok.err);
   CHECK(ok.exit_code == 0);
   CHECK(json_number(ok.out, "epochs") == 3);
+}
+
+TEST_CASE("resume refuses data with the same file name and sizes but other ratings", "[cli][options]") {
+  TinyData tiny;
+  REQUIRE(tiny.train({"--epochs", "2", "--checkpoint", "run.ckpt"}).exit_code == 0);
+  // Every rating r becomes 6 - r: same users, items, count and split, other numbers.
+  const std::string original = read_text(tiny.dir.path() / tiny.data);
+  std::string flipped;
+  std::size_t line_start = 0;
+  while (line_start < original.size()) {
+    const std::size_t end = original.find('\n', line_start);
+    std::string line = original.substr(line_start, end - line_start);
+    const std::size_t comma = line.rfind(',');
+    line = line.substr(0, comma + 1) + std::to_string(6 - std::stoi(line.substr(comma + 1)));
+    flipped += line + "\n";
+    line_start = end + 1;
+  }
+  std::ofstream(tiny.dir.path() / tiny.data, std::ios::trunc) << flipped;
+  require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt"}), {"--resume run.ckpt", "training ratings differ"});
 }
 
 TEST_CASE("the summary says why training stopped", "[cli][options]") {
