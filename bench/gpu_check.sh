@@ -4,8 +4,8 @@
 # cuSPARSE/cuBLAS, PyTorch, then compute-sanitizer. Every log under $OUT (else ./gpu-check-logs);
 # summary.txt is rewritten after every stage, and printed last. See docs/gpu.md.
 #
-#   bench/gpu_check.sh --prepare     on a machine with Catch2 installed: copy its single header into
-#                                    third_party/ (ignored by git) so it travels with the tree
+#   bench/gpu_check.sh --prepare     on a machine with Catch2 and nlohmann-json installed: copy their
+#                                    headers into third_party/ (ignored by git) so they travel with the tree
 #   bench/gpu_check.sh [options]     on the GPU machine (nvcc, CMake, ninja; no package registry)
 #   bench/gpu_check.sh --dry-run     the same stages on the CPU (the CUDA kernels on the SIMT
 #                                    emulation, toy sizes): CI runs it so the script itself is tested
@@ -35,6 +35,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ROOT
 readonly CATCH_HEADER="third_party/catch2/include/catch2/catch.hpp"
+readonly JSON_HEADERS="third_party/nlohmann/include/nlohmann"  # the benchmarks' JSON (bench/CMakeLists.txt)
 BUILD_DIR="build-gpu"
 ARCH=""
 TARGETS="test_gpu test_gpu_kernels bench_kernels bench_training"  # what the GPU stages run; --targets all builds everything
@@ -51,6 +52,12 @@ prepare() {
   mkdir -p "$ROOT/$(dirname "$CATCH_HEADER")"
   cp "$source" "$ROOT/$CATCH_HEADER"
   echo "gpu_check: copied $source to $CATCH_HEADER; carry third_party/ with the tree"
+  local json=/usr/include/nlohmann
+  [[ -f $json/json.hpp ]] || { echo "gpu_check: $json not found (install nlohmann-json3-dev)" >&2; exit 1; }
+  mkdir -p "$ROOT/$(dirname "$JSON_HEADERS")"
+  rm -rf "${ROOT:?}/$JSON_HEADERS"
+  cp -r "$json" "$ROOT/$JSON_HEADERS"
+  echo "gpu_check: copied $json to $JSON_HEADERS"
 }
 
 parse_arguments() {
@@ -115,6 +122,12 @@ stage_configure() {
     echo "no Catch2: run 'bench/gpu_check.sh --prepare' where Catch2 is installed, carry third_party/" \
       >"$LOG_DIR/configure.log"
     record configure FAIL 0 "Catch2 header missing (see configure.log)"
+    return 1
+  fi
+  if [[ ! -f $ROOT/$JSON_HEADERS/json.hpp && ! -f /usr/include/nlohmann/json.hpp ]]; then
+    echo "no nlohmann-json: run 'bench/gpu_check.sh --prepare' where it is installed, carry third_party/" \
+      >"$LOG_DIR/configure.log"
+    record configure FAIL 0 "nlohmann-json headers missing (see configure.log)"
     return 1
   fi
   if ((DRY_RUN)); then  # keep the build folder's own configuration (CI's Release build)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine (as root) or a prepared one:
-#   scripts/run.sh train [autorec train flags...]   install what is missing, build, run `autorec train`
+#   scripts/run.sh train [autorec train flags...]   install what training needs, build the `autorec` target
+#                                                   only (no tests, no benchmarks), run `autorec train`
 #   scripts/run.sh test                             install what is missing, build, run the whole test suite
 #                                                   (Release + nvcc build, then AddressSanitizer/UBSan build)
+#                                                   and end with one verdict line over every stage
 # Environment: BUILD_DIR (default build), JOBS (default: nproc), AUTOREC_SKIP_ASAN=1 to skip the
 # sanitizer build, AUTOREC_SKIP_MUTATION=1 to skip the mutation check, AUTOREC_MUTATION_BUDGET (seconds,
 # default 600), AUTOREC_ML100K_DIR to run the real-data tests.
@@ -15,20 +17,25 @@ shift || true
 build_dir="${BUILD_DIR:-build}"
 jobs="${JOBS:-$(nproc)}"
 
-# Debian packages the build needs, each with a file that proves it is installed.
+# Debian packages, each with a file that proves it is installed: what building `autorec` needs, and
+# what the test suite needs on top (Catch2, Boost.Context for the SIMT emulation, gcovr, Python, and
+# nlohmann-json for the benchmarks' results files).
 required_packages=(
   "g++:/usr/bin/g++"
   "cmake:/usr/bin/cmake"
   "ninja-build:/usr/bin/ninja"
+)
+test_packages=(
   "catch2:/usr/include/catch2/catch.hpp"
   "libboost-context-dev:/usr/include/boost/context/fiber.hpp"
   "python3:/usr/bin/python3"
   "gcovr:/usr/bin/gcovr"
+  "nlohmann-json3-dev:/usr/include/nlohmann/json.hpp"
 )
 
-install_missing() {
+install_missing() {  # <package:proof file>...
   local missing=()
-  for entry in "${required_packages[@]}"; do
+  for entry in "$@"; do
     [ -e "${entry#*:}" ] || missing+=("${entry%%:*}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -42,11 +49,38 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-configure_and_build() {  # <dir> [cmake options...]; a later -S overrides the source folder
-  local dir="$1"
+configure_and_build() {  # <source dir> <build dir> [cmake options...] [-- cmake --build options...]
+  local src="$1" dir="$2"
+  shift 2
+  local configure=() build=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do configure+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  build=("$@")
+  cmake -S "$src" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${configure[@]}" >/dev/null
+  cmake --build "$dir" -j "$jobs" "${build[@]}"
+}
+
+# `scripts/run.sh test`: every stage is recorded (stage, status, detail) for the verdict at the end,
+# and a failed stage does not stop the later ones.
+stages_file=""
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$stages_file"; }
+stage() {  # <name> <command...>: runs it, records passed or failed
+  local name="$1"
   shift
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  echo "==== $name ====" >&2
+  if "$@"; then record "$name" passed ""; else record "$name" failed "exit status $?"; fi
+}
+ctest_stage() {  # <name> <build dir> [ctest options...]: records the JUnit file for the verdict
+  local name="$1" dir="$2"
+  shift 2
+  local junit="$root/$dir/ctest-results.xml"
+  rm -f "$junit"
+  echo "==== $name ====" >&2
+  if ctest --test-dir "$dir" --output-on-failure -j "$jobs" --output-junit "$junit" "$@"; then
+    record "$name" passed "$junit"
+  else
+    record "$name" failed "$junit"
+  fi
 }
 
 # Real-data tests read MovieLens-100K from here when the shared data folder is present.
@@ -56,39 +90,66 @@ fi
 
 case "$mode" in
   train)
-    install_missing
-    configure_and_build "$build_dir" >&2
+    install_missing "${required_packages[@]}"
+    # Only the program: no tests, benchmarks or SIMT emulation (`test` turns them back on).
+    configure_and_build . "$build_dir" -DAUTOREC_BUILD_TESTS=OFF -DAUTOREC_BUILD_BENCH=OFF \
+      -DAUTOREC_ENABLE_SIMT=OFF -- --target autorec >&2
     exec "$build_dir/autorec/cli/autorec" train "$@"
     ;;
   test)
-    install_missing
-    configure_and_build "$build_dir"
+    install_missing "${required_packages[@]}" "${test_packages[@]}"
+    mkdir -p "$build_dir"
+    stages_file="$root/$build_dir/test-stages.tsv"
+    : >"$stages_file"
     # ctest runs tests in parallel, each with its own OpenMP team: threads that sleep instead of
-    # spinning at barriers keep an oversubscribed machine from crawling.
+    # spinning at barriers keep an oversubscribed machine from crawling (the engine's executables
+    # default to this already; the variable also covers tools outside the project).
     export OMP_WAIT_POLICY=PASSIVE
-    ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
-    # The embedding example, built against the installed package as a user's project would be.
-    cmake --install "$build_dir" --prefix "$root/$build_dir/install" >/dev/null
-    configure_and_build "$build_dir/example" -S examples/embedding -DCMAKE_PREFIX_PATH="$root/$build_dir/install"
-    "$build_dir/example/sparse_autoencoder"
-    "$build_dir/example/train_autorec"
-    "$build_dir/example/new_model"
-    # The GPU check's dry run (docs/gpu.md): its stages on the CPU, so the script itself is tested.
-    OUT="$root/$build_dir/gpu-check-dry-run" bash bench/gpu_check.sh --dry-run --build-dir "$build_dir" --budget 300
+    if [ -z "${AUTOREC_ML100K_DIR:-}" ]; then
+      echo "scripts/run.sh: AUTOREC_ML100K_DIR is not set: the MovieLens-100K tests will be skipped" >&2
+    fi
+    if configure_and_build . "$build_dir" -DAUTOREC_BUILD_TESTS=ON -DAUTOREC_BUILD_BENCH=ON -DAUTOREC_ENABLE_SIMT=ON
+    then
+      record "release build" passed ""
+      ctest_stage "release ctest" "$build_dir"
+      # The embedding examples, built against the installed package as a user's project would be.
+      example_stage() {
+        cmake --install "$build_dir" --prefix "$root/$build_dir/install" >/dev/null &&
+          configure_and_build examples/embedding "$build_dir/example" -DCMAKE_PREFIX_PATH="$root/$build_dir/install" &&
+          echo "---- example: sparse_autoencoder (engine only) ----" && "$build_dir/example/sparse_autoencoder" &&
+          echo "---- example: train_autorec (engine + AutoRec) ----" && "$build_dir/example/train_autorec" &&
+          echo "---- example: new_model (a model of your own on the trainer) ----" && "$build_dir/example/new_model"
+      }
+      stage "embedding examples" example_stage
+      # The GPU check's dry run (docs/gpu.md): its stages on the CPU, so the script itself is tested.
+      stage "GPU check dry run" env OUT="$root/$build_dir/gpu-check-dry-run" \
+        bash bench/gpu_check.sh --dry-run --build-dir "$build_dir" --budget 300
+    else
+      record "release build" failed "the build failed (see above)"
+    fi
     if [ "${AUTOREC_SKIP_ASAN:-0}" != 1 ]; then
       # nvcc cannot build sanitized host code: this build runs the CPU and SIMT-emulated tests, and is
       # also instrumented for coverage (docs/testing.md), reported for kernels/ and engine/ below.
-      configure_and_build "$build_dir-asan" -DAUTOREC_SANITIZERS=address,undefined -DAUTOREC_COVERAGE=ON \
-        -DAUTOREC_BUILD_BENCH=OFF
-      find "$build_dir-asan" -name '*.gcda' -delete
-      ASAN_OPTIONS=detect_leaks=1 ctest --test-dir "$build_dir-asan" --output-on-failure -j "$jobs" -LE gpu
-      bash scripts/coverage_report.sh "$build_dir-asan"
+      if configure_and_build . "$build_dir-asan" -DAUTOREC_SANITIZERS=address,undefined -DAUTOREC_COVERAGE=ON \
+        -DAUTOREC_BUILD_BENCH=OFF; then
+        record "sanitizer build" passed ""
+        find "$build_dir-asan" -name '*.gcda' -delete
+        ASAN_OPTIONS=detect_leaks=1 ctest_stage "sanitizer ctest" "$build_dir-asan" -LE gpu
+        stage "coverage report" bash scripts/coverage_report.sh "$build_dir-asan"
+      else
+        record "sanitizer build" failed "the build failed (see above)"
+      fi
+    else
+      record "sanitizer build and ctest" skipped "AUTOREC_SKIP_ASAN=1"
     fi
     if [ "${AUTOREC_SKIP_MUTATION:-0}" != 1 ]; then
       # Every listed mutant must make a test fail (docs/testing.md); bounded so CI stays short.
-      python3 scripts/mutation_check.py --work "$build_dir-mutation" --jobs "$jobs" \
+      stage "mutation check" python3 scripts/mutation_check.py --work "$build_dir-mutation" --jobs "$jobs" \
         --budget "${AUTOREC_MUTATION_BUDGET:-600}"
+    else
+      record "mutation check" skipped "AUTOREC_SKIP_MUTATION=1"
     fi
+    python3 scripts/test_verdict.py "$stages_file"
     ;;
   *)
     echo "usage: scripts/run.sh train [flags...] | test" >&2

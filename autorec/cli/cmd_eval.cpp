@@ -26,9 +26,9 @@ Ratings test_ratings(const Options& options, const Checkpoint& checkpoint) {
   if (!options.has("test-file")) return *checkpoint.test;
   LoadOptions load;
   try {
-    load.format = parse_format(options.text("format", "auto"));
+    load.format = parse_format(options.text("test-format", "auto"));
   } catch (const std::invalid_argument& error) {
-    options.invalid("format", error.what());
+    options.invalid("test-format", error.what());
   }
   return load_ratings(options.text("test-file"), load, *checkpoint.inputs->user_ids, *checkpoint.inputs->item_ids);
 }

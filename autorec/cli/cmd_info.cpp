@@ -2,6 +2,7 @@
 // CUDA architectures it was configured for.
 #include <omp.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "commands.h"
@@ -32,6 +33,15 @@ std::string compiler() {
 #endif
 }
 
+// The wait policy OpenMP runs with: the user's OMP_WAIT_POLICY / GOMP_SPINCOUNT, or the engine's
+// default (PASSIVE, engine/src/omp_wait_policy.cpp), which is in the environment by the time main runs.
+std::string wait_policy() {
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
+  if (policy == nullptr && spin != nullptr) return std::string("GOMP_SPINCOUNT=") + spin;
+  return policy == nullptr ? "libgomp default" : policy;
+}
+
 }  // namespace
 
 int run_info(const Options& options) {
@@ -45,6 +55,7 @@ int run_info(const Options& options) {
     json.field("cuda_built", AUTOREC_CUDA_BUILT != 0).field("cuda_available", cuda);
     json.field(cuda ? "cuda_backend" : "cuda_unavailable_reason", cuda ? gpu : cuda_reason);
     json.field("cuda_architectures", AUTOREC_CUDA_ARCHITECTURES_TEXT).field("openmp_threads", omp_get_max_threads());
+    json.field("openmp_wait_policy", wait_policy()).field("default_device", cuda ? "cuda" : "cpu");
     json.field("compiler", compiler()).field("cplusplus", static_cast<std::int64_t>(__cplusplus));
     std::cout << json.end_object().str() << "\n";
     return 0;
@@ -54,7 +65,8 @@ int run_info(const Options& options) {
             << "cuda backend:  " << (cuda ? gpu : "not available: " + cuda_reason) << "\n"
             << "cuda built:    " << (AUTOREC_CUDA_BUILT ? "yes" : "no") << ", architectures "
             << (AUTOREC_CUDA_BUILT ? AUTOREC_CUDA_ARCHITECTURES_TEXT : "(none)") << "\n"
-            << "openmp:        " << omp_get_max_threads() << " threads (set with --threads or OMP_NUM_THREADS)\n"
+            << "openmp:        " << omp_get_max_threads() << " threads (set with --threads or OMP_NUM_THREADS), wait "
+            << "policy " << wait_policy() << "\n"
             << "compiler:      " << compiler() << ", C++ " << __cplusplus << "\n"
             << "default device for --device auto: " << (cuda ? "cuda" : "cpu") << "\n";
   return 0;

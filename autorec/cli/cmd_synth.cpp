@@ -12,11 +12,11 @@ int run_synth(const Options& options) {
   if (!options.has("out")) throw UsageError("autorec synth needs --out PATH");
   SynthOptions synth;
   constexpr std::int64_t kMaxRatings = 1'000'000'000;
-  synth.n_users = options.integer("users", synth.n_users, 1, INT32_MAX);
-  synth.n_items = options.integer("items", synth.n_items, 1, INT32_MAX);
-  synth.n_ratings = options.integer("ratings", synth.n_ratings, 1, kMaxRatings);
+  synth.n_users = options.integer("n-users", synth.n_users, 1, INT32_MAX);
+  synth.n_items = options.integer("n-items", synth.n_items, 1, INT32_MAX);
+  synth.n_ratings = options.integer("n-ratings", synth.n_ratings, 1, kMaxRatings);
   synth.seed = options.seed("seed", synth.seed);
-  const std::string format = options.choice("format", "csv", {"csv", "ml-1m"});
+  const std::string format = options.choice("synth-format", "csv", {"csv", "ml-1m"});
   validate(synth);  // std::invalid_argument (exit 2) for impossible sizes
   const std::string path = options.text("out");
   stream_ratings(synth, path, format == "csv" ? SynthFileFormat::csv : SynthFileFormat::ml_1m);

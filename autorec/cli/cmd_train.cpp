@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "option_rules.h"
 #include "train_report.h"
 #include "train_run.h"
 #include "usage_error.h"
@@ -64,6 +65,7 @@ void report_interrupt(const RunOutcome& outcome) {
 }  // namespace
 
 int run_train(const Options& options) {
+  validate_train_options(options);  // every value, combination and input path, before any slow work
   const int runs = checked_run_count(options);
   const bool quiet = options.flag("quiet");
   apply_thread_count(options);
@@ -71,6 +73,12 @@ int run_train(const Options& options) {
   // Resolve every model and train option now, so a bad value fails before data loading.
   TrainSettings first = settings_for_run(options, 0, runs, device);
   if (first.checkpoint) check_checkpoint_destination(*first.checkpoint);  // not after hours of training
+  // The options a resumed run must keep, before the data is loaded (the data and split are compared
+  // with the checkpoint's once they are known, in train_run).
+  if (first.resume) {
+    first.resumed = std::make_shared<const Checkpoint>(load_checkpoint(*first.resume));
+    check_resume_settings(*first.resume, *first.resumed, first);
+  }
   const LoadedData data = load_data(options, quiet);
 
   TrainReport report;

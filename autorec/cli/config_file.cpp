@@ -3,6 +3,7 @@
 // tab; elsewhere (`path = runs/#3`) it is part of the value, and `\#` is a literal '#' anywhere.
 #include <fstream>
 
+#include "option_rules.h"
 #include "options.h"
 #include "usage_error.h"
 
@@ -48,7 +49,9 @@ void apply_config_file(const std::string& path, Options& options) {
     const std::string value = trim(content.substr(equals + 1));
     if (key == "config") throw UsageError(where + ": a config file cannot include another one");
     if (options.find_spec(key) == nullptr) {
-      throw UsageError(where + ": unknown key '" + key + "' for 'autorec " + options.command() + "'");
+      check_renamed(options.command(), key, where);
+      throw UsageError(where + ": unknown key '" + key + "' for 'autorec " + options.command() + "'" +
+                       did_you_mean(key, options.names(), ""));
     }
     if (value.empty()) throw UsageError(where + ": key '" + key + "' has no value");
     if (!options.has(key)) options.set(key, {value, where});  // the command line wins

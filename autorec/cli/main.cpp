@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "error_exit.h"
+#include "option_rules.h"
 #include "option_table.h"
 #include "usage_error.h"
 
@@ -37,13 +38,21 @@ int run(int argc, char** argv) {
   }
   const std::string name = argv[1];
   const CommandInfo* command = find_command(name);
-  if (command == nullptr) throw UsageError("unknown command '" + name + "' (see autorec --help)");
+  if (command == nullptr) {
+    std::vector<std::string> names;
+    for (const CommandInfo& c : commands()) names.emplace_back(c.name);
+    throw UsageError("unknown command '" + name + "'" + did_you_mean(name, names, "") + " (see autorec --help)");
+  }
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (wants_help(args)) {
     std::cout << command_help(*command);
     return kExitOk;
   }
   const Options options = parse_options(name, command->options, args);
+  // Every flag checked before any slow work (train checks its own, with the data options).
+  if (name == "eval" || name == "predict" || name == "recommend" || name == "export")
+    validate_model_command_options(options);
+  if (name == "synth") validate_synth_options(options);
   return dispatch_table().at(name)(options);
 }
 

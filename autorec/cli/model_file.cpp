@@ -9,12 +9,10 @@
 namespace autorec::cli {
 
 TrainedModel load_trained(const Options& options) {
-  if (options.has("checkpoint") && options.has("model-file"))
-    throw UsageError("give --checkpoint or --model-file, not both");
-  const auto path =
-      options.has("checkpoint") ? options.optional_text("checkpoint") : options.optional_text("model-file");
+  const auto path = options.optional_text("model-file");
   if (!path)
-    throw UsageError("autorec " + options.command() + " needs --checkpoint PATH (a model saved by autorec train)");
+    throw UsageError("autorec " + options.command() +
+                     " needs --model-file PATH (the checkpoint saved by autorec train --checkpoint)");
   apply_thread_count(options);
   TrainedModel trained;
   trained.device = select_device(options);

@@ -79,14 +79,13 @@ const Group kCheckpointing = {
 };
 
 const Group kModelFile = {
-    {"checkpoint", "PATH", "the trained model (a checkpoint written by autorec train)"},
-    {"model-file", "PATH", "the same as --checkpoint"},
+    {"model-file", "PATH", "the trained model (the checkpoint written by autorec train --checkpoint)"},
 };
 
 const Group kEval = {
     {"test-file", "PATH", "ratings to evaluate (default: the test ratings stored in the checkpoint)"},
     {"ranking-k", "K", "also report HR@K, NDCG@K and recall@K over all items (default 0 = off)"},
-    {"format", "NAME", "format of --test-file (default auto)"},
+    {"test-format", "NAME", "format of --test-file (default auto)"},
 };
 
 const Group kPredict = {
@@ -109,11 +108,11 @@ const Group kExport = {
 };
 
 const Group kSynth = {
-    {"users", "N", "number of users (default 6040)"},
-    {"items", "N", "number of items (default 3706)"},
-    {"ratings", "N", "number of ratings, up to 10^9 (default 1000209)"},
+    {"n-users", "N", "number of users (default 6040)"},
+    {"n-items", "N", "number of items (default 3706)"},
+    {"n-ratings", "N", "number of ratings, up to 10^9 (default 1000209)"},
     {"seed", "S", "generator seed (default 1)"},
-    {"format", "NAME", "csv (user,item,rating) or ml-1m (user::item::rating) (default csv)"},
+    {"synth-format", "NAME", "csv (user,item,rating) or ml-1m (user::item::rating) (default csv)"},
     {"out", "PATH", "the file to write"},
 };
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "option_rules.h"
 #include "usage_error.h"
 
 namespace autorec::cli {
@@ -45,6 +46,12 @@ const OptionSpec* Options::find_spec(const std::string& name) const {
     if (name == spec->name) return spec;
   }
   return nullptr;
+}
+
+std::vector<std::string> Options::names() const {
+  std::vector<std::string> names;
+  for (const OptionSpec* spec : allowed_) names.emplace_back(spec->name);
+  return names;
 }
 
 std::string Options::origin(const std::string& name) const {
@@ -126,7 +133,7 @@ std::string Options::choice(const std::string& name, const std::string& fallback
   for (const std::string& c : choices) {
     if (value == c) return value;
   }
-  invalid(name, "expected one of: " + join(choices));
+  invalid(name, "expected one of: " + join(choices) + did_you_mean(value, choices, ""));
 }
 
 Options parse_options(const std::string& command, std::vector<const OptionSpec*> allowed,
@@ -141,8 +148,9 @@ Options parse_options(const std::string& command, std::vector<const OptionSpec*>
     const std::string name = arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
     const OptionSpec* spec = options.find_spec(name);
     if (spec == nullptr) {
-      throw UsageError("unknown option --" + name + " for 'autorec " + command + "' (see autorec " + command +
-                       " --help)");
+      check_renamed(command, name, "--" + name);
+      throw UsageError("unknown option --" + name + " for 'autorec " + command + "'" +
+                       did_you_mean(name, options.names(), "--") + " (see autorec " + command + " --help)");
     }
     std::string value;
     if (equals != std::string::npos) {

@@ -30,6 +30,7 @@ class Options {
   const std::string& command() const { return command_; }
   const std::vector<const OptionSpec*>& allowed() const { return allowed_; }
   const OptionSpec* find_spec(const std::string& name) const;
+  std::vector<std::string> names() const;  // the option names this command accepts
   void set(const std::string& name, OptionValue value) { values_[name] = std::move(value); }
 
   bool has(const std::string& name) const { return values_.count(name) > 0; }

@@ -11,6 +11,7 @@
 #include "autorec/model.h"
 #include "engine/backend.h"
 #include "engine/error.h"
+#include "option_rules.h"
 #include "usage_error.h"
 
 namespace autorec::cli {
@@ -22,7 +23,7 @@ auto parse_named(const Options& options, const std::string& name, const std::str
   try {
     return parse(options.text(name, fallback));
   } catch (const std::invalid_argument& error) {
-    options.invalid(name, error.what());
+    options.invalid(name, error.what() + did_you_mean_listed(options.text(name, fallback), error.what()));
   }
 }
 
@@ -280,7 +281,7 @@ engine::Device select_device(const Options& options) {
   try {
     device = engine::parse_device(text);
   } catch (const engine::Error& error) {
-    options.invalid("device", error.what());
+    options.invalid("device", error.what() + did_you_mean_listed(text, error.what()));
   }
   std::string reason;
   if (!device.is_cpu() && !engine::cuda_available(&reason))

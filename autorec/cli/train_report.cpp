@@ -42,6 +42,7 @@ void write_run(JsonWriter& json, const RunOutcome& r) {
       .field("best_epoch", r.best_epoch)
       .field("best_validation_rmse", r.best_validation_rmse)
       .field("epochs", r.epochs)
+      .field("stop_reason", r.stop_reason)
       .field("seconds", r.seconds)
       .field("peak_memory_bytes", static_cast<std::uint64_t>(r.peak_memory_bytes));
 }
@@ -80,9 +81,11 @@ std::string train_report_text(const TrainReport& report) {
       << report.cold_start << " cold start\n";
   if (report.runs.size() == 1) {
     out << "result:  " << summary_line(report.runs.front()) << "\n";
+    out << "stopped: " << report.runs.front().stop_description << "\n";
   } else {
     for (std::size_t i = 0; i < report.runs.size(); ++i)
-      out << "run " << i + 1 << ":   " << summary_line(report.runs[i]) << "\n";
+      out << "run " << i + 1 << ":   " << summary_line(report.runs[i]) << "; " << report.runs[i].stop_description
+          << "\n";
     const MeanInterval rmse = mean_ci95(collect(report.runs, rmse_of));
     const MeanInterval mae = mean_ci95(collect(report.runs, mae_of));
     char line[128];

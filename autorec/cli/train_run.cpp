@@ -1,9 +1,11 @@
 #include "train_run.h"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <sstream>
 
 #include "autorec/model.h"
 #include "engine/backend.h"
@@ -15,27 +17,43 @@
 namespace autorec::cli {
 namespace {
 
-// The shape comes from the data, which the run identity already compares.
-bool same_model(const ModelRecord& a, const ModelRecord& b) {
-  return a.kind == b.kind && a.orientation == b.orientation && a.settings == b.settings;
+template <class T>
+std::string text_of(const T& value) {
+  std::ostringstream out;  // default formatting: 0.001, not 0.001000
+  out << value;
+  return out.str();
+}
+
+// The --model value that builds a record: item, user (AutoRec), mf, mf-user.
+std::string model_option(const ModelRecord& record) {
+  const bool user_based = record.orientation == Orientation::UserBased;
+  if (record.kind == "autorec") return user_based ? "user" : "item";
+  return user_based ? record.kind + "-user" : record.kind;
 }
 
 // --resume continues the SAME run: same data and split, same model, same optimizer. The epoch
 // budget and patience may change (to extend a run).
-Checkpoint load_resumable(const std::string& path, const TrainSettings& settings, const RunData& run) {
-  Checkpoint checkpoint = load_checkpoint(path);
-  if (!(checkpoint.run == run.identity)) {
+std::shared_ptr<const Checkpoint> load_resumable(const std::string& path, const TrainSettings& settings,
+                                                 const RunData& run) {
+  std::shared_ptr<const Checkpoint> checkpoint =
+      settings.resumed ? settings.resumed : std::make_shared<const Checkpoint>(load_checkpoint(path));
+  if (!(checkpoint->run == run.identity)) {
     throw UsageError("--resume " + path + ": the checkpoint is of another run\n  saved:   " +
-                     checkpoint.run.describe() + "\n  this run: " + run.identity.describe());
+                     checkpoint->run.describe() + "\n  this run: " + run.identity.describe());
   }
-  if (!same_model(checkpoint.model, settings.model)) {
+  check_resume_settings(path, *checkpoint, settings);
+  // The same file, sizes and split can still hold other numbers: load options (--duplicates, the
+  // columns, ...) or an edited file. The training part the checkpoint holds must be this one.
+  const Ratings& saved = *checkpoint->inputs;
+  if (saved.users != run.train->users || saved.items != run.train->items || saved.values != run.train->values) {
     throw UsageError("--resume " + path +
-                     ": the checkpoint's model options (--model, --hidden, --activation, "
-                     "--output-activation, --dropout, --factors, --seed) differ from this command's");
+                     ": the training ratings differ from the checkpoint's (changed data file or load options "
+                     "such as --duplicates or the columns)");
   }
-  if (checkpoint.train.optimizer != settings.train.optimizer) {
-    throw UsageError("--resume " + path + ": the checkpoint was trained with --optimizer " +
-                     optimizer_name(checkpoint.train.optimizer));
+  if (checkpoint->rules.default_rating != run.rules.default_rating) {
+    throw UsageError("--resume " + path + ": the checkpoint was trained with --default-rating " +
+                     text_of(checkpoint->rules.default_rating) + ", this command gives " +
+                     text_of(run.rules.default_rating));
   }
   return checkpoint;
 }
@@ -103,7 +121,58 @@ std::string log_title(const TrainSettings& s) {
          optimizer_name(s.train.optimizer);
 }
 
+// Why Trainer::fit returned, from what it leaves behind (the trainer's own rules: the epoch limit, no
+// better validation RMSE for `patience` epochs, a non-finite loss, or the stop flag).
+void describe_stop(const Trainer& trainer, const TrainConfig& config, RunOutcome& outcome) {
+  const int epochs = outcome.epochs;
+  if (trainer.interrupted()) {
+    outcome.stop_reason = "interrupted";
+    outcome.stop_description = "interrupted during epoch " + std::to_string(epochs + 1);
+  } else if (epochs > 0 && !std::isfinite(trainer.history().back().train_loss)) {
+    outcome.stop_reason = "diverged";
+    outcome.stop_description = "diverged: the loss was not finite at epoch " + std::to_string(epochs) +
+                               " (try a smaller --lr)";
+  } else if (epochs < config.max_epochs) {
+    outcome.stop_reason = "early_stopping";
+    outcome.stop_description = "early stopping at epoch " + std::to_string(epochs) + ": no better validation RMSE in " +
+                               std::to_string(epochs - trainer.best_epoch()) + " epochs after the best, epoch " +
+                               std::to_string(trainer.best_epoch()) + " (--patience " +
+                               std::to_string(config.patience) + ")";
+  } else {
+    outcome.stop_reason = "epoch_limit";
+    outcome.stop_description = "reached the epoch limit (--epochs " + std::to_string(config.max_epochs) + ")";
+  }
+}
+
 }  // namespace
+
+void check_resume_settings(const std::string& path, const Checkpoint& saved, const TrainSettings& settings) {
+  const ModelRecord& m = settings.model;
+  const TrainConfig& t = settings.train;
+  // Every option that changes the numbers, as the option's name, the saved and the new value. A model's
+  // settings are named by their options (hidden, activation, dropout, factors, seed, ...).
+  std::vector<std::array<std::string, 3>> options = {{"--model", model_option(saved.model), model_option(m)}};
+  for (const auto& [key, value] : saved.model.settings) {
+    options.push_back({"--" + key, value, m.has(key) ? m.setting(key) : "(not set)"});
+  }
+  const std::vector<std::array<std::string, 3>> train_options = {
+      {"--optimizer", optimizer_name(saved.train.optimizer), optimizer_name(t.optimizer)},
+      {"--lr", text_of(saved.train.learning_rate), text_of(t.learning_rate)},
+      {"--momentum", text_of(saved.train.momentum), text_of(t.momentum)},
+      {"--lambda", text_of(saved.train.lambda), text_of(t.lambda)},
+      {"--weight-decay", text_of(saved.train.weight_decay), text_of(t.weight_decay)},
+      {"--loss", saved.train.loss == LossKind::Mean ? "mean" : "sum", t.loss == LossKind::Mean ? "mean" : "sum"},
+      {"--batch-size", text_of(saved.train.batch_size), text_of(t.batch_size)},
+      {"--updates", saved.train.lazy_updates ? "lazy" : "exact", t.lazy_updates ? "lazy" : "exact"},
+  };
+  options.insert(options.end(), train_options.begin(), train_options.end());
+  for (const auto& [name, before, now] : options) {
+    if (before != now) {
+      throw UsageError("--resume " + path + ": the checkpoint was trained with " + name + " " + before +
+                       ", this command gives " + now + " (only --epochs and --patience may change on resume)");
+    }
+  }
+}
 
 RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   CheckpointKeeper keeper(settings, run, install_interrupt_handler());
@@ -123,12 +192,13 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   std::optional<TrainingLog> log;
   if (settings.log_dir) log.emplace(*settings.log_dir, settings.log_suffix, log_title(settings));
   if (settings.resume) {
-    restore_training(load_resumable(*settings.resume, settings, run), model, trainer);
+    restore_training(*load_resumable(*settings.resume, settings, run), model, trainer);
     note(settings.quiet, "resuming after epoch " + std::to_string(trainer.history().size()));
   }
   if (log) log->start(trainer.history());
 
-  ProgressReporter progress(settings.quiet, settings.train.max_epochs);
+  ProgressReporter progress(settings.quiet, settings.train.max_epochs,
+                            run.validation->empty() ? 0 : settings.train.patience);
   TrainCallbacks callbacks;
   callbacks.on_batch = [&](int epoch, std::int64_t b, std::int64_t n) {
     progress.on_batch(epoch, b, n);
@@ -148,6 +218,7 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   outcome.best_epoch = trainer.best_epoch();
   outcome.best_validation_rmse = trainer.best_validation_rmse();
   outcome.epochs = static_cast<int>(trainer.history().size());
+  describe_stop(trainer, settings.train, outcome);
   if (!outcome.interrupted) {
     // The test input is the whole training part, validation ratings included (known training data).
     const engine::SparseMatrix train_rows = to_matrix(*run.train, orientation);

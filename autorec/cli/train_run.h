@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,9 @@ struct TrainSettings {
   std::optional<std::string> checkpoint;  // save here every `checkpoint_every` epochs and at the end
   int checkpoint_every = 1;
   std::optional<std::string> resume;
+  // The --resume checkpoint when the caller has loaded it already (to check it before loading the
+  // data); train_run loads `resume` itself otherwise.
+  std::shared_ptr<const Checkpoint> resumed;
 };
 
 struct RunOutcome {
@@ -32,8 +36,16 @@ struct RunOutcome {
   bool interrupted = false;
   std::size_t peak_memory_bytes = 0;  // the engine's high-water mark on the run's device
   std::string saved_checkpoint;       // where the checkpoint went, if one was saved
+  // Why training ended: "early_stopping", "epoch_limit", "diverged" or "interrupted" (the JSON value),
+  // and the same in words for the summary ("early stopping at epoch 24: ...").
+  std::string stop_reason;
+  std::string stop_description;
 };
 
 RunOutcome train_run(const TrainSettings& settings, const RunData& run);
+
+// Throws UsageError naming the first option that changes the numbers (everything except --epochs and
+// --patience) whose value differs from the one `saved` was trained with, with both values.
+void check_resume_settings(const std::string& path, const Checkpoint& saved, const TrainSettings& settings);
 
 }  // namespace autorec::cli

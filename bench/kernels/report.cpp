@@ -6,7 +6,6 @@
 #include <map>
 #include <stdexcept>
 
-#include "autorec/json_writer.h"
 #include "svg_chart.h"
 
 namespace bench {
@@ -21,36 +20,32 @@ std::string format(double value, const char* spec = "%.3g") {
 
 std::string shape_label(const Measurement& m) { return m.problem + " k=" + std::to_string(m.size.k); }
 
-void write_settings(JsonWriter& json, const std::string& key, const RunSettings& s) {
-  json.key(key).begin_object()
-      .field("warmup", s.warmup)
-      .field("repeats", s.repeats)
-      .field("rotation", s.rotation)
-      .field("dense_gemm_max_bytes", static_cast<std::int64_t>(s.dense_gemm_max_bytes))
-      .end_object();
+Json settings_json(const RunSettings& s) {
+  return {{"warmup", s.warmup},
+          {"repeats", s.repeats},
+          {"rotation", s.rotation},
+          {"dense_gemm_max_bytes", static_cast<std::int64_t>(s.dense_gemm_max_bytes)}};
 }
 
-void write_measurement(JsonWriter& json, const Measurement& m) {
-  json.begin_object()
-      .field("problem", m.problem)
-      .field("rows", m.size.rows)
-      .field("cols", m.size.cols)
-      .field("nnz", m.size.nnz)
-      .field("k", m.size.k)
-      .field("op", m.op)
-      .field("implementation", m.implementation)
-      .field("device", m.device)
-      .field("ms_median", m.ms)
-      .field("ms_min", m.ms_min)
-      .field("repeats", m.repeats)
-      .field("gflops", m.gflops)
-      .field("gbytes_per_s", m.gbytes_per_s)
-      .field("copy_bandwidth_fraction", m.copy_fraction)
-      .field("check_passed", m.check.passed())
-      .field("check_worst_error_over_bound", m.check.worst)
-      .field("check_entries", m.check.checked)
-      .field("note", m.note)
-      .end_object();
+Json measurement_json(const Measurement& m) {
+  return {{"problem", m.problem},
+          {"rows", m.size.rows},
+          {"cols", m.size.cols},
+          {"nnz", m.size.nnz},
+          {"k", m.size.k},
+          {"op", m.op},
+          {"implementation", m.implementation},
+          {"device", m.device},
+          {"ms_median", m.ms},
+          {"ms_min", m.ms_min},
+          {"repeats", m.repeats},
+          {"gflops", m.gflops},
+          {"gbytes_per_s", m.gbytes_per_s},
+          {"copy_bandwidth_fraction", m.copy_fraction},  // NaN (no copy reference) is written as null
+          {"check_passed", m.check.passed()},
+          {"check_worst_error_over_bound", m.check.worst},
+          {"check_entries", m.check.checked},
+          {"note", m.note}};
 }
 
 // Median ms of the fastest implementation whose name starts with `prefix`, per (shape, op).
@@ -121,17 +116,16 @@ void print_table(std::ostream& out, const KernelReport& report) {
 }
 
 void write_json(const std::string& path, const KernelReport& report) {
-  JsonWriter json;
-  json.begin_object().field("benchmark", "bench_kernels").field("run_size", report.run_size);
-  write_machine(json, report.machine);
-  json.field("device_copy_gbytes_per_s", report.copy_gbytes_per_s);
-  write_settings(json, "cpu_settings", report.cpu_settings);
-  write_settings(json, "cuda_settings", report.cuda_settings);
-  json.key("results").begin_array();
-  for (const Measurement& m : report.results) write_measurement(json, m);
-  json.end_array().end_object();
+  Json json = {{"benchmark", "bench_kernels"},
+               {"run_size", report.run_size},
+               {"machine", machine_json(report.machine)},
+               {"device_copy_gbytes_per_s", report.copy_gbytes_per_s},
+               {"cpu_settings", settings_json(report.cpu_settings)},
+               {"cuda_settings", settings_json(report.cuda_settings)},
+               {"results", Json::array()}};
+  for (const Measurement& m : report.results) json["results"].push_back(measurement_json(m));
   std::ofstream out(path);
-  out << json.str() << '\n';
+  out << json.dump() << '\n';
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 

@@ -68,18 +68,12 @@ MachineInfo describe_machine() {
   return machine;
 }
 
-void write_machine(JsonWriter& json, const MachineInfo& machine) {
-  json.key("machine").begin_object()
-      .field("cpu_model", machine.cpu_model)
-      .field("logical_cores", machine.logical_cores)
-      .field("openmp_threads", machine.openmp_threads)
-      .field("memory_gib", machine.memory_gib)
-      .field("hostname", machine.hostname)
-      .field("compiler", machine.compiler)
-      .field("build_type", machine.build_type)
-      .field("timestamp", machine.timestamp)
-      .field("gpu", machine.gpu)
-      .end_object();
+Json machine_json(const MachineInfo& machine) {
+  return {{"cpu_model", machine.cpu_model},   {"logical_cores", machine.logical_cores},
+          {"openmp_threads", machine.openmp_threads}, {"memory_gib", machine.memory_gib},
+          {"hostname", machine.hostname},     {"compiler", machine.compiler},
+          {"build_type", machine.build_type}, {"timestamp", machine.timestamp},
+          {"gpu", machine.gpu}};
 }
 
 std::string machine_summary(const MachineInfo& machine) {

@@ -2,13 +2,13 @@
 // is not a result.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
-
-#include "autorec/json_writer.h"
 
 namespace bench {
 
-using autorec::JsonWriter;
+// Results files keep their keys in the order written (nlohmann-json, Debian's nlohmann-json3-dev).
+using Json = nlohmann::ordered_json;
 
 struct MachineInfo {
   std::string cpu_model;     // /proc/cpuinfo "model name"
@@ -23,7 +23,7 @@ struct MachineInfo {
 };
 
 MachineInfo describe_machine();
-void write_machine(JsonWriter& json, const MachineInfo& machine);
+Json machine_json(const MachineInfo& machine);
 // One line for the top of a markdown report.
 std::string machine_summary(const MachineInfo& machine);
 

@@ -142,50 +142,43 @@ void print_model(std::ostream& out, const EpochShape& shape, const GpuSpec& gpu)
   }
 }
 
-void write_result(JsonWriter& json, const TrainingResult& r) {
-  json.begin_object()
-      .field("dataset", r.spec.dataset)
-      .field("device", r.spec.device)
-      .field("kernels", r.spec.device == "cpu" ? "cpu" : r.spec.kernels)
-      .field("backend", r.backend)
-      .field("n_users", r.n_users)
-      .field("n_items", r.n_items)
-      .field("train_ratings", r.train_ratings)
-      .field("test_ratings", r.test_ratings)
-      .field("hidden", r.spec.hidden)
-      .field("batch_size", r.spec.batch_size)
-      .field("updates", r.spec.lazy_updates ? "lazy" : "exact")
-      .field("learning_rate", static_cast<double>(r.spec.learning_rate))
-      .field("lambda", static_cast<double>(r.spec.lambda))
-      .field("warmup_epochs", r.spec.warmup_epochs);
-  json.key("epoch_seconds").begin_array();
-  for (const double s : r.epoch_seconds) json.value(s);
-  json.end_array()
-      .field("median_epoch_seconds", r.median_epoch_seconds)
-      .field("ratings_per_second", r.ratings_per_second)
-      .field("engine_peak_bytes", r.engine_peak_bytes)
-      .field("device_reserved_peak_bytes", r.device_reserved_peak_bytes)
-      .field("process_peak_rss_bytes", r.process_peak_rss_bytes)
-      .field("setup_seconds", r.setup_seconds)
-      .field("test_rmse", r.test_rmse)
-      .field("test_mae", r.test_mae)
-      .end_object();
+bench::Json result_json(const TrainingResult& r) {
+  return {{"dataset", r.spec.dataset},
+          {"device", r.spec.device},
+          {"kernels", r.spec.device == "cpu" ? "cpu" : r.spec.kernels},
+          {"backend", r.backend},
+          {"n_users", r.n_users},
+          {"n_items", r.n_items},
+          {"train_ratings", r.train_ratings},
+          {"test_ratings", r.test_ratings},
+          {"hidden", r.spec.hidden},
+          {"batch_size", r.spec.batch_size},
+          {"updates", r.spec.lazy_updates ? "lazy" : "exact"},
+          {"learning_rate", static_cast<double>(r.spec.learning_rate)},
+          {"lambda", static_cast<double>(r.spec.lambda)},
+          {"warmup_epochs", r.spec.warmup_epochs},
+          {"epoch_seconds", r.epoch_seconds},
+          {"median_epoch_seconds", r.median_epoch_seconds},
+          {"ratings_per_second", r.ratings_per_second},
+          {"engine_peak_bytes", r.engine_peak_bytes},
+          {"device_reserved_peak_bytes", r.device_reserved_peak_bytes},
+          {"process_peak_rss_bytes", r.process_peak_rss_bytes},
+          {"setup_seconds", r.setup_seconds},
+          {"test_rmse", r.test_rmse},
+          {"test_mae", r.test_mae}};
 }
 
 void write_json(const std::string& path, const MachineInfo& machine, const std::vector<TrainingResult>& results,
                 double target_seconds) {
-  JsonWriter json;
-  json.begin_object().field("benchmark", "bench_training");
-  write_machine(json, machine);
+  bench::Json json = {{"benchmark", "bench_training"}, {"machine", bench::machine_json(machine)}};
   if (target_seconds > 0 && !results.empty()) {
-    json.field("target_epoch_seconds", target_seconds)
-        .field("target_met", results.front().median_epoch_seconds <= target_seconds);
+    json["target_epoch_seconds"] = target_seconds;
+    json["target_met"] = results.front().median_epoch_seconds <= target_seconds;
   }
-  json.key("results").begin_array();
-  for (const TrainingResult& r : results) write_result(json, r);
-  json.end_array().end_object();
+  json["results"] = bench::Json::array();
+  for (const TrainingResult& r : results) json["results"].push_back(result_json(r));
   std::ofstream out(path);
-  out << json.str() << '\n';
+  out << json.dump() << '\n';
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 

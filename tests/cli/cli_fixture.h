@@ -15,7 +15,7 @@ struct TinyData {
   std::string data = "tiny.csv";
 
   TinyData() {
-    const CliResult r = run_cli(dir.path(), {"synth", "--users", "120", "--items", "80", "--ratings",
+    const CliResult r = run_cli(dir.path(), {"synth", "--n-users", "120", "--n-items", "80", "--n-ratings",
                                              std::to_string(kTinyRatings), "--seed", "4", "--out", data});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);

@@ -28,7 +28,7 @@ TEST_CASE("bad flags and values name the flag", "[cli][errors]") {
   require_usage_error(run_cli(dir.path(), {"eval", "--hidden", "8"}), "--hidden");  // train-only flag
   require_usage_error(run_cli(dir.path(), {"fly"}), "fly");
   require_usage_error(
-      run_cli(dir.path(), {"synth", "--users", "10", "--items", "10", "--ratings", "1000", "--out", "x.csv"}),
+      run_cli(dir.path(), {"synth", "--n-users", "10", "--n-items", "10", "--n-ratings", "1000", "--out", "x.csv"}),
       "ratings");  // more ratings than users x items
 }
 
@@ -48,8 +48,8 @@ TEST_CASE("bad input files name the file and exit with 1", "[cli][errors]") {
   dir.write("broken.csv", "1,1,5\n2,2,oops\n");
   require_data_error(run_cli(dir.path(), {"train", "--data", "broken.csv"}), "broken.csv:2");
   dir.write("fake.ckpt", "not a checkpoint at all, just some text that is long enough\n");
-  require_data_error(run_cli(dir.path(), {"eval", "--checkpoint", "fake.ckpt"}), "fake.ckpt");
-  require_data_error(run_cli(dir.path(), {"predict", "--checkpoint", "missing.ckpt", "--input", "x"}), "missing.ckpt");
+  require_data_error(run_cli(dir.path(), {"eval", "--model-file", "fake.ckpt"}), "fake.ckpt");
+  require_data_error(run_cli(dir.path(), {"predict", "--model-file", "missing.ckpt", "--input", "x"}), "missing.ckpt");
 }
 
 }  // namespace

@@ -107,7 +107,7 @@ TEST_CASE("an unusable --checkpoint path fails before training, naming the file"
   std::filesystem::create_directory(tiny.dir.path() / "folder.ckpt");
   require_data_error(tiny.train({"--epochs", "1", "--checkpoint", "folder.ckpt"}), "folder.ckpt");
   // Reading a folder as a checkpoint: a CheckpointError naming it, not a stream error.
-  const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--checkpoint", "folder.ckpt"});
+  const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--model-file", "folder.ckpt"});
   require_data_error(eval, "folder.ckpt: is a folder");
   CHECK(eval.err.find("basic_filebuf") == std::string::npos);
 }
@@ -131,7 +131,7 @@ struct StringIdModel : TinyData {
 
 TEST_CASE("CSV outputs quote raw ids holding commas or quotes (RFC 4180)", "[cli][model]") {
   StringIdModel model;
-  const CliResult r = run_cli(model.dir.path(), {"export", "--checkpoint", "m.ckpt", "--out", "ex",
+  const CliResult r = run_cli(model.dir.path(), {"export", "--model-file", "m.ckpt", "--out", "ex",
                                                  "--export-format", "csv"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -140,7 +140,7 @@ TEST_CASE("CSV outputs quote raw ids holding commas or quotes (RFC 4180)", "[cli
   const std::string row_ids = read_text(model.dir.path() / "ex" / "row_ids.csv");
   CHECK(row_ids.find("\n0,\"i\"\"") != std::string::npos);  // the quote is doubled inside quotes
 
-  const CliResult top = run_cli(model.dir.path(), {"recommend", "--checkpoint", "m.ckpt", "--all-users", "--top", "1"});
+  const CliResult top = run_cli(model.dir.path(), {"recommend", "--model-file", "m.ckpt", "--all-users", "--top", "1"});
   REQUIRE(top.exit_code == 0);
   const std::string second_line = top.out.substr(top.out.find('\n') + 1);
   CHECK(second_line.rfind("\"u,", 0) == 0);
@@ -150,17 +150,17 @@ TEST_CASE("CSV outputs quote raw ids holding commas or quotes (RFC 4180)", "[cli
 TEST_CASE("predict keeps a first line of unknown string ids, only header words make a header", "[cli][model]") {
   StringIdModel model;
   model.dir.write("first.txt", "newcomer|some_film\nnewcomer2|other_film\n");
-  CliResult r = run_cli(model.dir.path(), {"predict", "--checkpoint", "m.ckpt", "--input", "first.txt"});
+  CliResult r = run_cli(model.dir.path(), {"predict", "--model-file", "m.ckpt", "--input", "first.txt"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("newcomer,some_film,") != std::string::npos);
   CHECK(r.out.find("newcomer2,other_film,") != std::string::npos);
 
   model.dir.write("header.txt", "UserId|MovieId\nnewcomer|some_film\n");
-  r = run_cli(model.dir.path(), {"predict", "--checkpoint", "m.ckpt", "--input", "header.txt"});
+  r = run_cli(model.dir.path(), {"predict", "--model-file", "m.ckpt", "--input", "header.txt"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("UserId") == std::string::npos);
-  r = run_cli(model.dir.path(), {"predict", "--checkpoint", "m.ckpt", "--input", "first.txt", "--header", "yes"});
+  r = run_cli(model.dir.path(), {"predict", "--model-file", "m.ckpt", "--input", "first.txt", "--header", "yes"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("newcomer,some_film,") == std::string::npos);
   CHECK(r.out.find("newcomer2,other_film,") != std::string::npos);

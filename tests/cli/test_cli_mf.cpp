@@ -26,7 +26,7 @@ TEST_CASE("train --model mf: eval, predict, recommend and export use its checkpo
   const Checkpoint checkpoint = load_checkpoint(tiny.dir.path() / "mf.ckpt");
   CHECK(checkpoint.model.kind == "mf");
 
-  const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--checkpoint", "mf.ckpt", "--json", "--ranking-k", "5"});
+  const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--model-file", "mf.ckpt", "--json", "--ranking-k", "5"});
   INFO(eval.err);
   REQUIRE(eval.exit_code == 0);
   CHECK(json_value(eval.out, "test_rmse") == json_value(trained.out, "test_rmse"));
@@ -36,18 +36,18 @@ TEST_CASE("train --model mf: eval, predict, recommend and export use its checkpo
   const IdMap& items = *checkpoint.inputs->item_ids;
   tiny.dir.write("pairs.txt", users.raw_id(0) + "," + items.raw_id(0) + "\n" + users.raw_id(1) + "," +
                                   items.raw_id(2) + "\n");
-  const CliResult predicted = run_cli(tiny.dir.path(), {"predict", "--checkpoint", "mf.ckpt", "--input", "pairs.txt"});
+  const CliResult predicted = run_cli(tiny.dir.path(), {"predict", "--model-file", "mf.ckpt", "--input", "pairs.txt"});
   INFO(predicted.err);
   REQUIRE(predicted.exit_code == 0);
   CHECK(line_count(predicted.out) == 3);  // header + 2 pairs
 
-  const CliResult top = run_cli(tiny.dir.path(), {"recommend", "--checkpoint", "mf.ckpt", "--users",
+  const CliResult top = run_cli(tiny.dir.path(), {"recommend", "--model-file", "mf.ckpt", "--users",
                                                   users.raw_id(0), "--top", "3"});
   INFO(top.err);
   REQUIRE(top.exit_code == 0);
   CHECK(line_count(top.out) == 4);  // header + 3 items
 
-  const CliResult exported = run_cli(tiny.dir.path(), {"export", "--checkpoint", "mf.ckpt", "--out", "ex"});
+  const CliResult exported = run_cli(tiny.dir.path(), {"export", "--model-file", "mf.ckpt", "--out", "ex"});
   INFO(exported.err);
   REQUIRE(exported.exit_code == 0);
   const std::string manifest = read_text(tiny.dir.path() / "ex" / "manifest.json");

@@ -37,7 +37,7 @@ struct TrainedTiny : TinyData {
 
 TEST_CASE("eval reproduces the test metrics of training", "[cli][model]") {
   TrainedTiny tiny;
-  const CliResult r = run_cli(tiny.dir.path(), {"eval", "--checkpoint", "model.ckpt", "--json", "--ranking-k", "5"});
+  const CliResult r = run_cli(tiny.dir.path(), {"eval", "--model-file", "model.ckpt", "--json", "--ranking-k", "5"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(json_value(r.out, "test_rmse") == json_value(tiny.train_json, "test_rmse"));
@@ -74,7 +74,7 @@ TEST_CASE("recommend lists N unseen items per user, best first", "[cli][model]")
   TrainedTiny tiny;
   const Ratings& inputs = *tiny.checkpoint.inputs;
   const std::string u0 = inputs.user_ids->raw_id(0), u1 = inputs.user_ids->raw_id(1);
-  const CliResult r = run_cli(tiny.dir.path(), {"recommend", "--checkpoint", "model.ckpt", "--users", u0 + "," + u1,
+  const CliResult r = run_cli(tiny.dir.path(), {"recommend", "--model-file", "model.ckpt", "--users", u0 + "," + u1,
                                                 "--top", "4", "--output", "top.csv"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -96,7 +96,7 @@ TEST_CASE("recommend lists N unseen items per user, best first", "[cli][model]")
 
 TEST_CASE("export writes .npy codes and weights with matching shapes", "[cli][model]") {
   TrainedTiny tiny;
-  const CliResult r = run_cli(tiny.dir.path(), {"export", "--checkpoint", "model.ckpt", "--out", "exported"});
+  const CliResult r = run_cli(tiny.dir.path(), {"export", "--model-file", "model.ckpt", "--out", "exported"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto folder = tiny.dir.path() / "exported";
@@ -114,7 +114,7 @@ TEST_CASE("export writes .npy codes and weights with matching shapes", "[cli][mo
   CHECK(read_text(folder / "manifest.json").find("encoder_weight.npy") != std::string::npos);
 
   const CliResult csv =
-      run_cli(tiny.dir.path(), {"export", "--checkpoint", "model.ckpt", "--out", "csv", "--export-format", "csv"});
+      run_cli(tiny.dir.path(), {"export", "--model-file", "model.ckpt", "--out", "csv", "--export-format", "csv"});
   REQUIRE(csv.exit_code == 0);
   const auto code_rows = csv_rows(read_text(tiny.dir.path() / "csv" / "codes.csv"));
   REQUIRE(code_rows.size() == static_cast<std::size_t>(rows));

@@ -1,6 +1,6 @@
-// A small JSON writer for reports (the CLI's --json output and training log, the benchmarks' results): objects,
-// arrays, strings (escaped), numbers (NaN and infinities become null), booleans. Commas are placed
-// automatically; the caller is responsible for well-nested begin/end calls.
+// A small JSON writer for the CLI's reports (--json output, training log; the benchmarks write theirs
+// with nlohmann-json): objects, arrays, strings (escaped), numbers (NaN and infinities become null),
+// booleans. Commas are placed automatically; the caller is responsible for well-nested begin/end calls.
 #pragma once
 
 #include <cstdint>
