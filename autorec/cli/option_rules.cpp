@@ -186,7 +186,7 @@ void check_renamed(const std::string& command, const std::string& name, const st
 
 void validate_train_options(const Options& options) {
   load_options(options);  // --format, --sep, columns, header, duplicates: values and combinations
-  model_config(options, 0);
+  model_record(options, 0);
   train_config(options, 0);
   check_optimizer_options(options);
   check_split_options(options);

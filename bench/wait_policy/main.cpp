@@ -24,6 +24,7 @@
 
 #include "autorec/data/synthetic.h"
 #include "autorec/evaluate.h"
+#include "autorec/model.h"
 #include "autorec/trainer.h"
 #include "flags.h"
 
