@@ -123,6 +123,12 @@ case "$mode" in
       # The GPU check's dry run (docs/gpu.md): its stages on the CPU, so the script itself is tested.
       stage "GPU check dry run" env OUT="$root/$build_dir/gpu-check-dry-run" \
         bash bench/gpu_check.sh --dry-run --build-dir "$build_dir" --budget 300
+      # Its stages that could not run here (no GPU, no PyTorch) are skips of this run too.
+      if [ -f "$build_dir/gpu-check-dry-run/summary.txt" ]; then
+        while read -r gpu_stage gpu_status _seconds gpu_reason; do
+          if [ "$gpu_status" = SKIP ]; then record "GPU check dry run: $gpu_stage" skipped "$gpu_reason"; fi
+        done <"$build_dir/gpu-check-dry-run/summary.txt"
+      fi
     else
       record "release build" failed "the build failed (see above)"
     fi
