@@ -149,8 +149,18 @@ case "$mode" in
     fi
     if [ "${AUTOREC_SKIP_MUTATION:-0}" != 1 ]; then
       # Every listed mutant must make a test fail (docs/testing.md); bounded so CI stays short.
-      stage "mutation check" python3 scripts/mutation_check.py --work "$build_dir-mutation" --jobs "$jobs" \
-        --budget "${AUTOREC_MUTATION_BUDGET:-600}"
+      mutation_log="$root/$build_dir/mutation-check.log"
+      mutation_stage() {
+        python3 scripts/mutation_check.py --work "$build_dir-mutation" --jobs "$jobs" \
+          --budget "${AUTOREC_MUTATION_BUDGET:-600}" 2>&1 | tee "$mutation_log"
+      }
+      stage "mutation check" mutation_stage
+      # Mutants the budget left out are skips, named.
+      if [ -f "$mutation_log" ]; then
+        sed -n 's/^  not run: //p' "$mutation_log" | while read -r mutant; do
+          record "mutation check: $mutant" skipped "not run within AUTOREC_MUTATION_BUDGET=${AUTOREC_MUTATION_BUDGET:-600} s"
+        done
+      fi
     else
       record "mutation check" skipped "AUTOREC_SKIP_MUTATION=1"
     fi
