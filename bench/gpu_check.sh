@@ -31,6 +31,10 @@
 #   ncu              25     90   Nsight Compute Speed-of-Light of the training kernels (if permitted)
 #   total           480          = the default --budget
 set -uo pipefail
+# Passive OpenMP waits, set here rather than by the engine's start-up default (which restarts a
+# program image once when the variable is unset, engine/src/omp_wait_policy.cpp): tools that wrap a
+# process, such as compute-sanitizer, then see one plain start.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ROOT

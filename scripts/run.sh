@@ -124,6 +124,12 @@ case "$mode" in
       # The GPU check's dry run (docs/gpu.md): its stages on the CPU, so the script itself is tested.
       stage "GPU check dry run" env OUT="$root/$build_dir/gpu-check-dry-run" \
         bash bench/gpu_check.sh --dry-run --build-dir "$build_dir" --budget 300
+      # Its stages that could not run here (no GPU, no PyTorch) are skips of this run too.
+      if [ -f "$build_dir/gpu-check-dry-run/summary.txt" ]; then
+        while read -r gpu_stage gpu_status _seconds gpu_reason; do
+          if [ "$gpu_status" = SKIP ]; then record "GPU check dry run: $gpu_stage" skipped "$gpu_reason"; fi
+        done <"$build_dir/gpu-check-dry-run/summary.txt"
+      fi
     else
       record "release build" failed "the build failed (see above)"
     fi
@@ -144,8 +150,18 @@ case "$mode" in
     fi
     if [ "${AUTOREC_SKIP_MUTATION:-0}" != 1 ]; then
       # Every listed mutant must make a test fail (docs/testing.md); bounded so CI stays short.
-      stage "mutation check" python3 scripts/mutation_check.py --work "$build_dir-mutation" --jobs "$jobs" \
-        --budget "${AUTOREC_MUTATION_BUDGET:-600}"
+      mutation_log="$root/$build_dir/mutation-check.log"
+      mutation_stage() {
+        python3 scripts/mutation_check.py --work "$build_dir-mutation" --jobs "$jobs" \
+          --budget "${AUTOREC_MUTATION_BUDGET:-600}" 2>&1 | tee "$mutation_log"
+      }
+      stage "mutation check" mutation_stage
+      # Mutants the budget left out are skips, named.
+      if [ -f "$mutation_log" ]; then
+        sed -n 's/^  not run: //p' "$mutation_log" | while read -r mutant; do
+          record "mutation check: $mutant" skipped "not run within AUTOREC_MUTATION_BUDGET=${AUTOREC_MUTATION_BUDGET:-600} s"
+        done
+      fi
     else
       record "mutation check" skipped "AUTOREC_SKIP_MUTATION=1"
     fi

@@ -62,6 +62,8 @@ void check_optimizer_options(const Options& options) {
   if (config.optimizer == OptimizerKind::Rprop) {  // full batch, every weight each step
     if (options.has("batch-size")) inapplicable(options, "batch-size", because + " (always full batch)");
     if (options.has("updates")) inapplicable(options, "updates", because + " (always full batch)");
+  } else if (config.batch_size == 0 && options.has("updates")) {  // a full batch touches every row
+    inapplicable(options, "updates", "--batch-size 0 (full batch: every weight row steps every time)");
   }
 }
 

@@ -50,6 +50,7 @@ TEST_CASE("flags that have no effect are refused, naming what makes them meaning
   require_error(tiny.train({"--momentum", "0.5"}), {"--momentum", "--optimizer adam"});
   require_error(tiny.train({"--optimizer", "adam", "--weight-decay", "0.1"}), {"--weight-decay", "--optimizer adam"});
   require_error(tiny.train({"--optimizer", "rprop", "--batch-size", "64"}), {"--batch-size", "--optimizer rprop"});
+  require_error(tiny.train({"--batch-size", "0", "--updates", "lazy"}), {"--updates", "--batch-size 0"});
   require_error(tiny.train({"--folds", "3"}), {"--folds", "--split random"});
   require_error(tiny.train({"--split", "kfold", "--test-fraction", "0.2"}), {"--test-fraction", "--split kfold"});
   require_error(tiny.train({"--checkpoint-every", "2"}), {"--checkpoint-every", "no --checkpoint"});
