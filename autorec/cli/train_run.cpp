@@ -183,10 +183,10 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   // On the host: the trainer slices batches there and moves each one to the model's device.
   const engine::SparseMatrix fit_rows = to_matrix(*run.fit, orientation);
 
-  ModelRecord record = settings.model;
-  record.rows = fit_rows.rows();
-  record.inputs = fit_rows.cols();
-  const std::unique_ptr<RatingModel> built = make_model(record, settings.device);
+  ModelRecord model_record = settings.model;
+  model_record.rows = fit_rows.rows();
+  model_record.inputs = fit_rows.cols();
+  const std::unique_ptr<RatingModel> built = make_model(model_record, settings.device);
   RatingModel& model = *built;
   Trainer trainer(model, settings.train);
   std::optional<TrainingLog> log;

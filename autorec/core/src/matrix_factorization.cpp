@@ -10,9 +10,6 @@ namespace autorec {
 namespace {
 
 // A (n, 1) column over a contiguous (1, n) row and back: the same memory, ld 1.
-engine::ConstTensorView as_column(engine::ConstTensorView row) {
-  return {row.device(), {row.data(), row.cols(), 1, 1}};
-}
 engine::TensorView as_column(engine::TensorView row) { return {row.device(), {row.data(), row.cols(), 1, 1}}; }
 engine::TensorView as_row(engine::TensorView column) { return {column.device(), {column.data(), 1, column.rows(), column.rows()}}; }
 
