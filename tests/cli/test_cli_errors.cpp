@@ -49,7 +49,8 @@ TEST_CASE("bad input files name the file and exit with 1", "[cli][errors]") {
   require_data_error(run_cli(dir.path(), {"train", "--data", "broken.csv"}), "broken.csv:2");
   dir.write("fake.ckpt", "not a checkpoint at all, just some text that is long enough\n");
   require_data_error(run_cli(dir.path(), {"eval", "--model-file", "fake.ckpt"}), "fake.ckpt");
-  require_data_error(run_cli(dir.path(), {"predict", "--model-file", "missing.ckpt", "--input", "x"}), "missing.ckpt");
+  // A path that does not exist is the argument's fault, found before any work: a usage error.
+  require_usage_error(run_cli(dir.path(), {"predict", "--model-file", "missing.ckpt", "--input", "x"}), "missing.ckpt");
 }
 
 }  // namespace

@@ -105,10 +105,10 @@ TEST_CASE("an unusable --checkpoint path fails before training, naming the file"
   require_data_error(missing, "missing_folder/run.ckpt");
   CHECK(missing.err.find("epoch    1") == std::string::npos);  // not after an epoch of training
   std::filesystem::create_directory(tiny.dir.path() / "folder.ckpt");
-  require_data_error(tiny.train({"--epochs", "1", "--checkpoint", "folder.ckpt"}), "folder.ckpt");
-  // Reading a folder as a checkpoint: a CheckpointError naming it, not a stream error.
+  // A path argument naming a folder is refused by the option checks, before any work: a usage error.
+  require_usage_error(tiny.train({"--epochs", "1", "--checkpoint", "folder.ckpt"}), "folder.ckpt");
   const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--model-file", "folder.ckpt"});
-  require_data_error(eval, "folder.ckpt: is a folder");
+  require_usage_error(eval, "folder.ckpt: is a folder");
   CHECK(eval.err.find("basic_filebuf") == std::string::npos);
 }
 
