@@ -40,11 +40,18 @@ bool started_through_loader() {
   return starts_with(base, "ld-") || starts_with(base, "ld.so");
 }
 
+// True under Valgrind (its preload libraries are named vgpreload_*): a restarted image would run outside
+// the tool (it does not follow exec by default), and callgrind would count nothing of the program.
+bool under_valgrind(const char* entry) {
+  return starts_with(entry, "LD_PRELOAD=") && std::strstr(entry, "vgpreload") != nullptr;
+}
+
 void default_to_passive_wait(int /*argc*/, char** argv, char** envp) {
   if (envp == nullptr || argv == nullptr) return;
   int count = 0;
   for (; envp[count] != nullptr; ++count) {
     if (starts_with(envp[count], "OMP_WAIT_POLICY=") || starts_with(envp[count], "GOMP_SPINCOUNT=")) return;
+    if (under_valgrind(envp[count])) return;
   }
   if (started_through_loader()) return;
   auto** env = static_cast<char**>(std::malloc(sizeof(char*) * static_cast<std::size_t>(count + 2)));
