@@ -34,10 +34,13 @@ std::vector<double> collect(const std::vector<RunOutcome>& runs, double (*field)
 }
 double rmse_of(const RunOutcome& r) { return r.test.rmse; }
 double mae_of(const RunOutcome& r) { return r.test.mae; }
+double baseline_of(const RunOutcome& r) { return r.baseline_rmse; }
+double over_baseline_of(const RunOutcome& r) { return r.test.rmse - r.baseline_rmse; }
 
 void write_run(JsonWriter& json, const RunOutcome& r) {
   json.field("test_rmse", r.test.rmse)
       .field("test_mae", r.test.mae)
+      .field("baseline_rmse", r.baseline_rmse)
       .field("cold_start", static_cast<std::uint64_t>(r.test.cold_start))
       .field("best_epoch", r.best_epoch)
       .field("best_validation_rmse", r.best_validation_rmse)
@@ -50,7 +53,8 @@ void write_run(JsonWriter& json, const RunOutcome& r) {
 std::string summary_line(const RunOutcome& r) {
   std::ostringstream out;
   char metrics[96];
-  std::snprintf(metrics, sizeof metrics, "test RMSE %.4f  MAE %.4f", r.test.rmse, r.test.mae);
+  std::snprintf(metrics, sizeof metrics, "test RMSE %.4f  MAE %.4f  (bias baseline %.4f)", r.test.rmse, r.test.mae,
+                r.baseline_rmse);
   out << metrics << "  (" << r.epochs << " epochs, best " << r.best_epoch << ", " << format_duration(r.seconds) << ")";
   return out.str();
 }
@@ -62,6 +66,7 @@ RunOutcome combined(const std::vector<RunOutcome>& runs) {
   if (runs.size() == 1) return all;
   all.test.rmse = mean_ci95(collect(runs, rmse_of)).mean;
   all.test.mae = mean_ci95(collect(runs, mae_of)).mean;
+  all.baseline_rmse = mean_ci95(collect(runs, baseline_of)).mean;
   all.seconds = 0;
   for (const RunOutcome& r : runs) {
     all.seconds += r.seconds;
@@ -92,6 +97,12 @@ std::string train_report_text(const TrainReport& report) {
     std::snprintf(line, sizeof line,
                   "result:  test RMSE %.4f +- %.4f  MAE %.4f +- %.4f (mean, 95%% CI over %zu runs)\n", rmse.mean,
                   rmse.ci95, mae.mean, mae.ci95, report.runs.size());
+    out << line;
+    const MeanInterval baseline = mean_ci95(collect(report.runs, baseline_of));
+    const MeanInterval difference = mean_ci95(collect(report.runs, over_baseline_of));
+    std::snprintf(line, sizeof line,
+                  "         bias baseline %.4f +- %.4f; model - baseline %+.4f +- %.4f (paired, 95%% CI)\n",
+                  baseline.mean, baseline.ci95, difference.mean, difference.ci95);
     out << line;
   }
   if (report.noise_floor) {
@@ -127,6 +138,10 @@ std::string train_report_json(const TrainReport& report) {
     const MeanInterval mae = mean_ci95(collect(report.runs, mae_of));
     json.field("test_rmse_mean", rmse.mean).field("test_rmse_ci95", rmse.ci95);
     json.field("test_mae_mean", mae.mean).field("test_mae_ci95", mae.ci95);
+    const MeanInterval baseline = mean_ci95(collect(report.runs, baseline_of));
+    const MeanInterval difference = mean_ci95(collect(report.runs, over_baseline_of));
+    json.field("baseline_rmse_mean", baseline.mean).field("baseline_rmse_ci95", baseline.ci95);
+    json.field("rmse_minus_baseline_mean", difference.mean).field("rmse_minus_baseline_ci95", difference.ci95);
     json.field("test_rmse_stddev", rmse.stddev).field("runs_count", static_cast<int>(report.runs.size()));
     json.key("runs").begin_array();
     for (const RunOutcome& r : report.runs) {

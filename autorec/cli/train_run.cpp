@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "autorec/bias_baseline.h"
 #include "autorec/model.h"
 #include "engine/backend.h"
 #include "interrupt.h"
@@ -224,6 +225,7 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
     const engine::SparseMatrix train_rows = to_matrix(*run.train, orientation);
     const std::vector<float> predictions = predict_pairs(model, train_rows, *run.test, run.rules);
     outcome.test = rating_metrics(predictions, *run.test, train_rows, orientation);
+    outcome.baseline_rmse = BiasBaseline::fit(*run.train).rmse(*run.test, run.rules.clip_min, run.rules.clip_max);
   }
   outcome.peak_memory_bytes = backend.memory_stats().peak_bytes;
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

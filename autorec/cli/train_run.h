@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,9 @@ struct TrainSettings {
 
 struct RunOutcome {
   RatingMetrics test;
+  // The bias baseline (autorec/bias_baseline.h) fitted on the same training part and scored on the same
+  // test ratings: whether the model earned its keep. NaN when the run was interrupted.
+  double baseline_rmse = std::numeric_limits<double>::quiet_NaN();
   int best_epoch = 0;
   double best_validation_rmse = 0.0;  // NaN without validation
   int epochs = 0;                     // epochs in the history (including resumed ones)

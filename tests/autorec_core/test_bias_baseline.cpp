@@ -54,6 +54,8 @@ TEST_CASE("the bias baseline predicts unseen users and items from what it knows,
   CHECK(clipped == std::vector<float>{4.0f, 4.0f});
   const std::vector<float> unclipped = baseline.predict_all(queries, 1.0f, 5.0f);
   CHECK(unclipped[1] == Approx(baseline.global_mean()));
+  // Errors of the clipped predictions against ratings 1 and 1: 3 and 3.
+  CHECK(baseline.rmse(queries, 1.0f, 4.0f) == Approx(3.0));
 }
 
 TEST_CASE("the bias baseline refuses empty data and negative lambdas", "[baseline]") {

@@ -38,6 +38,11 @@ TEST_CASE("train --json prints one object with the result keys", "[cli][train]")
   CHECK(json_number(r.out, "seconds") > 0);
   CHECK(json_number(r.out, "peak_memory_bytes") > 0);
   CHECK(json_value(r.out, "device")->rfind("cpu", 0) == 0);
+  // The bias baseline on the same split: a real RMSE, not a placeholder.
+  const double baseline = json_number(r.out, "baseline_rmse");
+  CHECK(baseline > 0.0);
+  CHECK(baseline < 4.0);
+  CHECK(baseline != rmse);
 }
 
 TEST_CASE("train --log-dir writes a JSON line per epoch and an SVG curve", "[cli][train]") {
@@ -84,6 +89,10 @@ TEST_CASE("train --runs reports per-run values, mean and 95% CI", "[cli][train]"
   }
   CHECK(count == 3);
   CHECK(sum / 3 == Approx(mean).epsilon(1e-6));
+  // The baseline over the same splits and the paired difference model - baseline.
+  const double baseline = json_number(r.out, "baseline_rmse_mean");
+  CHECK(json_number(r.out, "baseline_rmse_ci95") > 0);
+  CHECK(json_number(r.out, "rmse_minus_baseline_mean") == Approx(mean - baseline).epsilon(1e-6));
 }
 
 TEST_CASE("command-line flags override the config file", "[cli][config]") {

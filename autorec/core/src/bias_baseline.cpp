@@ -1,6 +1,7 @@
 #include "autorec/bias_baseline.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace autorec {
@@ -58,6 +59,16 @@ std::vector<float> BiasBaseline::predict_all(const Ratings& queries, float clip_
     predictions[r] = std::clamp(predict(queries.users[r], queries.items[r]), clip_min, clip_max);
   }
   return predictions;
+}
+
+double BiasBaseline::rmse(const Ratings& queries, float clip_min, float clip_max) const {
+  const std::vector<float> predictions = predict_all(queries, clip_min, clip_max);
+  double sum = 0.0;
+  for (std::size_t r = 0; r < queries.size(); ++r) {
+    const double error = static_cast<double>(predictions[r]) - queries.values[r];
+    sum += error * error;
+  }
+  return std::sqrt(sum / static_cast<double>(queries.size()));  // 0 / 0: NaN when empty
 }
 
 }  // namespace autorec

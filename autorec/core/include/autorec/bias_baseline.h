@@ -27,6 +27,8 @@ class BiasBaseline {
   float predict(std::int32_t user, std::int32_t item) const;
   // Predictions for every rating of `queries`, clipped to [clip_min, clip_max].
   std::vector<float> predict_all(const Ratings& queries, float clip_min, float clip_max) const;
+  // The RMSE of those predictions against the queries' ratings (NaN when there are none).
+  double rmse(const Ratings& queries, float clip_min, float clip_max) const;
 
   float global_mean() const { return mean_; }
   const std::vector<float>& user_biases() const { return user_bias_; }
