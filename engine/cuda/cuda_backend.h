@@ -78,13 +78,14 @@ class CudaBackend final : public Backend {
   void fill(float* x, std::int64_t n, float value) override;
   void scale(float* x, std::int64_t n, float alpha) override;
   void axpy(float alpha, const float* x, float* y, std::int64_t n) override;
-  void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n,
-                  const kernels::SgdParams& p) override;
-  void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
-                   const kernels::AdamParams& p) override;
   void apply_update(float* params, const float* grads, std::int64_t n, const kernels::WeightUpdate& update) override;
-  void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,
-                    const kernels::RpropParams& p) override;
+  void mse_loss(ConstMatrix prediction, ConstMatrix target, float scale, MutableMatrix grad, double* loss_sum) override;
+  void bce_with_logits_loss(ConstMatrix logits, ConstMatrix target, float scale, MutableMatrix grad,
+                            double* loss_sum) override;
+  void softmax_cross_entropy_loss(ConstMatrix logits, const index_t* labels, float scale, MutableMatrix grad,
+                                  double* loss_sum) override;
+  void index_select_rows(ConstMatrix table, const index_t* indices, MutableMatrix out) override;
+  void index_add_rows(ConstMatrix src, const index_t* indices, float alpha, MutableMatrix out) override;
 
  private:
   // Makes this backend's device current for the calling thread and returns its stream: every

@@ -1,4 +1,4 @@
-// One optimizer step on double state, straight from the formulas in kernels/optimizer_params.h.
+// One optimizer step on double state, straight from the formulas in kernels/optimizer_rules/*.h.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -56,6 +56,16 @@ void rprop_reference_step(OptimizerState& s, const std::vector<float>& grads, co
     }
     s.params[i] -= sign(g) * s.second[i];
     s.first[i] = g;
+  }
+}
+
+// Duchi et al.: g += wd * w;  s += g^2;  w -= lr * g / (sqrt(s) + eps)
+void adagrad_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::AdagradParams& p) {
+  s.first.resize(s.params.size(), 0.0);
+  for (std::size_t i = 0; i < s.params.size(); ++i) {
+    const double g = grads[i] + static_cast<double>(p.weight_decay) * s.params[i];
+    s.first[i] += g * g;
+    s.params[i] -= p.learning_rate * g / (std::sqrt(s.first[i]) + p.epsilon);
   }
 }
 

@@ -10,7 +10,6 @@
 
 #include "engine/device.h"
 #include "kernels/activation.h"
-#include "kernels/optimizer_params.h"
 #include "kernels/output_layer.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
@@ -83,14 +82,20 @@ class Backend {
   virtual void fill(float* x, std::int64_t n, float value) = 0;
   virtual void scale(float* x, std::int64_t n, float alpha) = 0;
   virtual void axpy(float alpha, const float* x, float* y, std::int64_t n) = 0;
-  virtual void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n,
-                          const kernels::SgdParams& p) = 0;
-  virtual void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
-                           const kernels::AdamParams& p) = 0;
   virtual void apply_update(float* params, const float* grads, std::int64_t n,
                             const kernels::WeightUpdate& update) = 0;
-  virtual void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,
-                            std::int64_t n, const kernels::RpropParams& p) = 0;
+
+  // ---- research ops (not on AutoRec's training path) ----
+  // Dense losses: add scale * the sum of their terms to *loss_sum (device double); grad.data may be null.
+  virtual void mse_loss(ConstMatrix prediction, ConstMatrix target, float scale, MutableMatrix grad,
+                        double* loss_sum) = 0;
+  virtual void bce_with_logits_loss(ConstMatrix logits, ConstMatrix target, float scale, MutableMatrix grad,
+                                    double* loss_sum) = 0;
+  virtual void softmax_cross_entropy_loss(ConstMatrix logits, const index_t* labels, float scale, MutableMatrix grad,
+                                          double* loss_sum) = 0;
+  // Rows by index: out row r = table row indices[r]; out row indices[r] += alpha * src row r (deterministic).
+  virtual void index_select_rows(ConstMatrix table, const index_t* indices, MutableMatrix out) = 0;
+  virtual void index_add_rows(ConstMatrix src, const index_t* indices, float alpha, MutableMatrix out) = 0;
 
  protected:
   Backend() = default;
