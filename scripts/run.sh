@@ -72,6 +72,7 @@ case "$mode" in
     configure_and_build "$build_dir/example" -S examples/embedding -DCMAKE_PREFIX_PATH="$root/$build_dir/install"
     "$build_dir/example/sparse_autoencoder"
     "$build_dir/example/train_autorec"
+    "$build_dir/example/research_ops"
     # The GPU check's dry run (docs/gpu.md): its stages on the CPU, so the script itself is tested.
     OUT="$root/$build_dir/gpu-check-dry-run" bash bench/gpu_check.sh --dry-run --build-dir "$build_dir" --budget 300
     if [ "${AUTOREC_SKIP_ASAN:-0}" != 1 ]; then

@@ -198,16 +198,16 @@ void CudaBackend::gemm(bool transpose_a, bool transpose_b, float alpha, ConstMat
 }
 
 void CudaBackend::sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
-                                      const float* ratings, Activation f, float* errors, float* predictions,
+                                      const float* ratings, kernels::Activation f, float* errors, float* predictions,
                                       double* loss_sum) {
   kernels::cuda::sddmm_squared_error(pattern, h, w, bias, ratings, f, errors, predictions, loss_sum, stream());
 }
 
-void CudaBackend::bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) {
+void CudaBackend::bias_activation_forward(MutableMatrix z, const float* bias, kernels::Activation g, MutableMatrix h) {
   kernels::cuda::bias_activation_forward(z, bias, g, h, stream());
 }
 
-void CudaBackend::activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) {
+void CudaBackend::activation_backward(ConstMatrix z, ConstMatrix dh, kernels::Activation g, MutableMatrix dz) {
   kernels::cuda::activation_backward(z, dh, g, dz, stream());
 }
 

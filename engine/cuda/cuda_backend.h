@@ -57,15 +57,15 @@ class CudaBackend final : public Backend {
                               const kernels::WeightUpdate& update) override;
   void sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) override;
   void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
-                           const float* ratings, Activation f, float* errors, float* predictions,
+                           const float* ratings, kernels::Activation f, float* errors, float* predictions,
                            double* loss_sum) override;
   void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) override;
   void gather_rows(const CsrPattern& a, const float* values, const index_t* rows, index_t count, offset_t* out_offsets,
                    index_t* out_indices, float* out_values) override;
   void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
                   offset_t* scratch) override;
-  void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) override;
-  void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) override;
+  void bias_activation_forward(MutableMatrix z, const float* bias, kernels::Activation g, MutableMatrix h) override;
+  void activation_backward(ConstMatrix z, ConstMatrix dh, kernels::Activation g, MutableMatrix dz) override;
   void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) override;
   void dropout_values(const float* in, float* out, std::int64_t n, float p, std::uint64_t seed) override;
   void column_sums(ConstMatrix a, float* out, float alpha, float beta) override;

@@ -60,7 +60,7 @@ class CpuBackend final : public Backend {
     kernels::cpu::sddmm(pattern, a, b, out);
   }
   void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
-                           const float* ratings, Activation f, float* errors, float* predictions,
+                           const float* ratings, kernels::Activation f, float* errors, float* predictions,
                            double* loss_sum) override {
     *loss_sum += kernels::cpu::sddmm_squared_error(pattern, h, w, bias, ratings, f, errors, predictions);
   }
@@ -75,10 +75,10 @@ class CpuBackend final : public Backend {
                   offset_t* scratch) override {
     kernels::cpu::csr_to_csc(a, csc_offsets, csc_rows, csc_positions, scratch);
   }
-  void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) override {
+  void bias_activation_forward(MutableMatrix z, const float* bias, kernels::Activation g, MutableMatrix h) override {
     kernels::cpu::bias_activation_forward(z, bias, g, h);
   }
-  void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) override {
+  void activation_backward(ConstMatrix z, ConstMatrix dh, kernels::Activation g, MutableMatrix dz) override {
     kernels::cpu::activation_backward(z, dh, g, dz);
   }
   void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) override {

@@ -20,6 +20,17 @@ void require_device(const char* op, Device expected, Device actual, const char* 
   }
 }
 
+// engine::Activation names the kernels' activations one for one.
+kernels::Activation to_kernels(Activation a) {
+  static_assert(static_cast<int>(Activation::Identity) == static_cast<int>(kernels::Activation::Identity) &&
+                static_cast<int>(Activation::Sigmoid) == static_cast<int>(kernels::Activation::Sigmoid) &&
+                static_cast<int>(Activation::Tanh) == static_cast<int>(kernels::Activation::Tanh) &&
+                static_cast<int>(Activation::Relu) == static_cast<int>(kernels::Activation::Relu) &&
+                static_cast<int>(Activation::Elu) == static_cast<int>(kernels::Activation::Elu) &&
+                static_cast<int>(Activation::Selu) == static_cast<int>(kernels::Activation::Selu));
+  return static_cast<kernels::Activation>(a);
+}
+
 bool is_vector(ConstTensorView v, std::int64_t n) { return v.rows() == 1 && v.cols() == n; }
 bool is_contiguous(ConstTensorView v) { return v.rows() <= 1 || v.ld() == v.cols(); }
 
@@ -110,7 +121,7 @@ void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTe
                 predictions.shape(), " must be (1, ", targets.nnz(), ")");
   backend_for(targets.device())
       .sddmm_squared_error(targets.csr(), h.matrix(), w.matrix(), bias.size() ? bias.data() : nullptr,
-                           targets.values(), f, errors.data(), predictions.size() ? predictions.data() : nullptr,
+                           targets.values(), to_kernels(f), errors.data(), predictions.size() ? predictions.data() : nullptr,
                            sse.data());
 }
 
@@ -136,7 +147,7 @@ void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h
   layer.w = w.matrix();
   layer.bias = bias.size() ? bias.data() : nullptr;
   layer.ratings = targets.values();
-  layer.f = f;
+  layer.f = to_kernels(f);
   layer.alpha = alpha;
   layer.errors = errors.data();
   layer.dh = dh.matrix();
@@ -150,7 +161,7 @@ void bias_activation_forward(TensorView z, ConstTensorView bias, Activation g, T
                 h.shape());
   require_shape(bias.size() == 0 || is_vector(bias, z.cols()), "bias_activation_forward", "bias ", bias.shape(),
                 " must be (1, ", z.cols(), ")");
-  backend_for(z.device()).bias_activation_forward(z.matrix(), bias.size() ? bias.data() : nullptr, g, h.matrix());
+  backend_for(z.device()).bias_activation_forward(z.matrix(), bias.size() ? bias.data() : nullptr, to_kernels(g), h.matrix());
 }
 
 void activation_backward(ConstTensorView z, ConstTensorView dh, Activation g, TensorView dz) {
@@ -158,7 +169,7 @@ void activation_backward(ConstTensorView z, ConstTensorView dh, Activation g, Te
   require_device("activation_backward", z.device(), dz.device(), "dZ");
   require_shape(dh.rows() == z.rows() && dh.cols() == z.cols() && dz.rows() == z.rows() && dz.cols() == z.cols(),
                 "activation_backward", "Z ", z.shape(), ", dH ", dh.shape(), ", dZ ", dz.shape());
-  backend_for(z.device()).activation_backward(z.matrix(), dh.matrix(), g, dz.matrix());
+  backend_for(z.device()).activation_backward(z.matrix(), dh.matrix(), to_kernels(g), dz.matrix());
 }
 
 void dropout(ConstTensorView in, TensorView out, float p, std::uint64_t seed) {

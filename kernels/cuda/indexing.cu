@@ -39,17 +39,22 @@ __global__ void index_pattern_kernel(const index_t* __restrict__ indices, std::i
   }
 }
 
-__global__ void __launch_bounds__(kColumnThreads) grouped_row_sums_kernel(MatrixView<const float> src,
+// No __launch_bounds__(kColumnThreads): with it ptxas capped this kernel at 32 registers on sm_90 and
+// spilled 4 bytes; without it 34 registers, no spill.
+__global__ void grouped_row_sums_kernel(MatrixView<const float> src,
                                                                           const offset_t* __restrict__ group_offsets,
                                                                           const index_t* __restrict__ group_rows,
                                                                           float alpha, MatrixView<float> out) {
+  const float* __restrict__ source = src.data;
+  const std::int64_t source_ld = src.ld;
   for (std::int64_t d = blockIdx.x; d < out.rows; d += gridDim.x) {
     const offset_t begin = __ldg(group_offsets + d), end = __ldg(group_offsets + d + 1);
     if (begin == end) continue;
+    float* target = out.row(d);
     for (std::int64_t j = threadIdx.x; j < out.cols; j += blockDim.x) {
       float sum = 0.0f;
-      for (offset_t q = begin; q < end; ++q) sum += __ldg(&src(__ldg(group_rows + q), j));
-      out(d, j) += alpha * sum;
+      for (offset_t q = begin; q < end; ++q) sum += __ldg(source + std::int64_t{__ldg(group_rows + q)} * source_ld + j);
+      target[j] += alpha * sum;
     }
   }
 }

@@ -16,7 +16,6 @@
 
 namespace engine {
 
-using kernels::Activation;
 using kernels::CscPattern;
 using kernels::CsrPattern;
 using kernels::index_t;
@@ -59,7 +58,7 @@ class Backend {
   virtual void sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) = 0;
   // Adds the batch's sum of squared errors to *loss_sum (device memory, double).
   virtual void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
-                                   const float* ratings, Activation f, float* errors, float* predictions,
+                                   const float* ratings, kernels::Activation f, float* errors, float* predictions,
                                    double* loss_sum) = 0;
   // The fused output layer forward + backward; adds the squared errors to *loss_sum (device double).
   virtual void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) = 0;
@@ -67,8 +66,8 @@ class Backend {
                            offset_t* out_offsets, index_t* out_indices, float* out_values) = 0;
   virtual void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
                           offset_t* scratch) = 0;
-  virtual void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) = 0;
-  virtual void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) = 0;
+  virtual void bias_activation_forward(MutableMatrix z, const float* bias, kernels::Activation g, MutableMatrix h) = 0;
+  virtual void activation_backward(ConstMatrix z, ConstMatrix dh, kernels::Activation g, MutableMatrix dz) = 0;
   virtual void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) = 0;
   virtual void dropout_values(const float* in, float* out, std::int64_t n, float p, std::uint64_t seed) = 0;
   virtual void column_sums(ConstMatrix a, float* out, float alpha, float beta) = 0;

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "engine/accumulator.h"
+#include "engine/activation.h"
 #include "engine/optimizers.h"
 #include "engine/parameters.h"
 #include "engine/sparse_matrix.h"

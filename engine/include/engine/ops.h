@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/accumulator.h"
+#include "engine/activation.h"
 #include "engine/device_array.h"
 #include "engine/sparse_matrix.h"
 #include "engine/tensor.h"

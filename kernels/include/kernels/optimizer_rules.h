@@ -7,6 +7,7 @@
 // A rule is a struct with
 //   using Constants = ...;           trivially copyable, passed by value to the CUDA kernels
 //   static constexpr const char* kName;
+//   static constexpr const char* kStates;                    its state buffers, in words
 //   static constexpr int kStateBuffers;                       0, 1 or 2 state arrays laid out like the weights
 //   static int required_states(const Constants&);             the ones this step cannot do without
 //   KERNELS_HOST_DEVICE static float apply(float w, float g, float* state0, float* state1,

@@ -181,7 +181,7 @@ inline void require_weight_update(const WeightUpdate& u, MatrixView<float> weigh
                     "momentum " << u.constants.sgd.momentum << " needs a velocity buffer");
   }
   KERNELS_REQUIRE(empty || ((needed < 1 || u.state0 != nullptr) && (needed < 2 || u.state1 != nullptr)),
-                  rule_name(u) << " needs " << needed << " state buffer(s)");
+                  rule_name(u) << " needs " << state_description(u));
 }
 
 }  // namespace kernels::detail

@@ -85,6 +85,18 @@ inline const char* rule_name(const WeightUpdate& u) {
   return "?";
 }
 
+// u's rule's state buffers, in words.
+inline const char* state_description(const WeightUpdate& u) {
+  switch (u.rule) {
+#define KERNELS_RULE_STATE_WORDS(R, field) \
+  case WeightUpdate::Rule::R:              \
+    return rules::R::kStates;
+    KERNELS_OPTIMIZER_RULES(KERNELS_RULE_STATE_WORDS)
+#undef KERNELS_RULE_STATE_WORDS
+  }
+  return "?";
+}
+
 // The state arrays u's rule cannot do without this step (0, 1 or 2).
 inline int required_states(const WeightUpdate& u) {
   switch (u.rule) {

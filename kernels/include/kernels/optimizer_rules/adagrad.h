@@ -25,6 +25,7 @@ namespace rules {
 struct Adagrad {
   using Constants = AdagradParams;
   static constexpr const char* kName = "adagrad";
+  static constexpr const char* kStates = "its sum-of-squares buffer";  // for error messages
   static constexpr int kStateBuffers = 1;
   static int required_states(const Constants&) { return 1; }
   KERNELS_HOST_DEVICE static float apply(float w, float grad, float* state0, float*, std::int64_t i,

@@ -75,6 +75,7 @@ namespace rules {
 struct Adam {
   using Constants = detail::AdamStepConstants;
   static constexpr const char* kName = "adam";
+  static constexpr const char* kStates = "both moment buffers (m, v)";  // for error messages
   static constexpr int kStateBuffers = 2;
   static int required_states(const Constants&) { return 2; }
   KERNELS_HOST_DEVICE static float apply(float w, float g, float* state0, float* state1, std::int64_t i,

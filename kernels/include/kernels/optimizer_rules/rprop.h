@@ -56,6 +56,7 @@ namespace rules {
 struct Rprop {
   using Constants = RpropParams;
   static constexpr const char* kName = "rprop";
+  static constexpr const char* kStates = "its previous-gradient and step-size buffers";  // for error messages
   static constexpr int kStateBuffers = 2;
   static int required_states(const Constants&) { return 2; }
   KERNELS_HOST_DEVICE static float apply(float w, float g, float* state0, float* state1, std::int64_t i,

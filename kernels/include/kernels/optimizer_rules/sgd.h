@@ -39,6 +39,7 @@ namespace rules {
 struct Sgd {
   using Constants = SgdParams;
   static constexpr const char* kName = "sgd";
+  static constexpr const char* kStates = "a velocity buffer";  // for error messages
   static constexpr int kStateBuffers = 1;
   // The state buffers this step cannot do without (0: none, 1: state0, 2: both).
   static int required_states(const Constants& c) { return c.momentum == 0.0f ? 0 : 1; }
