@@ -11,7 +11,7 @@
 #                                    emulation, toy sizes): CI runs it so the script itself is tested
 #
 # Options: --build-dir DIR (default build-gpu)  --arch "LIST" (default: the GPU's own, else "80;90")
-#          --targets "T1 T2" (default: test_gpu bench_kernels bench_training; "all" = everything)
+#          --targets "T1 T2" (default: test_gpu test_ops_gpu bench_kernels bench_training; "all" = everything)
 #          --budget SECONDS (default 480)
 # A stage the budget cannot fit is NOT RUN (not a failure). Exit status: 0 when every stage that ran
 # passed, 1 otherwise.
@@ -22,7 +22,7 @@ readonly ROOT
 readonly CATCH_HEADER="third_party/catch2/include/catch2/catch.hpp"
 BUILD_DIR="build-gpu"
 ARCH=""
-TARGETS="test_gpu bench_kernels bench_training"  # what the GPU stages run; --targets all builds everything
+TARGETS="test_gpu test_ops_gpu bench_kernels bench_training"  # what the GPU stages run; --targets all builds everything
 BUDGET=480
 DRY_RUN=0
 LOG_DIR="${OUT:-$PWD/gpu-check-logs}"

@@ -14,8 +14,10 @@ namespace {
 
 #if defined(OPS_TEST_CUDA)
 const engine::Device kDevice = engine::Device::cuda();
+#define OPS_BACKEND "cuda"
 #else
 const engine::Device kDevice = engine::Device::cpu();
+#define OPS_BACKEND "cpu"
 #endif
 
 // The first element that misses the tolerance, or "" when all are within it.
@@ -48,7 +50,7 @@ std::vector<std::size_t> sample_positions(std::size_t n, std::size_t count) {
 
 }  // namespace
 
-TEST_CASE("every op matches its double-precision reference", "[ops][reference]") {
+TEST_CASE(OPS_BACKEND " ops: every op matches its double-precision reference", "[ops][reference]") {
   for (const opcases::OpCase& op : opcases::all_cases()) {
     DYNAMIC_SECTION(op.name << " " << op.shape) {
       const opcases::Inputs inputs = op.make();
@@ -63,7 +65,7 @@ TEST_CASE("every op matches its double-precision reference", "[ops][reference]")
   }
 }
 
-TEST_CASE("every backward matches central differences of the double reference", "[ops][gradient]") {
+TEST_CASE(OPS_BACKEND " ops: every backward matches central differences of the double reference", "[ops][gradient]") {
   for (const opcases::OpCase& op : opcases::all_cases()) {
     if (op.wrt.empty()) continue;
     DYNAMIC_SECTION(op.name << " d/d" << op.wrt) {
@@ -87,7 +89,7 @@ TEST_CASE("every backward matches central differences of the double reference", 
   }
 }
 
-TEST_CASE("the gradient check fails a wrong gradient", "[ops][gradient]") {
+TEST_CASE(OPS_BACKEND " ops: the gradient check fails a wrong gradient", "[ops][gradient]") {
   // The mode must be able to fail: a sign-flipped device gradient of mse_loss misses every sample.
   for (const opcases::OpCase& op : opcases::all_cases()) {
     if (op.name != "mse_loss") continue;
