@@ -55,7 +55,7 @@ std::string expected_record(const std::string& name, const std::vector<std::vect
 
 TEST_CASE("every built-in optimizer is built by name", "[optimizers][registry]") {
   const std::vector<std::string> names = engine::optimizer_names();
-  for (const char* expected : {"sgd", "adam", "rprop", "adagrad"}) {
+  for (const char* expected : {"sgd", "adam", "rprop", "adagrad", "lion"}) {
     CHECK(std::find(names.begin(), names.end(), expected) != names.end());
   }
   Small s;

@@ -228,3 +228,17 @@ TEST_CASE("Adagrad matches the double reference on a large buffer (parallel path
   CHECK_CLOSE(w, ref.params, fp32_elementwise_tolerance(1e-5));
   CHECK_CLOSE(s, ref.first, fp32_elementwise_tolerance(1e-5));
 }
+
+TEST_CASE("Lion matches the double reference on a large buffer (parallel path)", "[optimizers][lion]") {
+  const std::int64_t n = 100'003;
+  const kernels::LionParams p{0.01f, 0.9f, 0.99f, 0.1f, 0.02f};
+  std::vector<float> w = random_vector(n, 96), m(static_cast<std::size_t>(n), 0.0f);
+  OptimizerState ref{as_double(w), {}, {}};
+  for (std::uint64_t t = 0; t < 4; ++t) {
+    const std::vector<float> g = random_vector(n, 97 + t);
+    kernels::cpu::apply_update(w.data(), g.data(), n, kernels::WeightUpdate::of<kernels::rules::Lion>(p, m.data()));
+    lion_reference_step(ref, g, p);
+  }
+  CHECK_CLOSE(w, ref.params, fp32_elementwise_tolerance(1e-5));
+  CHECK_CLOSE(m, ref.first, fp32_elementwise_tolerance(1e-5));
+}

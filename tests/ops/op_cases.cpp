@@ -768,9 +768,13 @@ OpCase fused_update_case(const std::string& optimizer) {
           s0[e] = beta1 * s0[e] + (1 - beta1) * g;
           s1[e] = beta2 * s1[e] + (1 - beta2) * g * g;
           w[e] -= lr * (s0[e] / (1 - std::pow(beta1, t))) / (std::sqrt(s1[e] / (1 - std::pow(beta2, t))) + eps);
-        } else {  // adagrad
+        } else if (optimizer == "adagrad") {
           s0[e] += g * g;
           w[e] -= lr * g / (std::sqrt(s0[e]) + adagrad_eps);
+        } else {  // lion (defaults beta1 0.9, beta2 0.99, no decoupled decay)
+          const double blend = 0.9 * s0[e] + 0.1 * g;
+          w[e] -= lr * ((blend > 0) - (blend < 0));
+          s0[e] = 0.99 * s0[e] + 0.01 * g;
         }
       }
     }
@@ -816,7 +820,7 @@ std::vector<OpCase> all_cases() {
     for (bool columns : {true, false}) cases.push_back(sums_case(columns, sparse));
   }
   for (const char* which : {"axpy", "scale", "fill"}) cases.push_back(flat_case(which));
-  for (const char* optimizer : {"sgd", "adam", "adagrad"}) cases.push_back(fused_update_case(optimizer));
+  for (const char* optimizer : {"sgd", "adam", "adagrad", "lion"}) cases.push_back(fused_update_case(optimizer));
   return cases;
 }
 

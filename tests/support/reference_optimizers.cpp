@@ -69,4 +69,15 @@ void adagrad_reference_step(OptimizerState& s, const std::vector<float>& grads, 
   }
 }
 
+// Chen et al.: g += coupled * w;  w -= lr * (sign(b1 m + (1 - b1) g) + wd * w);  m = b2 m + (1 - b2) g
+void lion_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::LionParams& p) {
+  s.first.resize(s.params.size(), 0.0);
+  for (std::size_t i = 0; i < s.params.size(); ++i) {
+    const double g = grads[i] + static_cast<double>(p.coupled_decay) * s.params[i];
+    const double blend = static_cast<double>(p.beta1) * s.first[i] + (1.0 - p.beta1) * g;
+    s.params[i] -= p.learning_rate * (sign(blend) + static_cast<double>(p.weight_decay) * s.params[i]);
+    s.first[i] = static_cast<double>(p.beta2) * s.first[i] + (1.0 - p.beta2) * g;
+  }
+}
+
 }  // namespace testsupport

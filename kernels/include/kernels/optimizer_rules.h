@@ -16,6 +16,7 @@
 
 #include "kernels/optimizer_rules/adagrad.h"
 #include "kernels/optimizer_rules/adam.h"
+#include "kernels/optimizer_rules/lion.h"
 #include "kernels/optimizer_rules/rprop.h"
 #include "kernels/optimizer_rules/sgd.h"
 
@@ -24,4 +25,5 @@
   X(Sgd, sgd)                      \
   X(Adam, adam)                    \
   X(Rprop, rprop)                  \
-  X(Adagrad, adagrad)
+  X(Adagrad, adagrad)              \
+  X(Lion, lion)

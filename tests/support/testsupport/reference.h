@@ -78,5 +78,7 @@ void adam_reference_step(OptimizerState& s, const std::vector<float>& grads, con
 void rprop_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::RpropParams& p);
 // Adagrad: first = the sum of squared gradients (sized with zeros when empty).
 void adagrad_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::AdagradParams& p);
+// Lion: first = the momentum (sized with zeros when empty).
+void lion_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::LionParams& p);
 
 }  // namespace testsupport
