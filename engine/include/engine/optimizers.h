@@ -4,16 +4,19 @@
 // L2 regularisation as a loss term (the AutoRec paper's lambda/2 * ||W||^2) is add_l2_gradient()
 // each step and l2_penalty() when the objective is reported; weight_decay inside an optimizer is the
 // coupled (SGD, Adam) or decoupled (AdamW) decay.
+//
+// Each optimizer is one unit: its element rule in kernels/optimizer_rules/<name>.h, its class, state and
+// checkpoint record in engine/src/optimizers/<name>.cpp. SGD, Adam and RProp are declared here for
+// typed per-group settings; every optimizer (Adagrad and Lion too) is built by name with make_optimizer.
 #pragma once
 
 #include <cstdint>
-#include <iosfwd>
-#include <string>
-#include <vector>
-
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "engine/accumulator.h"
 #include "engine/fused_update.h"
@@ -157,7 +160,7 @@ class Rprop final : public Optimizer {
 using OptimizerOptions = std::map<std::string, float>;
 using OptimizerFactory = std::function<std::unique_ptr<Optimizer>(const ParameterStore&, const OptimizerOptions&)>;
 
-// The built-in optimizers ("sgd", "adam", "rprop", "adagrad": one per kernel rule, see
+// The built-in optimizers ("sgd", "adam", "rprop", "adagrad", "lion": one per kernel rule, see
 // kernels/optimizer_rules.h) and any registered since. Throws engine::Error for an unknown name.
 std::unique_ptr<Optimizer> make_optimizer(const std::string& name, const ParameterStore& store,
                                           const OptimizerOptions& options = {});
