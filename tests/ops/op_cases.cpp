@@ -11,6 +11,7 @@
 #include "engine/device_array.h"
 #include "engine/ops.h"
 #include "engine/optimizers.h"
+#include "engine/row_batches.h"
 #include "engine/tensor.h"
 #include "kernels/random.h"
 
@@ -805,6 +806,53 @@ OpCase fused_update_case(const std::string& optimizer) {
   return c;
 }
 
+// A mini-batch formed on the device (engine::RowBatches: gather_rows for the CSR, csr_to_csc for its
+// twin), checked through what it feeds: its values in CSR order, A_batch . B (the CSR) and
+// A_batch^T . C (the CSC twin built on the device).
+OpCase row_batch_case() {
+  OpCase c;
+  c.name = "row batch: gather_rows + csr_to_csc";
+  c.shape = "256 of (600 x 3000, 2%) rows, k = 32";
+  constexpr index_t kRows = 600, kFirst = 40, kCount = 256;
+  c.make = [] {
+    Inputs in;
+    random_sparse(in, kRows, 3000, 0.02, 44, -1.0, 1.0);
+    in.indices["order"] = random_indices(kRows, kRows, 45);  // with repeats: rows may appear twice
+    in.dense["b"] = random_dense(3000, 32, 46);
+    in.dense["c"] = random_dense(kCount, 32, 47);
+    return in;
+  };
+  c.reference = [](const Inputs& in) {
+    const Dense &b = in["b"], &cm = in["c"];
+    std::vector<std::vector<std::size_t>> by_row(kRows);
+    for (std::size_t p = 0; p < in.sparse.values.size(); ++p) by_row[in.sparse.rows[p]].push_back(p);
+    std::vector<double> values, ab(static_cast<std::size_t>(kCount * b.cols), 0.0), atc(static_cast<std::size_t>(3000 * cm.cols), 0.0);
+    for (index_t r = 0; r < kCount; ++r) {
+      for (std::size_t p : by_row[in.indices.at("order")[kFirst + r]]) {
+        const double v = in.sparse.values[p];
+        values.push_back(v);
+        for (std::int64_t j = 0; j < b.cols; ++j) ab[r * b.cols + j] += v * b.at(in.sparse.cols[p], j);
+        for (std::int64_t j = 0; j < cm.cols; ++j) atc[in.sparse.cols[p] * cm.cols + j] += v * cm.at(r, j);
+      }
+    }
+    return Outputs{{"values", values}, {"a.b", ab}, {"a^t.c", atc}};
+  };
+  c.run = [](const Inputs& in, Device device) {
+    const engine::SparseMatrix a = upload_sparse(in, device);
+    engine::RowBatches batches(a);
+    batches.set_order(in.indices.at("order"));
+    const engine::SparseMatrix& batch = batches.batch(kFirst, kCount);
+    engine::Tensor b = upload(in["b"], device), cm = upload(in["c"], device);
+    engine::Tensor ab = engine::Tensor::zeros(kCount, b.cols(), device), atc = engine::Tensor::zeros(3000, cm.cols(), device);
+    ops::spmm(batch, b, ab);
+    ops::spmm_transposed(batch, cm, atc);
+    return Outputs{{"values", download(batch.values_view())}, {"a.b", download(ab)}, {"a^t.c", download(atc)}};
+  };
+  c.rtol = 1e-5;
+  c.atol = 1e-5;
+  return c;
+}
+
 }  // namespace
 
 std::vector<OpCase> all_cases() {
@@ -821,6 +869,7 @@ std::vector<OpCase> all_cases() {
   }
   for (const char* which : {"axpy", "scale", "fill"}) cases.push_back(flat_case(which));
   for (const char* optimizer : {"sgd", "adam", "adagrad", "lion"}) cases.push_back(fused_update_case(optimizer));
+  cases.push_back(row_batch_case());
   return cases;
 }
 
