@@ -11,7 +11,7 @@
 #                                    emulation, toy sizes): CI runs it so the script itself is tested
 #
 # Options: --build-dir DIR (default build-gpu)  --arch "LIST" (default: the GPU's own, else "80;90")
-#          --targets "T1 T2" (default: test_gpu test_gpu_kernels bench_kernels bench_training; "all" = all)
+#          --targets "T1 T2" (default: test_gpu test_gpu_kernels test_ops_gpu bench_kernels bench_training; "all" = all)
 #          --budget SECONDS (default 480)
 # A stage the budget cannot fit is NOT RUN (not a failure). Exit status: 0 when every stage that ran
 # passed, 1 otherwise.
@@ -42,7 +42,7 @@ readonly CATCH_HEADER="third_party/catch2/include/catch2/catch.hpp"
 readonly JSON_HEADERS="third_party/nlohmann/include/nlohmann"  # the benchmarks' JSON (bench/CMakeLists.txt)
 BUILD_DIR="build-gpu"
 ARCH=""
-TARGETS="test_gpu test_gpu_kernels bench_kernels bench_training"  # what the GPU stages run; --targets all builds everything
+TARGETS="test_gpu test_gpu_kernels test_ops_gpu bench_kernels bench_training"  # what the GPU stages run; --targets all builds everything
 BUDGET=480
 DRY_RUN=0
 LOG_DIR="${OUT:-$PWD/gpu-check-logs}"

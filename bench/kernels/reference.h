@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "dense_operands.h"
-#include "kernels/optimizer_params.h"
+#include "kernels/optimizer_rules.h"
 #include "synthetic_sparse.h"
 
 namespace bench {

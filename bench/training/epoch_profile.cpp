@@ -63,6 +63,7 @@ class OpTimer {
 void run_batch(engine::RowBatches& batches, std::int64_t first, engine::index_t count, BatchState& s,
                engine::DeviceAccumulator& sse, const kernels::AdamParams& adam, engine::Device device, OpTimer& time) {
   using namespace engine::ops;
+  engine::Backend& backend = engine::backend_for(device);
   const engine::SparseMatrix* batch_pointer = nullptr;
   time("form batch on the device (gather rows + CSC)", [&] { batch_pointer = &batches.batch(first, count); });
   const engine::SparseMatrix& batch = *batch_pointer;
@@ -76,7 +77,10 @@ void run_batch(engine::RowBatches& batches, std::int64_t first, engine::index_t 
     sddmm_squared_error_backprop(batch, h, s.w.value, s.c.value, engine::Activation::Identity, 1.0f, errors, dh, sse);
   });
   time("spmm_transposed_update W (dW=E^T.H + Adam)", [&] {
-    spmm_transposed_update(batch, errors, h, 1.0f, s.w.value, s.w.update(adam));
+    // The backend's call (what ops::spmm_transposed_update runs after its checks) takes the kernels'
+    // WeightUpdate: this profile drives its own Adam state rather than an engine::Optimizer.
+    backend.spmm_transposed_update(batch.csc(), errors.data(), h.matrix(), 1.0f, s.w.value.view().matrix(),
+                                   s.w.update(adam));
   });
   time("sparse_column_sums dc + Adam", [&] {
     sparse_column_sums(batch, errors, s.c.grad);
@@ -84,7 +88,8 @@ void run_batch(engine::RowBatches& batches, std::int64_t first, engine::index_t 
   });
   time("activation_backward", [&] { activation_backward(z, dh, engine::Activation::Sigmoid, dz); });
   time("spmm_transposed_update V (dV=X^T.dZ + Adam)", [&] {
-    spmm_transposed_update(batch, batch.values_view(), dz, 1.0f, s.v.value, s.v.update(adam));
+    backend.spmm_transposed_update(batch.csc(), batch.values_view().data(), dz.matrix(), 1.0f,
+                                   s.v.value.view().matrix(), s.v.update(adam));
   });
   time("column_sums db + Adam", [&] {
     column_sums(dz, s.b.grad);

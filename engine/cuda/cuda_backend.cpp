@@ -198,16 +198,16 @@ void CudaBackend::gemm(bool transpose_a, bool transpose_b, float alpha, ConstMat
 }
 
 void CudaBackend::sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
-                                      const float* ratings, Activation f, float* errors, float* predictions,
+                                      const float* ratings, kernels::Activation f, float* errors, float* predictions,
                                       double* loss_sum) {
   kernels::cuda::sddmm_squared_error(pattern, h, w, bias, ratings, f, errors, predictions, loss_sum, stream());
 }
 
-void CudaBackend::bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) {
+void CudaBackend::bias_activation_forward(MutableMatrix z, const float* bias, kernels::Activation g, MutableMatrix h) {
   kernels::cuda::bias_activation_forward(z, bias, g, h, stream());
 }
 
-void CudaBackend::activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) {
+void CudaBackend::activation_backward(ConstMatrix z, ConstMatrix dh, kernels::Activation g, MutableMatrix dz) {
   kernels::cuda::activation_backward(z, dh, g, dz, stream());
 }
 
@@ -247,24 +247,34 @@ void CudaBackend::axpy(float alpha, const float* x, float* y, std::int64_t n) {
   kernels::cuda::axpy(alpha, x, y, n, stream());
 }
 
-void CudaBackend::sgd_update(float* params, const float* grads, float* velocity, std::int64_t n,
-                             const kernels::SgdParams& p) {
-  kernels::cuda::sgd_update(params, grads, velocity, n, p, stream());
-}
-
-void CudaBackend::adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
-                              const kernels::AdamParams& p) {
-  kernels::cuda::adam_update(params, grads, m, v, n, p, stream());
-}
-
 void CudaBackend::apply_update(float* params, const float* grads, std::int64_t n,
                                const kernels::WeightUpdate& update) {
   kernels::cuda::apply_update(params, grads, n, update, stream());
 }
 
-void CudaBackend::rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,
-                               std::int64_t n, const kernels::RpropParams& p) {
-  kernels::cuda::rprop_update(params, grads, previous_grads, step_sizes, n, p, stream());
+void CudaBackend::mse_loss(ConstMatrix prediction, ConstMatrix target, float scale, MutableMatrix grad,
+                           double* loss_sum) {
+  kernels::cuda::mse_loss(prediction, target, scale, grad, loss_sum, stream());
+}
+
+void CudaBackend::bce_with_logits_loss(ConstMatrix logits, ConstMatrix target, float scale, MutableMatrix grad,
+                                       double* loss_sum) {
+  kernels::cuda::bce_with_logits_loss(logits, target, scale, grad, loss_sum, stream());
+}
+
+void CudaBackend::softmax_cross_entropy_loss(ConstMatrix logits, const index_t* labels, float scale,
+                                             MutableMatrix grad, double* loss_sum) {
+  kernels::cuda::softmax_cross_entropy_loss(logits, labels, scale, grad, loss_sum, stream());
+}
+
+void CudaBackend::index_select_rows(ConstMatrix table, const index_t* indices, MutableMatrix out) {
+  kernels::cuda::index_select_rows(table, indices, out, stream());
+}
+
+void CudaBackend::index_add_rows(ConstMatrix src, const index_t* indices, float alpha, MutableMatrix out) {
+  OpScratch scratch(*this, static_cast<std::size_t>(kernels::cuda::index_add_rows_scratch(src.rows, out.rows)) *
+                               sizeof(kernels::offset_t));
+  kernels::cuda::index_add_rows(src, indices, alpha, out, scratch.as<kernels::offset_t>(), stream());
 }
 
 }  // namespace engine::detail

@@ -57,15 +57,15 @@ class CudaBackend final : public Backend {
                               const kernels::WeightUpdate& update) override;
   void sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) override;
   void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
-                           const float* ratings, Activation f, float* errors, float* predictions,
+                           const float* ratings, kernels::Activation f, float* errors, float* predictions,
                            double* loss_sum) override;
   void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) override;
   void gather_rows(const CsrPattern& a, const float* values, const index_t* rows, index_t count, offset_t* out_offsets,
                    index_t* out_indices, float* out_values) override;
   void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
                   offset_t* scratch) override;
-  void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) override;
-  void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) override;
+  void bias_activation_forward(MutableMatrix z, const float* bias, kernels::Activation g, MutableMatrix h) override;
+  void activation_backward(ConstMatrix z, ConstMatrix dh, kernels::Activation g, MutableMatrix dz) override;
   void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) override;
   void dropout_values(const float* in, float* out, std::int64_t n, float p, std::uint64_t seed) override;
   void column_sums(ConstMatrix a, float* out, float alpha, float beta) override;
@@ -78,13 +78,14 @@ class CudaBackend final : public Backend {
   void fill(float* x, std::int64_t n, float value) override;
   void scale(float* x, std::int64_t n, float alpha) override;
   void axpy(float alpha, const float* x, float* y, std::int64_t n) override;
-  void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n,
-                  const kernels::SgdParams& p) override;
-  void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
-                   const kernels::AdamParams& p) override;
   void apply_update(float* params, const float* grads, std::int64_t n, const kernels::WeightUpdate& update) override;
-  void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,
-                    const kernels::RpropParams& p) override;
+  void mse_loss(ConstMatrix prediction, ConstMatrix target, float scale, MutableMatrix grad, double* loss_sum) override;
+  void bce_with_logits_loss(ConstMatrix logits, ConstMatrix target, float scale, MutableMatrix grad,
+                            double* loss_sum) override;
+  void softmax_cross_entropy_loss(ConstMatrix logits, const index_t* labels, float scale, MutableMatrix grad,
+                                  double* loss_sum) override;
+  void index_select_rows(ConstMatrix table, const index_t* indices, MutableMatrix out) override;
+  void index_add_rows(ConstMatrix src, const index_t* indices, float alpha, MutableMatrix out) override;
 
  private:
   // Makes this backend's device current for the calling thread and returns its stream: every

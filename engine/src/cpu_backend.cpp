@@ -60,7 +60,7 @@ class CpuBackend final : public Backend {
     kernels::cpu::sddmm(pattern, a, b, out);
   }
   void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
-                           const float* ratings, Activation f, float* errors, float* predictions,
+                           const float* ratings, kernels::Activation f, float* errors, float* predictions,
                            double* loss_sum) override {
     *loss_sum += kernels::cpu::sddmm_squared_error(pattern, h, w, bias, ratings, f, errors, predictions);
   }
@@ -75,10 +75,10 @@ class CpuBackend final : public Backend {
                   offset_t* scratch) override {
     kernels::cpu::csr_to_csc(a, csc_offsets, csc_rows, csc_positions, scratch);
   }
-  void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) override {
+  void bias_activation_forward(MutableMatrix z, const float* bias, kernels::Activation g, MutableMatrix h) override {
     kernels::cpu::bias_activation_forward(z, bias, g, h);
   }
-  void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) override {
+  void activation_backward(ConstMatrix z, ConstMatrix dh, kernels::Activation g, MutableMatrix dz) override {
     kernels::cpu::activation_backward(z, dh, g, dz);
   }
   void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) override {
@@ -109,20 +109,25 @@ class CpuBackend final : public Backend {
   void fill(float* x, std::int64_t n, float value) override { kernels::cpu::fill(x, n, value); }
   void scale(float* x, std::int64_t n, float alpha) override { kernels::cpu::scale(x, n, alpha); }
   void axpy(float alpha, const float* x, float* y, std::int64_t n) override { kernels::cpu::axpy(alpha, x, y, n); }
-  void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n,
-                  const kernels::SgdParams& p) override {
-    kernels::cpu::sgd_update(params, grads, velocity, n, p);
-  }
-  void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
-                   const kernels::AdamParams& p) override {
-    kernels::cpu::adam_update(params, grads, m, v, n, p);
-  }
   void apply_update(float* params, const float* grads, std::int64_t n, const kernels::WeightUpdate& update) override {
     kernels::cpu::apply_update(params, grads, n, update);
   }
-  void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,
-                    const kernels::RpropParams& p) override {
-    kernels::cpu::rprop_update(params, grads, previous_grads, step_sizes, n, p);
+  void mse_loss(ConstMatrix prediction, ConstMatrix target, float scale, MutableMatrix grad, double* loss_sum) override {
+    *loss_sum += kernels::cpu::mse_loss(prediction, target, scale, grad);
+  }
+  void bce_with_logits_loss(ConstMatrix logits, ConstMatrix target, float scale, MutableMatrix grad,
+                            double* loss_sum) override {
+    *loss_sum += kernels::cpu::bce_with_logits_loss(logits, target, scale, grad);
+  }
+  void softmax_cross_entropy_loss(ConstMatrix logits, const index_t* labels, float scale, MutableMatrix grad,
+                                  double* loss_sum) override {
+    *loss_sum += kernels::cpu::softmax_cross_entropy_loss(logits, labels, scale, grad);
+  }
+  void index_select_rows(ConstMatrix table, const index_t* indices, MutableMatrix out) override {
+    kernels::cpu::index_select_rows(table, indices, out);
+  }
+  void index_add_rows(ConstMatrix src, const index_t* indices, float alpha, MutableMatrix out) override {
+    kernels::cpu::index_add_rows(src, indices, alpha, out);
   }
 
  private:

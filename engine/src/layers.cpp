@@ -38,11 +38,13 @@ TensorView Workspace::rows(std::int64_t rows, std::int64_t cols, Device device) 
 
 SparseInputLayer::SparseInputLayer(ParameterStore& store, const std::string& name, std::int64_t inputs,
                                    std::int64_t outputs, Activation g)
-    : weight_(store.declare(name + ".weight", inputs, outputs, kWeightsGroup, Init::GlorotUniform)),
+    : name_(name),
+      weight_(store.declare(name + ".weight", inputs, outputs, kWeightsGroup, Init::GlorotUniform)),
       bias_(store.declare(name + ".bias", 1, outputs, kBiasesGroup, Init::Zeros)),
       g_(g) {}
 
 ConstTensorView SparseInputLayer::forward(const ParameterStore& store, const SparseMatrix& x) {
+  const ops::LayerScope scope(name_);
   const ConstTensorView v = store.value(weight_);  // (n, k)
   TensorView z = z_.rows(x.rows(), v.cols(), x.device());  // (m, k)
   TensorView h = h_.rows(x.rows(), v.cols(), x.device());  // (m, k)
@@ -53,6 +55,7 @@ ConstTensorView SparseInputLayer::forward(const ParameterStore& store, const Spa
 
 void SparseInputLayer::backward(ParameterStore& store, const SparseMatrix& x, ConstTensorView dh,
                                 Optimizer* optimizer) {
+  const ops::LayerScope scope(name_);
   const ConstTensorView z = z_.rows(x.rows(), dh.cols(), x.device());
   TensorView dz = dz_.rows(x.rows(), dh.cols(), x.device());
   ops::activation_backward(z, dh, g_, dz);
@@ -64,11 +67,13 @@ void SparseInputLayer::backward(ParameterStore& store, const SparseMatrix& x, Co
 
 DenseLayer::DenseLayer(ParameterStore& store, const std::string& name, std::int64_t inputs, std::int64_t outputs,
                        Activation g)
-    : weight_(store.declare(name + ".weight", inputs, outputs, kWeightsGroup, Init::GlorotUniform)),
+    : name_(name),
+      weight_(store.declare(name + ".weight", inputs, outputs, kWeightsGroup, Init::GlorotUniform)),
       bias_(store.declare(name + ".bias", 1, outputs, kBiasesGroup, Init::Zeros)),
       g_(g) {}
 
 ConstTensorView DenseLayer::forward(const ParameterStore& store, ConstTensorView x) {
+  const ops::LayerScope scope(name_);
   const ConstTensorView w = store.value(weight_);  // (k_in, k_out)
   TensorView z = z_.rows(x.rows(), w.cols(), x.device());
   TensorView h = h_.rows(x.rows(), w.cols(), x.device());
@@ -79,6 +84,7 @@ ConstTensorView DenseLayer::forward(const ParameterStore& store, ConstTensorView
 
 ConstTensorView DenseLayer::backward(ParameterStore& store, ConstTensorView x, ConstTensorView dh,
                                      Optimizer* optimizer) {
+  const ops::LayerScope scope(name_);
   const ConstTensorView w = store.value(weight_);
   const ConstTensorView z = z_.rows(x.rows(), w.cols(), x.device());
   TensorView dz = dz_.rows(x.rows(), w.cols(), x.device());
@@ -95,18 +101,21 @@ ConstTensorView DenseLayer::backward(ParameterStore& store, ConstTensorView x, C
 
 SparseOutputLayer::SparseOutputLayer(ParameterStore& store, const std::string& name, std::int64_t inputs,
                                      std::int64_t outputs, Activation f)
-    : weight_(store.declare(name + ".weight", outputs, inputs, kWeightsGroup, Init::GlorotUniform)),
+    : name_(name),
+      weight_(store.declare(name + ".weight", outputs, inputs, kWeightsGroup, Init::GlorotUniform)),
       bias_(store.declare(name + ".bias", 1, outputs, kBiasesGroup, Init::Zeros)),
       f_(f) {}
 
 void SparseOutputLayer::forward_loss(const ParameterStore& store, ConstTensorView h, const SparseMatrix& targets,
                                      DeviceAccumulator& sse) {
+  const ops::LayerScope scope(name_);
   TensorView errors = errors_.rows(1, targets.nnz(), targets.device());  // (1, nnz)
   ops::sddmm_squared_error(targets, h, store.value(weight_), store.value(bias_), f_, errors, TensorView(), sse);
 }
 
 ConstTensorView SparseOutputLayer::backward(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets,
                                             float loss_scale, Optimizer* optimizer) {
+  const ops::LayerScope scope(name_);
   const ConstTensorView errors = errors_.rows(1, targets.nnz(), targets.device());
   const ConstTensorView w = store.value(weight_);  // (n, k)
   TensorView dh = dh_.rows(targets.rows(), w.cols(), targets.device());
@@ -121,6 +130,7 @@ constexpr std::int64_t kFusedOutputLayerMaxColumns = 512;
 ConstTensorView SparseOutputLayer::forward_backward(ParameterStore& store, ConstTensorView h,
                                                     const SparseMatrix& targets, float loss_scale,
                                                     DeviceAccumulator& sse, Optimizer* optimizer) {
+  const ops::LayerScope scope(name_);
   if (h.cols() > kFusedOutputLayerMaxColumns) {
     forward_loss(store, h, targets, sse);
     return backward(store, h, targets, loss_scale, optimizer);
@@ -135,6 +145,7 @@ ConstTensorView SparseOutputLayer::forward_backward(ParameterStore& store, Const
 
 void SparseOutputLayer::finish_gradients(ParameterStore& store, ConstTensorView h, const SparseMatrix& targets,
                                          ConstTensorView errors, float loss_scale, Optimizer* optimizer) {
+  const ops::LayerScope scope(name_);
   finish_sparse_gradient(store, weight_, optimizer, targets, errors, h, loss_scale);  // dW = s E^T H
   finish_dense_gradient(store, bias_, optimizer, [&](TensorView dc, float beta) {
     ops::sparse_column_sums(targets, errors, dc, loss_scale, beta);  // dc = s colsum(E)
@@ -143,6 +154,7 @@ void SparseOutputLayer::finish_gradients(ParameterStore& store, ConstTensorView 
 
 void SparseOutputLayer::predict_at(const ParameterStore& store, ConstTensorView h, const SparseMatrix& pattern,
                                    TensorView out) {
+  const ops::LayerScope scope(name_);
   // The fused loss kernel computes the predictions on the way; its squared errors are discarded.
   TensorView errors = errors_.rows(1, pattern.nnz(), pattern.device());
   DeviceAccumulator discarded(pattern.device());
@@ -150,6 +162,7 @@ void SparseOutputLayer::predict_at(const ParameterStore& store, ConstTensorView 
 }
 
 void SparseOutputLayer::predict_dense(const ParameterStore& store, ConstTensorView h, TensorView out) {
+  const ops::LayerScope scope(name_);
   ops::gemm(false, true, 1.0f, h, store.value(weight_), 0.0f, out);  // (m, n) = H W^T
   ops::bias_activation_forward(out, store.value(bias_), f_, out);
 }

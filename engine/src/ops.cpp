@@ -1,19 +1,34 @@
 #include "engine/ops.h"
 
+#include "fused_update_access.h"
+
 namespace engine::ops {
 namespace {
 
-// "spmm: B (3, 4) does not match A (5, 6; nnz=7): ..." style messages.
+thread_local const LayerScope* innermost_layer = nullptr;
+
+// "layer 'encoder': spmm: B (3, 4) does not match A (5, 6; nnz=7): ..." style messages.
 template <class... Parts>
 void require_shape(bool ok, const char* op, const Parts&... parts) {
-  if (!ok) throw ShapeError(detail::concat(op, ": ", parts...));
+  if (!ok) throw ShapeError(detail::concat(current_layer_prefix(), op, ": ", parts...));
 }
 
 void require_device(const char* op, Device expected, Device actual, const char* operand) {
   if (!(expected == actual)) {
-    throw ShapeError(detail::concat(op, ": operand ", operand, " is on ", to_string(actual), " but the op runs on ",
-                                    to_string(expected)));
+    throw ShapeError(detail::concat(current_layer_prefix(), op, ": operand ", operand, " is on ", to_string(actual),
+                                    " but the op runs on ", to_string(expected)));
   }
+}
+
+// engine::Activation names the kernels' activations one for one.
+kernels::Activation to_kernels(Activation a) {
+  static_assert(static_cast<int>(Activation::Identity) == static_cast<int>(kernels::Activation::Identity) &&
+                static_cast<int>(Activation::Sigmoid) == static_cast<int>(kernels::Activation::Sigmoid) &&
+                static_cast<int>(Activation::Tanh) == static_cast<int>(kernels::Activation::Tanh) &&
+                static_cast<int>(Activation::Relu) == static_cast<int>(kernels::Activation::Relu) &&
+                static_cast<int>(Activation::Elu) == static_cast<int>(kernels::Activation::Elu) &&
+                static_cast<int>(Activation::Selu) == static_cast<int>(kernels::Activation::Selu));
+  return static_cast<kernels::Activation>(a);
 }
 
 bool is_vector(ConstTensorView v, std::int64_t n) { return v.rows() == 1 && v.cols() == n; }
@@ -31,6 +46,13 @@ void check_values(const char* op, const SparseMatrix& pattern, ConstTensorView v
 }
 
 }  // namespace
+
+LayerScope::LayerScope(std::string name) : name_(std::move(name)), outer_(innermost_layer) { innermost_layer = this; }
+LayerScope::~LayerScope() { innermost_layer = outer_; }
+
+std::string current_layer_prefix() {
+  return innermost_layer != nullptr ? "layer '" + innermost_layer->name_ + "': " : std::string();
+}
 
 void spmm(const SparseMatrix& a, ConstTensorView b, TensorView c, float alpha, float beta) {
   spmm(a, a.values_view(), b, c, alpha, beta);
@@ -61,14 +83,14 @@ void spmm_transposed(const SparseMatrix& pattern, ConstTensorView values, ConstT
 }
 
 void spmm_transposed_update(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, float alpha,
-                            TensorView w, const kernels::WeightUpdate& update) {
+                            TensorView w, const FusedUpdate& update) {
   check_values("spmm_transposed_update", pattern, values);
   require_device("spmm_transposed_update", pattern.device(), b.device(), "B");
   require_device("spmm_transposed_update", pattern.device(), w.device(), "W");
   require_shape(b.rows() == pattern.rows() && w.rows() == pattern.cols() && w.cols() == b.cols(),
                 "spmm_transposed_update", "A^T with A ", pattern.shape(), " . B ", b.shape(), " -> W ", w.shape());
   backend_for(pattern.device()).spmm_transposed_update(pattern.csc(), values.data(), b.matrix(), alpha, w.matrix(),
-                                                       update);
+                                                       FusedUpdateAccess::unwrap(update));
 }
 
 void sddmm(const SparseMatrix& pattern, ConstTensorView a, ConstTensorView b, TensorView out) {
@@ -99,7 +121,7 @@ void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTe
                 predictions.shape(), " must be (1, ", targets.nnz(), ")");
   backend_for(targets.device())
       .sddmm_squared_error(targets.csr(), h.matrix(), w.matrix(), bias.size() ? bias.data() : nullptr,
-                           targets.values(), f, errors.data(), predictions.size() ? predictions.data() : nullptr,
+                           targets.values(), to_kernels(f), errors.data(), predictions.size() ? predictions.data() : nullptr,
                            sse.data());
 }
 
@@ -125,7 +147,7 @@ void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h
   layer.w = w.matrix();
   layer.bias = bias.size() ? bias.data() : nullptr;
   layer.ratings = targets.values();
-  layer.f = f;
+  layer.f = to_kernels(f);
   layer.alpha = alpha;
   layer.errors = errors.data();
   layer.dh = dh.matrix();
@@ -139,7 +161,7 @@ void bias_activation_forward(TensorView z, ConstTensorView bias, Activation g, T
                 h.shape());
   require_shape(bias.size() == 0 || is_vector(bias, z.cols()), "bias_activation_forward", "bias ", bias.shape(),
                 " must be (1, ", z.cols(), ")");
-  backend_for(z.device()).bias_activation_forward(z.matrix(), bias.size() ? bias.data() : nullptr, g, h.matrix());
+  backend_for(z.device()).bias_activation_forward(z.matrix(), bias.size() ? bias.data() : nullptr, to_kernels(g), h.matrix());
 }
 
 void activation_backward(ConstTensorView z, ConstTensorView dh, Activation g, TensorView dz) {
@@ -147,7 +169,7 @@ void activation_backward(ConstTensorView z, ConstTensorView dh, Activation g, Te
   require_device("activation_backward", z.device(), dz.device(), "dZ");
   require_shape(dh.rows() == z.rows() && dh.cols() == z.cols() && dz.rows() == z.rows() && dz.cols() == z.cols(),
                 "activation_backward", "Z ", z.shape(), ", dH ", dh.shape(), ", dZ ", dz.shape());
-  backend_for(z.device()).activation_backward(z.matrix(), dh.matrix(), g, dz.matrix());
+  backend_for(z.device()).activation_backward(z.matrix(), dh.matrix(), to_kernels(g), dz.matrix());
 }
 
 void dropout(ConstTensorView in, TensorView out, float p, std::uint64_t seed) {
@@ -247,6 +269,69 @@ void copy(ConstTensorView src, TensorView dst) {
     return;
   }
   dst.copy_from_host(src.to_host());
+}
+
+// ---- dense losses ----
+
+namespace {
+
+// The operands of a loss: same device, same shape; grad optional.
+void check_loss(const char* op, ConstTensorView x, ConstTensorView target, TensorView grad, const DeviceAccumulator& loss,
+                const char* target_name) {
+  require_device(op, x.device(), loss.device(), "loss");
+  if (target_name != nullptr) {
+    require_device(op, x.device(), target.device(), target_name);
+    require_shape(target.rows() == x.rows() && target.cols() == x.cols(), op, target_name, " ", target.shape(),
+                  " does not match the input ", x.shape());
+  }
+  require_device_if_given(op, x.device(), grad, "grad");
+  require_shape(grad.size() == 0 || (grad.rows() == x.rows() && grad.cols() == x.cols()), op, "grad ", grad.shape(),
+                " does not match the input ", x.shape());
+}
+
+MutableMatrix optional(TensorView grad) { return grad.size() > 0 ? grad.matrix() : MutableMatrix{}; }
+
+}  // namespace
+
+void mse_loss(ConstTensorView prediction, ConstTensorView target, float scale, TensorView grad, DeviceAccumulator& loss) {
+  check_loss("mse_loss", prediction, target, grad, loss, "target");
+  backend_for(prediction.device()).mse_loss(prediction.matrix(), target.matrix(), scale, optional(grad), loss.data());
+}
+
+void bce_with_logits_loss(ConstTensorView logits, ConstTensorView target, float scale, TensorView grad,
+                          DeviceAccumulator& loss) {
+  check_loss("bce_with_logits_loss", logits, target, grad, loss, "target");
+  backend_for(logits.device()).bce_with_logits_loss(logits.matrix(), target.matrix(), scale, optional(grad), loss.data());
+}
+
+void softmax_cross_entropy_loss(ConstTensorView logits, const DeviceArray<index_t>& labels, float scale,
+                                TensorView grad, DeviceAccumulator& loss) {
+  check_loss("softmax_cross_entropy_loss", logits, {}, grad, loss, nullptr);
+  require_device("softmax_cross_entropy_loss", logits.device(), labels.device(), "labels");
+  require_shape(labels.size() == logits.rows(), "softmax_cross_entropy_loss", labels.size(), " labels for logits ",
+                logits.shape());
+  require_shape(logits.cols() > 0 || logits.rows() == 0, "softmax_cross_entropy_loss", "logits ", logits.shape(),
+                " have no classes");
+  backend_for(logits.device())
+      .softmax_cross_entropy_loss(logits.matrix(), labels.data(), scale, optional(grad), loss.data());
+}
+
+// ---- rows by index ----
+
+void index_select_rows(ConstTensorView table, const DeviceArray<index_t>& indices, TensorView out) {
+  require_device("index_select_rows", table.device(), indices.device(), "indices");
+  require_device("index_select_rows", table.device(), out.device(), "out");
+  require_shape(out.rows() == indices.size() && out.cols() == table.cols(), "index_select_rows", indices.size(),
+                " indices into table ", table.shape(), " -> out ", out.shape());
+  backend_for(table.device()).index_select_rows(table.matrix(), indices.data(), out.matrix());
+}
+
+void index_add_rows(ConstTensorView src, const DeviceArray<index_t>& indices, float alpha, TensorView out) {
+  require_device("index_add_rows", out.device(), indices.device(), "indices");
+  require_device("index_add_rows", out.device(), src.device(), "src");
+  require_shape(src.rows() == indices.size() && src.cols() == out.cols(), "index_add_rows", "src ", src.shape(),
+                " with ", indices.size(), " indices -> out ", out.shape());
+  backend_for(out.device()).index_add_rows(src.matrix(), indices.data(), alpha, out.matrix());
 }
 
 }  // namespace engine::ops

@@ -1,14 +1,46 @@
+// The Optimizer base, the L2 helpers, the registry and what the optimizer units share. Each optimizer
+// lives in its own unit, engine/src/optimizers/<name>.cpp.
 #include "engine/optimizers.h"
 
-#include <cstring>
+#include <algorithm>
+#include <mutex>
 
 #include "engine/ops.h"
 #include "engine/serialize.h"
+#include "optimizer_unit.h"
 
 namespace engine {
-namespace {
 
+// Padding elements are zero in both flat buffers, so whole-range passes are exact. An unknown group is
+// an error (a misspelled group would otherwise regularise nothing, silently).
+void add_l2_gradient(ParameterStore& store, const std::string& group, float lambda) {
+  bool found = false;
+  for (const GroupRange& range : store.groups()) {
+    if (range.name != group) continue;
+    found = true;
+    ops::axpy(lambda, store.group_values(range), store.group_grads(range));
+  }
+  ENGINE_CHECK(found, "add_l2_gradient: no parameter group named '", group, "'");
+}
+
+double l2_penalty(const ParameterStore& store, const std::string& group, float lambda) {
+  DeviceAccumulator squares(store.device());
+  bool found = false;
+  for (const GroupRange& range : store.groups()) {
+    if (range.name != group) continue;
+    found = true;
+    ops::sum_of_squares(store.group_values(range), squares);
+  }
+  ENGINE_CHECK(found, "l2_penalty: no parameter group named '", group, "'");
+  return 0.5 * static_cast<double>(lambda) * squares.read();
+}
+
+// ---- what the units share ----------------------------------------------------------------------
+
+namespace optimizer_unit {
+namespace {
 constexpr char kStateMagic[8] = {'E', 'N', 'G', 'O', 'P', 'T', 'I', 'M'};
+}  // namespace
 
 void write_state_header(std::ostream& out, const std::string& name) {
   serialize::write_bytes(out, kStateMagic, sizeof(kStateMagic));
@@ -33,8 +65,6 @@ std::int64_t flat_size(const ParameterStore& store) {
   return store.groups().empty() ? 0 : store.groups().back().offset + store.groups().back().size;
 }
 
-// An optimizer's state is laid out for the store it was made for: stepping another one would read
-// and write past its buffers.
 void require_same_layout(const ParameterStore& store, const DeviceArray<float>& state, std::size_t groups,
                          const char* optimizer) {
   ENGINE_CHECK(store.finalized() && flat_size(store) == state.size() && store.groups().size() == groups &&
@@ -42,22 +72,12 @@ void require_same_layout(const ParameterStore& store, const DeviceArray<float>& 
                optimizer, ": the parameter store does not have the layout this optimizer was created for");
 }
 
-}  // namespace
-
-// Padding elements are zero in both flat buffers, so whole-range passes are exact.
-void add_l2_gradient(ParameterStore& store, const std::string& group, float lambda) {
-  for (const GroupRange& range : store.groups()) {
-    if (range.name == group) ops::axpy(lambda, store.group_values(range), store.group_grads(range));
-  }
+void apply_update(ParameterStore& store, const GroupRange& range, const kernels::WeightUpdate& update) {
+  backend_for(store.device())
+      .apply_update(store.group_values(range).data(), store.group_grads(range).data(), range.size, update);
 }
 
-double l2_penalty(const ParameterStore& store, const std::string& group, float lambda) {
-  DeviceAccumulator squares(store.device());
-  for (const GroupRange& range : store.groups()) {
-    if (range.name == group) ops::sum_of_squares(store.group_values(range), squares);
-  }
-  return 0.5 * static_cast<double>(lambda) * squares.read();
-}
+}  // namespace optimizer_unit
 
 // ---- Optimizer -------------------------------------------------------------------------------
 
@@ -71,7 +91,7 @@ std::size_t Optimizer::group_index(const std::string& group) const {
   for (std::size_t i = 0; i < group_names_.size(); ++i) {
     if (group_names_[i] == group) return i;
   }
-  throw Error("optimizer: no parameter group named '" + group + "'");
+  throw Error(name() + ": no parameter group named '" + group + "'");
 }
 
 std::size_t Optimizer::group_of(const ParameterStore& store, ParameterId id) const {
@@ -80,166 +100,70 @@ std::size_t Optimizer::group_of(const ParameterStore& store, ParameterId id) con
 
 void Optimizer::set_l2(const std::string& group, float coefficient) { l2_[group_index(group)] = coefficient; }
 
-kernels::WeightUpdate Optimizer::update_for(ParameterStore&, ParameterId) {
+FusedUpdate Optimizer::update_for(ParameterStore&, ParameterId) {
   throw Error(name() + ": this optimizer cannot update parameters inside the products (use step())");
 }
 
 // Padding elements hold zero weights, gradients and state: every rule leaves them at zero.
 void Optimizer::step_parameter(ParameterStore& store, ParameterId id) {
-  const kernels::WeightUpdate update = update_for(store, id);
+  const kernels::WeightUpdate update = FusedUpdateAccess::unwrap(update_for(store, id));
   const TensorView values = store.value(id);
   backend_for(store.device()).apply_update(values.data(), store.grad(id).data(), values.rows() * values.ld(), update);
 }
 
-template <class Params>
-GroupSettings<Params>::GroupSettings(const ParameterStore& store, const Params& defaults) {
-  ENGINE_CHECK(store.finalized(), "optimizer created before ParameterStore::finalize()");
-  for (const GroupRange& g : store.groups()) {
-    names_.push_back(g.name);
-    per_group_.push_back(defaults);
+// ---- the registry ------------------------------------------------------------------------------
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, OptimizerFactory>> factories;
+
+  Registry() {
+#define ENGINE_REGISTER_BUILT_IN(R, field) factories.emplace_back(kernels::rules::R::kName, &optimizer_factories::make_##field);
+    KERNELS_OPTIMIZER_RULES(ENGINE_REGISTER_BUILT_IN)
+#undef ENGINE_REGISTER_BUILT_IN
   }
+};
+
+Registry& registry() {
+  static Registry instance;
+  return instance;
 }
 
-template <class Params>
-Params& GroupSettings<Params>::settings(const std::string& group) {
-  for (std::size_t i = 0; i < names_.size(); ++i) {
-    if (names_[i] == group) return per_group_[i];
+}  // namespace
+
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, const ParameterStore& store,
+                                          const OptimizerOptions& options) {
+  OptimizerFactory factory;
+  {
+    Registry& r = registry();
+    const std::lock_guard lock(r.mutex);
+    const auto it = std::find_if(r.factories.begin(), r.factories.end(), [&](const auto& e) { return e.first == name; });
+    if (it != r.factories.end()) factory = it->second;
   }
-  throw Error("optimizer: no parameter group named '" + group + "'");
-}
-
-template class GroupSettings<kernels::SgdParams>;
-template class GroupSettings<kernels::AdamParams>;
-template class GroupSettings<kernels::RpropParams>;
-
-// ---- SGD --------------------------------------------------------------------------------------
-
-Sgd::Sgd(const ParameterStore& store, const kernels::SgdParams& defaults)
-    : Optimizer(store),
-      groups_(store, defaults), velocity_(DeviceArray<float>::zeros(flat_size(store), store.device())) {}
-
-// The group's rule with its L2 term riding on the coupled decay; state from flat element `offset` on.
-kernels::WeightUpdate Sgd::group_update(std::size_t group, std::int64_t offset) {
-  kernels::SgdParams params = groups_.at(group);
-  params.weight_decay += l2_at(group);
-  kernels::WeightUpdate update = kernels::WeightUpdate::sgd_step(params, velocity_.data() + offset);
-  update.skip_untouched_rows = lazy();
-  return update;
-}
-
-void Sgd::step(ParameterStore& store) {
-  require_same_layout(store, velocity_, groups_.size(), "sgd");
-  Backend& backend = backend_for(store.device());
-  for (std::size_t g = 0; g < store.groups().size(); ++g) {
-    const GroupRange& range = store.groups()[g];
-    backend.apply_update(store.group_values(range).data(), store.group_grads(range).data(), range.size,
-                         group_update(g, range.offset));
+  if (!factory) {
+    std::string known;
+    for (const std::string& n : optimizer_names()) known += (known.empty() ? "" : ", ") + n;
+    throw Error("no optimizer named '" + name + "' (known: " + known + ")");
   }
+  return factory(store, options);
 }
 
-kernels::WeightUpdate Sgd::update_for(ParameterStore& store, ParameterId id) {
-  require_same_layout(store, velocity_, groups_.size(), "sgd");
-  return group_update(group_of(store, id), store.info(id).offset);
+std::vector<std::string> optimizer_names() {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  std::vector<std::string> names;
+  for (const auto& entry : r.factories) names.push_back(entry.first);
+  return names;
 }
 
-void Sgd::save_state(std::ostream& out) const {
-  write_state_header(out, name());
-  write_array(out, velocity_);
-}
-
-void Sgd::load_state(std::istream& in) {
-  read_state_header(in, name());
-  velocity_.copy_from_host(read_array(in, velocity_, "sgd velocity"));
-}
-
-// ---- Adam / AdamW -----------------------------------------------------------------------------
-
-Adam::Adam(const ParameterStore& store, const kernels::AdamParams& defaults)
-    : Optimizer(store),
-      groups_(store, defaults),
-      m_(DeviceArray<float>::zeros(flat_size(store), store.device())),
-      v_(DeviceArray<float>::zeros(flat_size(store), store.device())) {}
-
-// This step's constants for the group, the L2 term added to the coupled decay (AdamW keeps its decoupled
-// decay apart); moments from flat element `offset` on.
-kernels::WeightUpdate Adam::group_update(std::size_t group, std::int64_t offset) {
-  ENGINE_CHECK(step_ >= 1, "adam: begin_step() must come before the first update");
-  kernels::AdamParams params = groups_.at(group);
-  params.step = step_;
-  kernels::WeightUpdate update = kernels::WeightUpdate::adam_step(params, m_.data() + offset, v_.data() + offset);
-  update.adam.coupled_decay += l2_at(group);
-  update.skip_untouched_rows = lazy();
-  return update;
-}
-
-void Adam::step(ParameterStore& store) {
-  require_same_layout(store, m_, groups_.size(), "adam");
-  begin_step();
-  Backend& backend = backend_for(store.device());
-  for (std::size_t g = 0; g < store.groups().size(); ++g) {
-    const GroupRange& range = store.groups()[g];
-    backend.apply_update(store.group_values(range).data(), store.group_grads(range).data(), range.size,
-                         group_update(g, range.offset));
-  }
-}
-
-kernels::WeightUpdate Adam::update_for(ParameterStore& store, ParameterId id) {
-  require_same_layout(store, m_, groups_.size(), "adam");
-  return group_update(group_of(store, id), store.info(id).offset);
-}
-
-void Adam::save_state(std::ostream& out) const {
-  write_state_header(out, name());
-  serialize::write_pod(out, step_);
-  write_array(out, m_);
-  write_array(out, v_);
-}
-
-// Reads everything before changing anything: a bad record leaves the optimizer as it was.
-void Adam::load_state(std::istream& in) {
-  read_state_header(in, name());
-  const auto step = serialize::read_pod<std::int64_t>(in, "adam step");
-  const std::vector<float> m = read_array(in, m_, "adam first moment");
-  const std::vector<float> v = read_array(in, v_, "adam second moment");
-  step_ = step;
-  m_.copy_from_host(m);
-  v_.copy_from_host(v);
-}
-
-// ---- iRprop- ----------------------------------------------------------------------------------
-
-Rprop::Rprop(const ParameterStore& store, const kernels::RpropParams& defaults, float initial_step)
-    : Optimizer(store),
-      groups_(store, defaults),
-      previous_grads_(DeviceArray<float>::zeros(flat_size(store), store.device())),
-      step_sizes_(flat_size(store), store.device()) {
-  if (!step_sizes_.empty()) backend_for(store.device()).fill(step_sizes_.data(), step_sizes_.size(), initial_step);
-}
-
-void Rprop::step(ParameterStore& store) {
-  require_same_layout(store, step_sizes_, groups_.size(), "rprop");
-  Backend& backend = backend_for(store.device());
-  for (std::size_t g = 0; g < store.groups().size(); ++g) {
-    const GroupRange& range = store.groups()[g];
-    if (l2_at(g) != 0.0f) backend.axpy(l2_at(g), store.group_values(range).data(), store.group_grads(range).data(), range.size);
-    backend.rprop_update(store.group_values(range).data(), store.group_grads(range).data(),
-                         previous_grads_.data() + range.offset, step_sizes_.data() + range.offset, range.size,
-                         groups_.at(g));
-  }
-}
-
-void Rprop::save_state(std::ostream& out) const {
-  write_state_header(out, name());
-  write_array(out, previous_grads_);
-  write_array(out, step_sizes_);
-}
-
-void Rprop::load_state(std::istream& in) {
-  read_state_header(in, name());
-  const std::vector<float> previous = read_array(in, previous_grads_, "rprop previous gradients");
-  const std::vector<float> steps = read_array(in, step_sizes_, "rprop step sizes");
-  previous_grads_.copy_from_host(previous);
-  step_sizes_.copy_from_host(steps);
+void register_optimizer(const std::string& name, OptimizerFactory factory) {
+  ENGINE_CHECK(factory != nullptr, "register_optimizer('", name, "'): no factory");
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  for (const auto& entry : r.factories) ENGINE_CHECK(entry.first != name, "an optimizer named '", name, "' is already registered");
+  r.factories.emplace_back(name, std::move(factory));
 }
 
 }  // namespace engine

@@ -28,7 +28,7 @@ int main() {
   engine::DenseLayer middle(params, "middle", 64, 32, engine::Activation::Tanh);
   engine::SparseOutputLayer decoder(params, "decoder", 32, 300, engine::Activation::Identity);
   params.finalize(device, /*seed=*/1);
-  engine::Adam adam(params, kernels::AdamParams{0.01f});
+  engine::Adam adam(params, engine::AdamParams{0.01f});
 
   for (int step = 1; step <= 50; ++step) {
     params.zero_grads();

@@ -2,11 +2,10 @@
 // iRprop-). Each is one grid-stride pass that reads every weight, its gradient and its state once and
 // writes them once: the optimizer is purely memory-bound, so fusing the whole rule into one pass is the
 // optimisation (see DESIGN.md: with L2 regularisation every weight gradient is dense). The per-element
-// rules are those of kernels/optimizer_math.h, which the CPU kernels call too, so both backends agree
+// rules are those of kernels/optimizer_rules/, which the CPU kernels call too, so both backends agree
 // to the last bit up to nvcc's FMA contraction.
 #include "common.cuh"
 #include "kernels/cuda.h"
-#include "kernels/optimizer_math.h"
 
 namespace kernels::cuda {
 namespace {
@@ -27,35 +26,10 @@ __global__ void axpy_kernel(float alpha, const float* x, float* y, std::int64_t 
   for (std::int64_t i = g.first; i < n; i += g.stride) y[i] += alpha * x[i];
 }
 
-__global__ void sgd_kernel(float* __restrict__ params, const float* __restrict__ grads, float* __restrict__ velocity,
-                           std::int64_t n, SgdParams p) {
-  const detail::GridStride g = detail::grid_stride();
-  for (std::int64_t i = g.first; i < n; i += g.stride) {
-    params[i] = kernels::detail::sgd_element(params[i], grads[i], velocity != nullptr ? velocity + i : nullptr, p);
-  }
-}
-
-__global__ void adam_kernel(float* __restrict__ params, const float* __restrict__ grads, float* __restrict__ m,
-                            float* __restrict__ v, std::int64_t n, kernels::detail::AdamStepConstants s) {
-  const detail::GridStride g = detail::grid_stride();
-  for (std::int64_t i = g.first; i < n; i += g.stride) {
-    params[i] = kernels::detail::adam_element(params[i], grads[i], m[i], v[i], s);
-  }
-}
-
 __global__ void apply_update_kernel(float* __restrict__ params, const float* __restrict__ grads, std::int64_t n,
                                     WeightUpdate u) {
   const detail::GridStride g = detail::grid_stride();
   for (std::int64_t i = g.first; i < n; i += g.stride) params[i] = detail::update_weight(u, params[i], grads[i], i);
-}
-
-__global__ void rprop_kernel(float* __restrict__ params, const float* __restrict__ grads,
-                             float* __restrict__ previous_grads, float* __restrict__ step_sizes, std::int64_t n,
-                             RpropParams p) {
-  const detail::GridStride g = detail::grid_stride();
-  for (std::int64_t i = g.first; i < n; i += g.stride) {
-    params[i] = kernels::detail::rprop_element(params[i], grads[i], previous_grads[i], step_sizes[i], p);
-  }
 }
 
 // Launches a grid-stride kernel over n elements.
@@ -82,16 +56,18 @@ void axpy(float alpha, const float* x, float* y, std::int64_t n, cudaStream_t st
   launch_flat(n, stream, axpy_kernel, alpha, x, y, n);
 }
 
+// sgd_update, adam_update and rprop_update are apply_update with the rule's constants: one kernel for
+// every rule, the element rule chosen by WeightUpdate (kernels/optimizer_rules.h).
 void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n, const SgdParams& p,
                 cudaStream_t stream) {
   kernels::detail::require_sgd_update(params, grads, velocity, n, p);
-  launch_flat(n, stream, sgd_kernel, params, grads, velocity, n, p);
+  apply_update(params, grads, n, WeightUpdate::sgd_step(p, velocity), stream);
 }
 
 void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n, const AdamParams& p,
                  cudaStream_t stream) {
   kernels::detail::require_adam_update(params, grads, m, v, n, p);
-  launch_flat(n, stream, adam_kernel, params, grads, m, v, n, kernels::detail::adam_step_constants(p));
+  apply_update(params, grads, n, WeightUpdate::adam_step(p, m, v), stream);
 }
 
 void apply_update(float* params, const float* grads, std::int64_t n, const WeightUpdate& u, cudaStream_t stream) {
@@ -104,7 +80,7 @@ void apply_update(float* params, const float* grads, std::int64_t n, const Weigh
 void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,
                   const RpropParams& p, cudaStream_t stream) {
   kernels::detail::require_rprop_update(params, grads, previous_grads, step_sizes, n, p);
-  launch_flat(n, stream, rprop_kernel, params, grads, previous_grads, step_sizes, n, p);
+  apply_update(params, grads, n, WeightUpdate::of<rules::Rprop>(p, previous_grads, step_sizes), stream);
 }
 
 }  // namespace kernels::cuda

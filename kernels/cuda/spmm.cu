@@ -58,6 +58,24 @@ struct SpmmParams {
   offset_t max_segments = 0;  // the segments kernel's grid: an upper bound from the nonzero count
 };
 
+// One optimizer step, behind a single call site whatever the number of rules (kernels/optimizer_rules.h):
+// inlined, every rule's sqrt / division slow paths became calls in this kernel, and their ABI made
+// ptxas spill once the list grew past two rules.
+#if defined(KERNELS_SIMT)
+#define SPMM_UPDATE_NOINLINE  // the emulator compiles device code as host C++: a plain function
+#else
+#define SPMM_UPDATE_NOINLINE __noinline__
+#endif
+__device__ SPMM_UPDATE_NOINLINE float fused_update(WeightUpdate::Rule rule, const WeightUpdate::Constants& constants,
+                                           float* state0, float* state1, float w, float g, std::int64_t i) {
+  WeightUpdate u;
+  u.rule = rule;
+  u.constants = constants;
+  u.state0 = state0;
+  u.state1 = state1;
+  return detail::update_weight(u, w, g, i);
+}
+
 // The epilogue for one finished element: C = alpha * sum + beta * C, or (kUpdate) one optimizer step of
 // weight C with gradient alpha * sum. Lazy updates skip the rows with no nonzero (`touched` false).
 template <bool kUpdate>
@@ -65,7 +83,9 @@ __device__ __forceinline__ void finish_element(const SpmmParams& p, std::int64_t
                                                bool touched) {
   const std::int64_t at = row * p.ldc + column;
   if constexpr (kUpdate) {
-    if (touched || !p.update.skip_untouched_rows) p.c[at] = detail::update_weight(p.update, p.c[at], p.alpha * sum, at);
+    if (touched || !p.update.skip_untouched_rows) {
+      p.c[at] = fused_update(p.update.rule, p.update.constants, p.update.state0, p.update.state1, p.c[at], p.alpha * sum, at);
+    }
   } else {
     p.c[at] = detail::blend(sum, p.alpha, p.beta, p.c + at);
   }

@@ -15,10 +15,10 @@
 #include <boost/context/fiber.hpp>
 
 #include "fiber_switch.h"
-#include "launch.h"
+#include "simt/launch.h"
 #include "stack_pool.h"
-#include "sync.h"
-#include "thread_context.h"
+#include "simt/sync.h"
+#include "simt/thread_context.h"
 
 namespace simt::detail {
 

@@ -1,5 +1,5 @@
 // cudaGetErrorName / cudaGetErrorString and the per-OS-thread last error, as in cudart.
-#include "runtime.h"
+#include "simt/runtime.h"
 #include "runtime_state.h"
 
 namespace {

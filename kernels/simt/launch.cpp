@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "block.h"
-#include "launch.h"
+#include "simt/launch.h"
 #include "runtime_state.h"
 
 namespace simt {

@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "runtime.h"
+#include "simt/runtime.h"
 #include "runtime_state.h"
 
 namespace simt {

@@ -7,7 +7,7 @@
 #include <map>
 #include <mutex>
 
-#include "runtime.h"
+#include "simt/runtime.h"
 #include "runtime_state.h"
 
 namespace {

@@ -3,7 +3,7 @@
 
 #include <cstddef>
 
-#include "types.h"
+#include "simt/types.h"
 
 namespace simt::detail {
 

@@ -119,6 +119,45 @@ TEST_CASE("cuda rprop_update equals the CPU kernel and the reference", "[simt][o
   CHECK_CLOSE(b.device_params.download(), reference.params, testsupport::fp32_elementwise_tolerance(1e-5));
 }
 
+TEST_CASE("cuda apply_update with Adagrad equals the CPU kernel and the reference", "[simt][optimizers][adagrad]") {
+  const kernels::AdagradParams p{0.05f, 1e-10f, 0.01f};
+  Buffers b(70);
+  for (float& x : b.first) x = 0.0f;  // the sum of squares starts at zero
+  b.device_first = DeviceArray<float>(b.first);
+  testsupport::OptimizerState reference{widen(b.params), widen(b.first), {}};
+  for (int step = 0; step < 3; ++step) {
+    const std::vector<float> grads = testsupport::random_vector(kElements, 80 + step);
+    const DeviceArray<float> device_grads(grads);
+    kernels::cuda::apply_update(b.device_params.data(), device_grads.data(), kElements,
+                                kernels::WeightUpdate::of<kernels::rules::Adagrad>(p, b.device_first.data()), nullptr);
+    kernels::cpu::apply_update(b.params.data(), grads.data(), kElements,
+                               kernels::WeightUpdate::of<kernels::rules::Adagrad>(p, b.first.data()));
+    testsupport::adagrad_reference_step(reference, grads, p);
+  }
+  b.check_equal_to_host();
+  CHECK_CLOSE(b.device_params.download(), reference.params, testsupport::fp32_elementwise_tolerance(1e-5));
+  CHECK_CLOSE(b.device_first.download(), reference.first, testsupport::fp32_elementwise_tolerance(1e-5));
+}
+
+TEST_CASE("cuda apply_update with Lion equals the CPU kernel and the reference", "[simt][optimizers][lion]") {
+  const kernels::LionParams p{0.01f, 0.9f, 0.99f, 0.1f, 0.02f};
+  Buffers b(90);
+  for (float& x : b.first) x = 0.0f;  // the momentum starts at zero
+  b.device_first = DeviceArray<float>(b.first);
+  testsupport::OptimizerState reference{widen(b.params), widen(b.first), {}};
+  for (int step = 0; step < 3; ++step) {
+    const std::vector<float> grads = testsupport::random_vector(kElements, 100 + step);
+    const DeviceArray<float> device_grads(grads);
+    kernels::cuda::apply_update(b.device_params.data(), device_grads.data(), kElements,
+                                kernels::WeightUpdate::of<kernels::rules::Lion>(p, b.device_first.data()), nullptr);
+    kernels::cpu::apply_update(b.params.data(), grads.data(), kElements,
+                               kernels::WeightUpdate::of<kernels::rules::Lion>(p, b.first.data()));
+    testsupport::lion_reference_step(reference, grads, p);
+  }
+  b.check_equal_to_host();
+  CHECK_CLOSE(b.device_params.download(), reference.params, testsupport::fp32_elementwise_tolerance(1e-5));
+}
+
 TEST_CASE("cuda launchers reject bad arguments with kernels::Error", "[simt][optimizers]") {
   DeviceArray<float> x(8);
   kernels::AdamParams adam;

@@ -49,9 +49,11 @@ struct Stack {
         decoder(store, "decoder", 40, kCols, Activation::Identity) {
     store.finalize(Device::cpu(), 3);
     if (rule == "sgd") {
-      optimizer = std::make_unique<engine::Sgd>(store, kernels::SgdParams{0.01f, 0.9f, 0.0f, true});
+      optimizer = std::make_unique<engine::Sgd>(store, engine::SgdParams{0.01f, 0.9f, 0.0f, true});
+    } else if (rule == "adagrad") {
+      optimizer = engine::make_optimizer("adagrad", store, {{"learning_rate", 0.02f}, {"weight_decay", 0.001f}});
     } else {
-      kernels::AdamParams p{0.01f};
+      engine::AdamParams p{0.01f};
       p.decoupled_weight_decay = rule == "adamw";
       p.weight_decay = rule == "adamw" ? 0.02f : 0.0f;
       optimizer = std::make_unique<engine::Adam>(store, p);
@@ -88,7 +90,7 @@ struct Stack {
 }  // namespace
 
 TEST_CASE("the fused mini-batch step equals the accumulated step bit for bit on the CPU", "[engine][fused]") {
-  const std::string rule = GENERATE(as<std::string>{}, "adam", "adamw", "sgd");
+  const std::string rule = GENERATE(as<std::string>{}, "adam", "adamw", "sgd", "adagrad");
   CAPTURE(rule);
   Stack accumulated(rule);
   Stack fused(rule);
@@ -127,7 +129,7 @@ TEST_CASE("lazy fused updates leave untouched rows and their state alone", "[eng
 
 TEST_CASE("fused updates need an optimizer that supports them, and a known group", "[engine][fused]") {
   Stack stack("adam");
-  engine::Rprop rprop(stack.store, kernels::RpropParams{});
+  engine::Rprop rprop(stack.store, engine::RpropParams{});
   CHECK_FALSE(rprop.supports_fused_updates());
   CHECK_THROWS_WITH(rprop.update_for(stack.store, stack.decoder.weight()), Catch::Contains("rprop"));
   CHECK_THROWS_WITH(stack.optimizer->set_l2("weight", 1.0f), Catch::Contains("'weight'"));

@@ -226,7 +226,7 @@ TEST_CASE("one SGD step of a two-layer autoencoder moves along the finite-differ
   HostParams p = host_params(model.store);
   model.engine_loss_and_grads(x);
   const float lr = 0.05f;
-  engine::Sgd sgd(model.store, kernels::SgdParams{lr, 0.0f, 0.0f, false});
+  engine::Sgd sgd(model.store, engine::SgdParams{lr, 0.0f, 0.0f, false});
   sgd.step(model.store);
   for (engine::ParameterId id = 0; id < model.store.count(); ++id) {
     const auto stepped = model.store.value(id).to_host();

@@ -2,6 +2,7 @@
 // numerical results of the ops are tested at the kernel level against double references.)
 #include <catch2/catch.hpp>
 
+#include "engine/layers.h"
 #include "engine/ops.h"
 
 using engine::Device;
@@ -83,4 +84,47 @@ TEST_CASE("fill, scale, axpy and copy leave ld padding alone", "[ops]") {
   Tensor z = Tensor::zeros(2, 40, Device::cpu());
   ops::copy(y, z);
   CHECK(z.to_host() == y.to_host());
+}
+
+TEST_CASE("the losses and rows by index check their operands", "[ops][research]") {
+  Tensor p = Tensor::zeros(4, 3, Device::cpu()), t = Tensor::zeros(4, 3, Device::cpu());
+  Tensor wrong = Tensor::zeros(4, 2, Device::cpu());
+  engine::DeviceAccumulator loss(Device::cpu());
+  CHECK_THROWS_WITH(ops::mse_loss(p, wrong, 1.0f, p, loss), Catch::Contains("mse_loss") && Catch::Contains("target (4, 2)"));
+  CHECK_THROWS_WITH(ops::bce_with_logits_loss(p, t, 1.0f, wrong, loss),
+                    Catch::Contains("bce_with_logits_loss") && Catch::Contains("grad (4, 2)"));
+  CHECK_NOTHROW(ops::mse_loss(p, t, 1.0f, engine::TensorView{}, loss));  // no gradient wanted
+  const auto three_labels = engine::DeviceArray<engine::index_t>::from_host(std::vector<engine::index_t>{0, 1, 2}, Device::cpu());
+  CHECK_THROWS_WITH(ops::softmax_cross_entropy_loss(p, three_labels, 1.0f, p, loss),
+                    Catch::Contains("3 labels for logits (4, 3)"));
+  // A label out of range is the kernel's error (the CPU checks every label).
+  const auto bad_labels = engine::DeviceArray<engine::index_t>::from_host(std::vector<engine::index_t>{0, 1, 3, 2}, Device::cpu());
+  CHECK_THROWS_WITH(ops::softmax_cross_entropy_loss(p, bad_labels, 1.0f, p, loss), Catch::Contains("label 3 of row 2"));
+
+  Tensor table = Tensor::zeros(5, 3, Device::cpu()), out = Tensor::zeros(3, 3, Device::cpu());
+  CHECK_NOTHROW(ops::index_select_rows(table, three_labels, out));
+  CHECK_THROWS_WITH(ops::index_select_rows(table, bad_labels, out), Catch::Contains("index_select_rows"));
+  const auto out_of_range = engine::DeviceArray<engine::index_t>::from_host(std::vector<engine::index_t>{0, 5, 1}, Device::cpu());
+  CHECK_THROWS_WITH(ops::index_select_rows(table, out_of_range, out), Catch::Contains("index 5 at position 1"));
+  CHECK_THROWS_WITH(ops::index_add_rows(out, out_of_range, 1.0f, table), Catch::Contains("index 5 at position 1"));
+  CHECK_THROWS_WITH(ops::index_add_rows(wrong, three_labels, 1.0f, table), Catch::Contains("index_add_rows"));
+}
+
+TEST_CASE("shape errors inside a layer name the layer as well as the op", "[ops][layers]") {
+  engine::ParameterStore store;
+  engine::SparseInputLayer encoder(store, "encoder", 4, 2, engine::Activation::Sigmoid);
+  store.finalize(Device::cpu(), 1);
+  const SparseMatrix x = SparseMatrix::from_coo(3, 5, engine::CooTriplets{{0, 1}, {0, 4}, {1, 2}});  // 5 columns, not 4
+  CHECK_THROWS_WITH(encoder.forward(store, x), Catch::Contains("layer 'encoder': spmm:"));
+  // Outside a layer the message starts with the op, and scopes nest and close.
+  Tensor a = Tensor::zeros(2, 3, Device::cpu()), b = Tensor::zeros(4, 2, Device::cpu()), c = Tensor::zeros(2, 2, Device::cpu());
+  {
+    const ops::LayerScope outer("outer");
+    {
+      const ops::LayerScope inner("inner");
+      CHECK_THROWS_WITH(ops::gemm(false, false, 1.0f, a, b, 0.0f, c), Catch::StartsWith("layer 'inner': gemm"));
+    }
+    CHECK_THROWS_WITH(ops::gemm(false, false, 1.0f, a, b, 0.0f, c), Catch::StartsWith("layer 'outer': gemm"));
+  }
+  CHECK_THROWS_WITH(ops::gemm(false, false, 1.0f, a, b, 0.0f, c), Catch::StartsWith("gemm"));
 }

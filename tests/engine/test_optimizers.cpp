@@ -40,7 +40,7 @@ TEST_CASE("Adam follows the hand-computed sequence", "[optimizers]") {
   // step 2, g = -1: m = -0.055, v = 1.24975e-3, m^ = -0.055 / 0.19 = -0.2894737,
   //                 v^ = 1.24975e-3 / 1.999e-3 = 0.6251876, w = 0.9 + 0.1 * 0.2894737 / 0.7906880 = 0.9366104
   Tiny t(1.0f, 0.0f);
-  engine::Adam adam(t.store, kernels::AdamParams{0.1f, 0.9f, 0.999f, 1e-8f, 0.0f, false, 1});
+  engine::Adam adam(t.store, engine::AdamParams{0.1f, 0.9f, 0.999f, 1e-8f, 0.0f, false});
   t.set_grads(0.5f, 0.0f);
   adam.step(t.store);
   CHECK(t.wv() == Approx(0.9).epsilon(1e-6));
@@ -54,7 +54,7 @@ TEST_CASE("AdamW decays decoupled from the gradient, and only where the group sa
   // weight_decay 0.5, lr 0.1: w <- w - 0.05 w before each Adam step.
   // step 1: 1 -> 0.95 -> 0.85;  step 2: 0.85 -> 0.8075 -> 0.8075 + 0.0366104 = 0.8441104.
   Tiny t(1.0f, 1.0f);
-  engine::Adam adamw(t.store, kernels::AdamParams{0.1f, 0.9f, 0.999f, 1e-8f, 0.5f, true, 1});
+  engine::Adam adamw(t.store, engine::AdamParams{0.1f, 0.9f, 0.999f, 1e-8f, 0.5f, true});
   adamw.settings("biases").weight_decay = 0.0f;
   t.set_grads(0.5f, 0.0f);
   adamw.step(t.store);
@@ -71,7 +71,7 @@ TEST_CASE("SGD with momentum, Nesterov, and coupled weight decay", "[optimizers]
   // step 2: g' = 1 + 0.089 = 1.089, v = 0.99 + 1.089 = 2.079, w = 0.89 - 0.2079 = 0.6821
   // bias (no decay), b0 = 0: step 1 v = 1, b = -0.1; step 2 v = 1.9, b = -0.29
   Tiny t(1.0f, 0.0f);
-  engine::Sgd sgd(t.store, kernels::SgdParams{0.1f, 0.9f, 0.1f, false});
+  engine::Sgd sgd(t.store, engine::SgdParams{0.1f, 0.9f, 0.1f, false});
   sgd.settings("biases").weight_decay = 0.0f;
   for (int s = 0; s < 2; ++s) {
     t.set_grads(1.0f, 1.0f);
@@ -82,7 +82,7 @@ TEST_CASE("SGD with momentum, Nesterov, and coupled weight decay", "[optimizers]
 
   // Nesterov, no decay: step 1 v = 1, w = 1 - 0.1 (1 + 0.9) = 0.81; step 2 v = 1.9, w = 0.81 - 0.1 (1 + 1.71) = 0.539
   Tiny n(1.0f, 0.0f);
-  engine::Sgd nesterov(n.store, kernels::SgdParams{0.1f, 0.9f, 0.0f, true});
+  engine::Sgd nesterov(n.store, engine::SgdParams{0.1f, 0.9f, 0.0f, true});
   for (int s = 0; s < 2; ++s) {
     n.set_grads(1.0f, 0.0f);
     nesterov.step(n.store);
@@ -95,7 +95,7 @@ TEST_CASE("iRprop- grows, shrinks and skips on a sign flip", "[optimizers]") {
   // g = +1 (no history): w = 0.99;  g = +2 (same sign): step 0.012, w = 0.978
   // g = -1 (flip): step 0.006, no move, history cleared;  g = -1 (no history): w = 0.984
   Tiny t(1.0f, 0.0f);
-  engine::Rprop rprop(t.store, kernels::RpropParams{1.2f, 0.5f, 1e-6f, 50.0f}, 0.01f);
+  engine::Rprop rprop(t.store, engine::RpropParams{1.2f, 0.5f, 1e-6f, 50.0f}, 0.01f);
   const float expected[] = {0.99f, 0.978f, 0.978f, 0.984f};
   const float grads[] = {1.0f, 2.0f, -1.0f, -1.0f};
   for (int s = 0; s < 4; ++s) {
@@ -109,7 +109,7 @@ TEST_CASE("iRprop- grows, shrinks and skips on a sign flip", "[optimizers]") {
 
 TEST_CASE("optimizer state records resume a run exactly and reject the wrong optimizer", "[optimizers]") {
   Tiny a(1.0f, 0.5f);
-  engine::Adam adam_a(a.store, kernels::AdamParams{0.05f});
+  engine::Adam adam_a(a.store, engine::AdamParams{0.05f});
   const float grads[] = {0.3f, -0.7f, 0.2f};
   for (int s = 0; s < 2; ++s) {
     a.set_grads(grads[s], grads[s]);
@@ -120,7 +120,7 @@ TEST_CASE("optimizer state records resume a run exactly and reject the wrong opt
   adam_a.save_state(state);
 
   Tiny b(0.0f, 0.0f);
-  engine::Adam adam_b(b.store, kernels::AdamParams{0.05f});
+  engine::Adam adam_b(b.store, engine::AdamParams{0.05f});
   b.store.load_values(values);
   adam_b.load_state(state);
   a.set_grads(grads[2], grads[2]);
@@ -131,26 +131,26 @@ TEST_CASE("optimizer state records resume a run exactly and reject the wrong opt
   CHECK(a.bv() == b.bv());
 
   std::stringstream sgd_state;
-  engine::Sgd sgd(b.store, kernels::SgdParams{});
+  engine::Sgd sgd(b.store, engine::SgdParams{});
   sgd.save_state(sgd_state);
   CHECK_THROWS_WITH(adam_b.load_state(sgd_state), Catch::Contains("'sgd'"));
 }
 
 TEST_CASE("an optimizer refuses a store with another layout", "[optimizers]") {
   Tiny small(1.0f, 0.0f);
-  engine::Adam adam(small.store, kernels::AdamParams{});
+  engine::Adam adam(small.store, engine::AdamParams{});
   ParameterStore big;
   big.declare("w", 40, 40, "weights", Init::Zeros);
   big.declare("b", 1, 40, "biases", Init::Zeros);
   big.finalize(Device::cpu(), 0);
   CHECK_THROWS_WITH(adam.step(big), Catch::Contains("layout"));
-  engine::Rprop rprop(small.store, kernels::RpropParams{});
+  engine::Rprop rprop(small.store, engine::RpropParams{});
   CHECK_THROWS_AS(rprop.step(big), engine::Error);
 }
 
 TEST_CASE("a bad optimizer state record leaves the optimizer unchanged", "[optimizers]") {
   Tiny t(1.0f, 0.0f);
-  engine::Adam adam(t.store, kernels::AdamParams{0.1f});
+  engine::Adam adam(t.store, engine::AdamParams{0.1f});
   t.set_grads(0.5f, 0.0f);
   adam.step(t.store);
   std::stringstream state;
@@ -168,7 +168,7 @@ TEST_CASE("set_l2 adds lambda * w to the weights' gradient inside the update, ne
   for (const std::string& way : {"step", "step_parameter"}) {
     CAPTURE(way);
     Tiny t(2.0f, 1.0f);
-    engine::Sgd sgd(t.store, kernels::SgdParams{0.1f, 0.0f, 0.0f, false});
+    engine::Sgd sgd(t.store, engine::SgdParams{0.1f, 0.0f, 0.0f, false});
     sgd.set_l2(engine::kWeightsGroup, 0.3f);
     t.set_grads(0.5f, 0.5f);
     if (way == "step") {
@@ -183,7 +183,7 @@ TEST_CASE("set_l2 adds lambda * w to the weights' gradient inside the update, ne
   }
   // Adam, first step, w0 = 1, g = 0, lambda = 0.5: g' = 0.5, the step is lr * sign(g') = 0.1: w = 0.9.
   Tiny t(1.0f, 0.0f);
-  engine::Adam adam(t.store, kernels::AdamParams{0.1f});
+  engine::Adam adam(t.store, engine::AdamParams{0.1f});
   adam.set_l2(engine::kWeightsGroup, 0.5f);
   t.set_grads(0.0f, 0.0f);
   adam.step(t.store);

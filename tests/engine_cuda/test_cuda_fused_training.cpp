@@ -34,7 +34,7 @@ struct FusedAutoRec {
   FusedAutoRec(Device device, std::int64_t inputs, bool lazy)
       : encoder(store, "encoder", inputs, kHidden, Activation::Sigmoid),
         decoder(store, "decoder", kHidden, inputs, Activation::Identity),
-        adam((store.finalize(device, 7), store), kernels::AdamParams{0.01f}) {
+        adam((store.finalize(device, 7), store), engine::AdamParams{0.01f}) {
     adam.set_l2(engine::kWeightsGroup, kL2);
     adam.set_lazy(lazy);
   }

@@ -40,11 +40,13 @@ struct AutoRec {
         decoder(store, "decoder", kHidden, kUsers, Activation::Identity) {
     store.finalize(device, 2024);
     if (optimizer_name == "adam") {
-      optimizer = std::make_unique<engine::Adam>(store, kernels::AdamParams{0.01f});
+      optimizer = std::make_unique<engine::Adam>(store, engine::AdamParams{0.01f});
     } else if (optimizer_name == "sgd") {
-      optimizer = std::make_unique<engine::Sgd>(store, kernels::SgdParams{0.002f, 0.9f});
+      optimizer = std::make_unique<engine::Sgd>(store, engine::SgdParams{0.002f, 0.9f});
+    } else if (optimizer_name == "adagrad") {
+      optimizer = engine::make_optimizer("adagrad", store, {{"learning_rate", 0.02f}});
     } else {
-      optimizer = std::make_unique<engine::Rprop>(store, kernels::RpropParams{});
+      optimizer = std::make_unique<engine::Rprop>(store, engine::RpropParams{});
     }
   }
 
@@ -67,7 +69,7 @@ struct AutoRec {
 
 TEST_CASE("an AutoRec trained on the CUDA device matches the CPU backend", "[engine_cuda][training]") {
   const std::string kernels = GENERATE(from_range(twin::selectable_kernel_specs()));
-  const std::string optimizer = GENERATE(as<std::string>{}, "adam", "sgd", "rprop");
+  const std::string optimizer = GENERATE(as<std::string>{}, "adam", "sgd", "rprop", "adagrad");
   CAPTURE(kernels, optimizer);
   const twin::KernelSelection selection(kernels);
   const engine::SparseMatrix ratings_cuda = twin::random_sparse(kItems, kUsers, kDensity, 99, twin::kCuda);

@@ -3,6 +3,7 @@
 // reference on a large random buffer that takes the parallel path.
 #include <cmath>
 
+#include "kernels/check.h"
 #include "kernels/cpu.h"
 #include "testsupport/catch_close.h"
 #include "testsupport/host_dense.h"
@@ -194,4 +195,50 @@ TEST_CASE("optimizers match the double reference on a large buffer (parallel pat
     }
     CHECK_CLOSE(w, ref.params, fp32_elementwise_tolerance(1e-6));
   }
+}
+
+TEST_CASE("Adagrad: two hand-computed steps", "[optimizers][adagrad]") {
+  // lr 0.5, eps 0, no decay.  w = [1, -2]
+  // step 1, g = [3, -4]:  s = [9, 16];   w = [1 - 0.5 * 3 / 3, -2 + 0.5 * 4 / 4]     = [0.5, -1.5]
+  // step 2, g = [4, 0]:   s = [25, 16];  w = [0.5 - 0.5 * 4 / 5, -1.5 - 0]           = [0.1, -1.5]
+  const kernels::AdagradParams p{0.5f, 0.0f, 0.0f};
+  std::vector<float> w = {1.0f, -2.0f}, s = {0.0f, 0.0f};
+  const std::vector<float> g1 = {3.0f, -4.0f}, g2 = {4.0f, 0.0f};
+  kernels::cpu::apply_update(w.data(), g1.data(), 2, kernels::WeightUpdate::of<kernels::rules::Adagrad>(p, s.data()));
+  CHECK_CLOSE(w, (std::vector<double>{0.5, -1.5}), kExact);
+  CHECK_CLOSE(s, (std::vector<double>{9.0, 16.0}), kExact);
+  kernels::cpu::apply_update(w.data(), g2.data(), 2, kernels::WeightUpdate::of<kernels::rules::Adagrad>(p, s.data()));
+  CHECK(w[0] == Approx(0.1).epsilon(1e-6));
+  CHECK(w[1] == -1.5f);
+  // Its state buffer is required.
+  CHECK_THROWS_AS(kernels::cpu::apply_update(w.data(), g2.data(), 2, kernels::WeightUpdate::of<kernels::rules::Adagrad>(p)),
+                  kernels::Error);
+}
+
+TEST_CASE("Adagrad matches the double reference on a large buffer (parallel path)", "[optimizers][adagrad]") {
+  const std::int64_t n = 100'003;
+  const kernels::AdagradParams p{0.05f, 1e-10f, 0.01f};
+  std::vector<float> w = random_vector(n, 94), s(static_cast<std::size_t>(n), 0.0f);
+  OptimizerState ref{as_double(w), {}, {}};
+  for (std::uint64_t t = 0; t < 4; ++t) {
+    const std::vector<float> g = random_vector(n, 95 + t);
+    kernels::cpu::apply_update(w.data(), g.data(), n, kernels::WeightUpdate::of<kernels::rules::Adagrad>(p, s.data()));
+    adagrad_reference_step(ref, g, p);
+  }
+  CHECK_CLOSE(w, ref.params, fp32_elementwise_tolerance(1e-5));
+  CHECK_CLOSE(s, ref.first, fp32_elementwise_tolerance(1e-5));
+}
+
+TEST_CASE("Lion matches the double reference on a large buffer (parallel path)", "[optimizers][lion]") {
+  const std::int64_t n = 100'003;
+  const kernels::LionParams p{0.01f, 0.9f, 0.99f, 0.1f, 0.02f};
+  std::vector<float> w = random_vector(n, 96), m(static_cast<std::size_t>(n), 0.0f);
+  OptimizerState ref{as_double(w), {}, {}};
+  for (std::uint64_t t = 0; t < 4; ++t) {
+    const std::vector<float> g = random_vector(n, 97 + t);
+    kernels::cpu::apply_update(w.data(), g.data(), n, kernels::WeightUpdate::of<kernels::rules::Lion>(p, m.data()));
+    lion_reference_step(ref, g, p);
+  }
+  CHECK_CLOSE(w, ref.params, fp32_elementwise_tolerance(1e-5));
+  CHECK_CLOSE(m, ref.first, fp32_elementwise_tolerance(1e-5));
 }

@@ -93,13 +93,13 @@ kernels::WeightUpdate fused_update_rule(const FusedUpdateProblem& problem, float
     p.decoupled_weight_decay = problem.rule == FusedRule::AdamW;
     p.weight_decay = problem.rule == FusedRule::AdamW ? kDecoupled : 0.0f;
     update = kernels::WeightUpdate::adam_step(p, state0, state1);
-    update.adam.coupled_decay += kL2;  // as engine::Optimizer adds its L2 term
+    update.constants.adam.coupled_decay += kL2;  // as engine::Optimizer adds its L2 term
   }
   update.skip_untouched_rows = problem.lazy;
   return update;
 }
 
-// Written from the papers' formulas, not from kernels/optimizer_math.h, so a slip there shows here.
+// Written from the papers' formulas, not from kernels/optimizer_rules/*.h, so a slip there shows here.
 FusedUpdateExpected fused_update_reference(const FusedUpdateProblem& problem, const FusedUpdateOperands& in) {
   const HostCsr& a = problem.a;
   FusedUpdateExpected out{packed(in.w), packed(in.state0), packed(in.state1)};

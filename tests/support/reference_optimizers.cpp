@@ -1,4 +1,4 @@
-// One optimizer step on double state, straight from the formulas in kernels/optimizer_params.h.
+// One optimizer step on double state, straight from the formulas in kernels/optimizer_rules/*.h.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -56,6 +56,27 @@ void rprop_reference_step(OptimizerState& s, const std::vector<float>& grads, co
     }
     s.params[i] -= sign(g) * s.second[i];
     s.first[i] = g;
+  }
+}
+
+// Duchi et al.: g += wd * w;  s += g^2;  w -= lr * g / (sqrt(s) + eps)
+void adagrad_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::AdagradParams& p) {
+  s.first.resize(s.params.size(), 0.0);
+  for (std::size_t i = 0; i < s.params.size(); ++i) {
+    const double g = grads[i] + static_cast<double>(p.weight_decay) * s.params[i];
+    s.first[i] += g * g;
+    s.params[i] -= p.learning_rate * g / (std::sqrt(s.first[i]) + p.epsilon);
+  }
+}
+
+// Chen et al.: g += coupled * w;  w -= lr * (sign(b1 m + (1 - b1) g) + wd * w);  m = b2 m + (1 - b2) g
+void lion_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::LionParams& p) {
+  s.first.resize(s.params.size(), 0.0);
+  for (std::size_t i = 0; i < s.params.size(); ++i) {
+    const double g = grads[i] + static_cast<double>(p.coupled_decay) * s.params[i];
+    const double blend = static_cast<double>(p.beta1) * s.first[i] + (1.0 - p.beta1) * g;
+    s.params[i] -= p.learning_rate * (sign(blend) + static_cast<double>(p.weight_decay) * s.params[i]);
+    s.first[i] = static_cast<double>(p.beta2) * s.first[i] + (1.0 - p.beta2) * g;
   }
 }
 

@@ -35,9 +35,9 @@ bool has_group(const engine::ParameterStore& store, const char* name) {
 std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const engine::ParameterStore& store) {
   switch (c.optimizer) {
     case OptimizerKind::Adam:
-      return std::make_unique<engine::Adam>(store, kernels::AdamParams{c.learning_rate});
+      return std::make_unique<engine::Adam>(store, engine::AdamParams{c.learning_rate});
     case OptimizerKind::AdamW: {
-      kernels::AdamParams params{c.learning_rate};
+      engine::AdamParams params{c.learning_rate};
       params.weight_decay = c.weight_decay;
       params.decoupled_weight_decay = true;
       auto adamw = std::make_unique<engine::Adam>(store, params);
@@ -45,9 +45,9 @@ std::unique_ptr<engine::Optimizer> make_optimizer(const TrainConfig& c, const en
       return adamw;
     }
     case OptimizerKind::Sgd:
-      return std::make_unique<engine::Sgd>(store, kernels::SgdParams{c.learning_rate, c.momentum, 0.0f, false});
+      return std::make_unique<engine::Sgd>(store, engine::SgdParams{c.learning_rate, c.momentum, 0.0f, false});
     case OptimizerKind::Rprop:
-      return std::make_unique<engine::Rprop>(store, kernels::RpropParams{}, c.learning_rate);
+      return std::make_unique<engine::Rprop>(store, engine::RpropParams{}, c.learning_rate);
   }
   throw ConfigError("unknown optimizer");
 }

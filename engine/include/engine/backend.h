@@ -10,14 +10,12 @@
 
 #include "engine/device.h"
 #include "kernels/activation.h"
-#include "kernels/optimizer_params.h"
 #include "kernels/output_layer.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
 
 namespace engine {
 
-using kernels::Activation;
 using kernels::CscPattern;
 using kernels::CsrPattern;
 using kernels::index_t;
@@ -60,7 +58,7 @@ class Backend {
   virtual void sddmm(const CsrPattern& pattern, ConstMatrix a, ConstMatrix b, float* out) = 0;
   // Adds the batch's sum of squared errors to *loss_sum (device memory, double).
   virtual void sddmm_squared_error(const CsrPattern& pattern, ConstMatrix h, ConstMatrix w, const float* bias,
-                                   const float* ratings, Activation f, float* errors, float* predictions,
+                                   const float* ratings, kernels::Activation f, float* errors, float* predictions,
                                    double* loss_sum) = 0;
   // The fused output layer forward + backward; adds the squared errors to *loss_sum (device double).
   virtual void sddmm_squared_error_backprop(const kernels::OutputLayerBackprop& layer, double* loss_sum) = 0;
@@ -68,8 +66,8 @@ class Backend {
                            offset_t* out_offsets, index_t* out_indices, float* out_values) = 0;
   virtual void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
                           offset_t* scratch) = 0;
-  virtual void bias_activation_forward(MutableMatrix z, const float* bias, Activation g, MutableMatrix h) = 0;
-  virtual void activation_backward(ConstMatrix z, ConstMatrix dh, Activation g, MutableMatrix dz) = 0;
+  virtual void bias_activation_forward(MutableMatrix z, const float* bias, kernels::Activation g, MutableMatrix h) = 0;
+  virtual void activation_backward(ConstMatrix z, ConstMatrix dh, kernels::Activation g, MutableMatrix dz) = 0;
   virtual void dropout(ConstMatrix in, MutableMatrix out, float p, std::uint64_t seed) = 0;
   virtual void dropout_values(const float* in, float* out, std::int64_t n, float p, std::uint64_t seed) = 0;
   virtual void column_sums(ConstMatrix a, float* out, float alpha, float beta) = 0;
@@ -83,14 +81,20 @@ class Backend {
   virtual void fill(float* x, std::int64_t n, float value) = 0;
   virtual void scale(float* x, std::int64_t n, float alpha) = 0;
   virtual void axpy(float alpha, const float* x, float* y, std::int64_t n) = 0;
-  virtual void sgd_update(float* params, const float* grads, float* velocity, std::int64_t n,
-                          const kernels::SgdParams& p) = 0;
-  virtual void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n,
-                           const kernels::AdamParams& p) = 0;
   virtual void apply_update(float* params, const float* grads, std::int64_t n,
                             const kernels::WeightUpdate& update) = 0;
-  virtual void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,
-                            std::int64_t n, const kernels::RpropParams& p) = 0;
+
+  // ---- research ops (not on AutoRec's training path) ----
+  // Dense losses: add scale * the sum of their terms to *loss_sum (device double); grad.data may be null.
+  virtual void mse_loss(ConstMatrix prediction, ConstMatrix target, float scale, MutableMatrix grad,
+                        double* loss_sum) = 0;
+  virtual void bce_with_logits_loss(ConstMatrix logits, ConstMatrix target, float scale, MutableMatrix grad,
+                                    double* loss_sum) = 0;
+  virtual void softmax_cross_entropy_loss(ConstMatrix logits, const index_t* labels, float scale, MutableMatrix grad,
+                                          double* loss_sum) = 0;
+  // Rows by index: out row r = table row indices[r]; out row indices[r] += alpha * src row r (deterministic).
+  virtual void index_select_rows(ConstMatrix table, const index_t* indices, MutableMatrix out) = 0;
+  virtual void index_add_rows(ConstMatrix src, const index_t* indices, float alpha, MutableMatrix out) = 0;
 
  protected:
   Backend() = default;

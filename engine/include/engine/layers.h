@@ -19,6 +19,7 @@
 #include <string>
 
 #include "engine/accumulator.h"
+#include "engine/activation.h"
 #include "engine/optimizers.h"
 #include "engine/parameters.h"
 #include "engine/sparse_matrix.h"
@@ -50,6 +51,7 @@ class SparseInputLayer {
   ParameterId bias() const { return bias_; }      // b (1, k)
 
  private:
+  std::string name_;  // names the layer in shape errors (ops::LayerScope)
   ParameterId weight_, bias_;
   Activation g_;
   Workspace z_, h_, dz_;
@@ -69,6 +71,7 @@ class DenseLayer {
   ParameterId bias() const { return bias_; }
 
  private:
+  std::string name_;  // names the layer in shape errors (ops::LayerScope)
   ParameterId weight_, bias_;
   Activation g_;
   Workspace z_, h_, dz_, dx_;
@@ -100,6 +103,7 @@ class SparseOutputLayer {
   ParameterId bias() const { return bias_; }
 
  private:
+  std::string name_;  // names the layer in shape errors (ops::LayerScope)
   ParameterId weight_, bias_;
   Activation f_;
   // Steps (or accumulates) W and c from the errors left by the forward pass.

@@ -4,13 +4,34 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "engine/accumulator.h"
+#include "engine/activation.h"
+#include "engine/device_array.h"
 #include "engine/sparse_matrix.h"
 #include "engine/tensor.h"
-#include "kernels/weight_update.h"
+#include "engine/fused_update.h"
 
 namespace engine::ops {
+
+// Names the layer whose ops run while it lives (per thread, nestable): shape and device errors then
+// read "layer 'encoder': spmm: ...". The engine's layers open one in every forward and backward;
+// research code can open its own.
+class LayerScope {
+ public:
+  explicit LayerScope(std::string name);
+  ~LayerScope();
+  LayerScope(const LayerScope&) = delete;
+  LayerScope& operator=(const LayerScope&) = delete;
+
+ private:
+  std::string name_;
+  const LayerScope* outer_;
+  friend std::string current_layer_prefix();
+};
+// "layer 'name': " for the innermost open scope, or "" outside any.
+std::string current_layer_prefix();
 
 // C (m, k) = alpha * A (m, n) . B (n, k) + beta * C; `values` (1, nnz) replaces A's own values.
 void spmm(const SparseMatrix& a, ConstTensorView b, TensorView c, float alpha = 1.0f, float beta = 0.0f);
@@ -25,9 +46,9 @@ void spmm_transposed(const SparseMatrix& pattern, ConstTensorView values, ConstT
 // W (n, k) takes one optimizer step with gradient alpha * A^T . B (m, k), formed inside the product and
 // never stored (the fused backward + update of a sparse layer; `update` comes from the optimizer, see
 // Optimizer::update_for). Rows of W whose column of A is empty take the step of a zero data gradient
-// unless update.skip_untouched_rows.
+// unless the optimizer is lazy (Optimizer::set_lazy).
 void spmm_transposed_update(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, float alpha,
-                            TensorView w, const kernels::WeightUpdate& update);
+                            TensorView w, const FusedUpdate& update);
 
 // out (1, nnz): out[p] = <A_i, B_j> for each nonzero p = (i, j) of the pattern; A (m, k), B (n, k).
 void sddmm(const SparseMatrix& pattern, ConstTensorView a, ConstTensorView b, TensorView out);
@@ -39,7 +60,7 @@ void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTe
                          Activation f, TensorView errors, TensorView predictions, DeviceAccumulator& sse);
 
 // The same fused with the backward to H (FusedMM): also dH (m, k) = alpha * E . W, reading each W row
-// once per nonzero. k <= 512 on CUDA (the registers that hold a row); kernels::cpu has no limit.
+// once per nonzero. k <= 512 on CUDA (the registers that hold a row); the CPU has no limit.
 void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w,
                                   ConstTensorView bias, Activation f, float alpha, TensorView errors, TensorView dh,
                                   DeviceAccumulator& sse);
@@ -67,6 +88,29 @@ void sum_of_squares(ConstTensorView x, DeviceAccumulator& result);
 // C = alpha * op(A) . op(B) + beta * C.
 void gemm(bool transpose_a, bool transpose_b, float alpha, ConstTensorView a, ConstTensorView b, float beta,
           TensorView c);
+
+// ---- dense losses (research ops) ----
+// Each adds scale * (the sum of its terms) to `loss` and writes the gradient of that value with respect
+// to its first operand into grad (same shape; may be the first operand itself; an empty view = none).
+//   mse_loss:                    terms (p - t)^2 over every element; grad 2 scale (p - t)
+//   bce_with_logits_loss:        terms max(z, 0) - z t + log(1 + exp(-|z|)); grad scale (sigmoid(z) - t)
+//   softmax_cross_entropy_loss:  per row, log sum_j exp(z_j) - z_label; grad scale (softmax(z) - onehot)
+// For a mean, pass scale = 1 / (number of terms). labels: one per row of logits, in [0, cols) (on the
+// CPU an error; on CUDA a label out of range makes that row's loss and gradient NaN).
+void mse_loss(ConstTensorView prediction, ConstTensorView target, float scale, TensorView grad, DeviceAccumulator& loss);
+void bce_with_logits_loss(ConstTensorView logits, ConstTensorView target, float scale, TensorView grad,
+                          DeviceAccumulator& loss);
+void softmax_cross_entropy_loss(ConstTensorView logits, const DeviceArray<index_t>& labels, float scale,
+                                TensorView grad, DeviceAccumulator& loss);
+
+// ---- rows by index: the embedding lookup and its backward ----
+// out (count, k): row r = table row indices[r] (indices: count entries in [0, table rows); on the CPU
+// an index out of range is an error, on CUDA its row reads NaN).
+void index_select_rows(ConstTensorView table, const DeviceArray<index_t>& indices, TensorView out);
+// out row indices[r] += alpha * src row r, for each row r of src (src: (count, k)): the gradient of
+// index_select_rows. Deterministic on every backend (grouped by index, no float atomics); on CUDA an
+// index out of range is skipped.
+void index_add_rows(ConstTensorView src, const DeviceArray<index_t>& indices, float alpha, TensorView out);
 
 // Elementwise on every element (ld padding untouched).
 void fill(TensorView x, float value);

@@ -4,17 +4,23 @@
 // L2 regularisation as a loss term (the AutoRec paper's lambda/2 * ||W||^2) is add_l2_gradient()
 // each step and l2_penalty() when the objective is reported; weight_decay inside an optimizer is the
 // coupled (SGD, Adam) or decoupled (AdamW) decay.
+//
+// Each optimizer is one unit: its element rule in kernels/optimizer_rules/<name>.h, its class, state and
+// checkpoint record in engine/src/optimizers/<name>.cpp. SGD, Adam and RProp are declared here for
+// typed per-group settings; every optimizer (Adagrad and Lion too) is built by name with make_optimizer.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/accumulator.h"
+#include "engine/fused_update.h"
 #include "engine/parameters.h"
-#include "kernels/optimizer_params.h"
-#include "kernels/weight_update.h"
 
 namespace engine {
 
@@ -22,6 +28,31 @@ namespace engine {
 void add_l2_gradient(ParameterStore& store, const std::string& group, float lambda);
 // The penalty itself, (lambda / 2) * ||w||^2 over `group` (synchronises; for reporting).
 double l2_penalty(const ParameterStore& store, const std::string& group, float lambda);
+
+// ---- hyper-parameters of the built-in optimizers (the formulas: kernels/optimizer_rules/) ----
+// SGD: v <- momentum * v + g; w <- w - lr * (nesterov ? g + momentum * v : v); coupled weight decay.
+struct SgdParams {
+  float learning_rate = 0.01f;
+  float momentum = 0.0f;
+  float weight_decay = 0.0f;
+  bool nesterov = false;
+};
+// Adam with bias correction; AdamW when decoupled_weight_decay is set.
+struct AdamParams {
+  float learning_rate = 1e-3f;
+  float beta1 = 0.9f;
+  float beta2 = 0.999f;
+  float epsilon = 1e-8f;
+  float weight_decay = 0.0f;
+  bool decoupled_weight_decay = false;
+};
+// iRprop- (full-batch only).
+struct RpropParams {
+  float eta_plus = 1.2f;
+  float eta_minus = 0.5f;
+  float step_min = 1e-6f;
+  float step_max = 50.0f;
+};
 
 // An optimizer is used in one of two ways:
 // - accumulated: the gradients of a whole step are in the store's gradient buffer, step() updates
@@ -42,7 +73,7 @@ class Optimizer {
   virtual bool supports_fused_updates() const { return false; }
   virtual void begin_step() {}
   // This step's rule for parameter `id`, with pointers to its state (throws unless fused updates are supported).
-  virtual kernels::WeightUpdate update_for(ParameterStore& store, ParameterId id);
+  virtual FusedUpdate update_for(ParameterStore& store, ParameterId id);
   // This step's update of parameter `id` from its gradient buffer.
   void step_parameter(ParameterStore& store, ParameterId id);
 
@@ -63,6 +94,7 @@ class Optimizer {
  protected:
   std::size_t group_index(const std::string& group) const;  // throws for an unknown group
   std::size_t group_of(const ParameterStore& store, ParameterId id) const;
+  std::size_t group_count() const { return group_names_.size(); }
   float l2_at(std::size_t group_index) const { return l2_[group_index]; }
 
  private:
@@ -71,56 +103,38 @@ class Optimizer {
   bool lazy_ = false;
 };
 
-// Per-group settings: `defaults` for every group, `settings(group)` to change one group.
-template <class Params>
-class GroupSettings {
- public:
-  GroupSettings(const ParameterStore& store, const Params& defaults);
-  Params& settings(const std::string& group);
-  const Params& at(std::size_t group_index) const { return per_group_.at(group_index); }
-  std::size_t size() const { return per_group_.size(); }
-
- private:
-  std::vector<std::string> names_;
-  std::vector<Params> per_group_;
-};
-
 class Sgd final : public Optimizer {
  public:
-  Sgd(const ParameterStore& store, const kernels::SgdParams& defaults);
-  kernels::SgdParams& settings(const std::string& group) { return groups_.settings(group); }
+  Sgd(const ParameterStore& store, const SgdParams& defaults);
+  SgdParams& settings(const std::string& group) { return settings_[group_index(group)]; }
   void step(ParameterStore& store) override;
   bool supports_fused_updates() const override { return true; }
-  kernels::WeightUpdate update_for(ParameterStore& store, ParameterId id) override;
+  FusedUpdate update_for(ParameterStore& store, ParameterId id) override;
   std::string name() const override { return "sgd"; }
   void save_state(std::ostream& out) const override;
   void load_state(std::istream& in) override;
 
  private:
-  kernels::WeightUpdate group_update(std::size_t group, std::int64_t offset);
-
-  GroupSettings<kernels::SgdParams> groups_;
+  std::vector<SgdParams> settings_;
   DeviceArray<float> velocity_;
 };
 
 // Adam, or AdamW when decoupled_weight_decay is set.
 class Adam final : public Optimizer {
  public:
-  Adam(const ParameterStore& store, const kernels::AdamParams& defaults);
-  kernels::AdamParams& settings(const std::string& group) { return groups_.settings(group); }
+  Adam(const ParameterStore& store, const AdamParams& defaults);
+  AdamParams& settings(const std::string& group) { return settings_[group_index(group)]; }
   void step(ParameterStore& store) override;
   bool supports_fused_updates() const override { return true; }
   void begin_step() override { ++step_; }
-  kernels::WeightUpdate update_for(ParameterStore& store, ParameterId id) override;
+  FusedUpdate update_for(ParameterStore& store, ParameterId id) override;
   std::string name() const override { return "adam"; }
   std::int64_t steps_taken() const { return step_; }
   void save_state(std::ostream& out) const override;
   void load_state(std::istream& in) override;
 
  private:
-  kernels::WeightUpdate group_update(std::size_t group, std::int64_t offset);
-
-  GroupSettings<kernels::AdamParams> groups_;
+  std::vector<AdamParams> settings_;
   DeviceArray<float> m_, v_;
   std::int64_t step_ = 0;
 };
@@ -128,16 +142,30 @@ class Adam final : public Optimizer {
 // iRprop- for full-batch training (the AutoRec paper's optimizer).
 class Rprop final : public Optimizer {
  public:
-  Rprop(const ParameterStore& store, const kernels::RpropParams& defaults, float initial_step = 0.01f);
-  kernels::RpropParams& settings(const std::string& group) { return groups_.settings(group); }
+  Rprop(const ParameterStore& store, const RpropParams& defaults, float initial_step = 0.01f);
+  RpropParams& settings(const std::string& group) { return settings_[group_index(group)]; }
   void step(ParameterStore& store) override;
   std::string name() const override { return "rprop"; }
   void save_state(std::ostream& out) const override;
   void load_state(std::istream& in) override;
 
  private:
-  GroupSettings<kernels::RpropParams> groups_;
+  std::vector<RpropParams> settings_;
   DeviceArray<float> previous_grads_, step_sizes_;
 };
+
+// ---- the registry: optimizers built by name ----
+// Hyper-parameters by name (e.g. {{"learning_rate", 0.01f}, {"momentum", 0.9f}}; booleans as 0 / 1),
+// applied to every group; names an optimizer does not have are an error that lists the ones it has.
+using OptimizerOptions = std::map<std::string, float>;
+using OptimizerFactory = std::function<std::unique_ptr<Optimizer>(const ParameterStore&, const OptimizerOptions&)>;
+
+// The built-in optimizers ("sgd", "adam", "rprop", "adagrad", "lion": one per kernel rule, see
+// kernels/optimizer_rules.h) and any registered since. Throws engine::Error for an unknown name.
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, const ParameterStore& store,
+                                          const OptimizerOptions& options = {});
+std::vector<std::string> optimizer_names();
+// Adds an optimizer written outside the engine (its step() built from engine ops); throws if the name is taken.
+void register_optimizer(const std::string& name, OptimizerFactory factory);
 
 }  // namespace engine

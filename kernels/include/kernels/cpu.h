@@ -10,7 +10,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/batching.h"
-#include "kernels/optimizer_params.h"
+#include "kernels/optimizer_rules.h"
 #include "kernels/output_layer.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
@@ -97,6 +97,26 @@ void sparse_row_sums(const CsrPattern& a, const float* a_values, float* out, flo
 double sum_of_squares(const float* x, std::int64_t n);
 // sum_i (x[i] - y[i])^2 over a flat array, accumulated in double; grad[i] = x[i] - y[i] if not null.
 double squared_error(const float* x, const float* y, std::int64_t n, float* grad);
+
+// ---- dense losses (research ops) ----------------------------------------------------------------
+// Each returns scale * (the sum of its terms), summed in double, and writes the gradient of that value
+// with respect to its first operand into grad (skipped when grad.data is null; grad may alias the
+// first operand). Shapes: all operands (m x n); labels: m entries in [0, n).
+//   mse:                    term (p - t)^2,                               grad 2 scale (p - t)
+//   bce_with_logits:        term max(z, 0) - z t + log(1 + exp(-|z|)),    grad scale (sigmoid(z) - t)
+//   softmax_cross_entropy:  per row, log sum_j exp(z_j) - z_label,         grad scale (softmax(z) - onehot)
+double mse_loss(MatrixView<const float> prediction, MatrixView<const float> target, float scale, MatrixView<float> grad);
+double bce_with_logits_loss(MatrixView<const float> logits, MatrixView<const float> target, float scale,
+                            MatrixView<float> grad);
+double softmax_cross_entropy_loss(MatrixView<const float> logits, const index_t* labels, float scale,
+                                  MatrixView<float> grad);
+
+// ---- rows by index (embedding lookup and its backward) -------------------------------------------
+// out (count x k): row r = table row indices[r]; every index in [0, table.rows) (kernels::Error otherwise).
+void index_select_rows(MatrixView<const float> table, const index_t* indices, MatrixView<float> out);
+// out row indices[r] += alpha * src row r for r < src.rows: the rows sharing an index are summed in
+// ascending r first, then added (deterministic, no atomics; the CUDA kernel computes the same bits).
+void index_add_rows(MatrixView<const float> src, const index_t* indices, float alpha, MatrixView<float> out);
 
 // ---- dense products ----------------------------------------------------------------------------
 // C (m x n) = alpha * op(A) . op(B) + beta * C, op(X) = X or X^T. Used for dense hidden layers and

@@ -15,7 +15,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/batching.h"
-#include "kernels/optimizer_params.h"
+#include "kernels/optimizer_rules.h"
 #include "kernels/output_layer.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
@@ -88,6 +88,26 @@ void sparse_row_sums(const CsrPattern& a, const float* a_values, float* out, flo
 void sum_of_squares(const float* x, std::int64_t n, double* sum, cudaStream_t stream);
 // *sum += sum_i (x[i] - y[i])^2; grad[i] = x[i] - y[i] if grad is not null.
 void squared_error(const float* x, const float* y, std::int64_t n, float* grad, double* sum, cudaStream_t stream);
+
+// ---- dense losses (see cpu.h): *loss_sum += scale * the sum of the terms (device double) ----
+// A label outside [0, n) makes its row's loss and gradient NaN (the device cannot throw).
+void mse_loss(MatrixView<const float> prediction, MatrixView<const float> target, float scale, MatrixView<float> grad,
+              double* loss_sum, cudaStream_t stream);
+void bce_with_logits_loss(MatrixView<const float> logits, MatrixView<const float> target, float scale,
+                          MatrixView<float> grad, double* loss_sum, cudaStream_t stream);
+void softmax_cross_entropy_loss(MatrixView<const float> logits, const index_t* labels, float scale,
+                                MatrixView<float> grad, double* loss_sum, cudaStream_t stream);
+
+// ---- rows by index (see cpu.h) ----
+// An index outside [0, table.rows) gives a row of NaNs (the device cannot throw).
+void index_select_rows(MatrixView<const float> table, const index_t* indices, MatrixView<float> out,
+                       cudaStream_t stream);
+// Deterministic: the indices are grouped by a stable counting sort (csr_to_csc of the index list), then
+// each out row sums its source rows in ascending order; indices outside [0, out.rows) are skipped.
+// Caller-owned scratch of index_add_rows_scratch(src.rows, out.rows) offsets.
+std::int64_t index_add_rows_scratch(std::int64_t count, std::int64_t out_rows);
+void index_add_rows(MatrixView<const float> src, const index_t* indices, float alpha, MatrixView<float> out,
+                    offset_t* scratch, cudaStream_t stream);
 
 // ---- dense products ----------------------------------------------------------------------------
 void gemm(bool transpose_a, bool transpose_b, float alpha, MatrixView<const float> a, MatrixView<const float> b,

@@ -4,7 +4,7 @@
 #pragma once
 
 #if defined(KERNELS_SIMT)
-#include "../../simt/simt.h"
+#include "simt/simt.h"  // the simt target's include path (kernels/simt/include)
 #else
 #include <cuda_runtime.h>
 #endif

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "kernels/check.h"
-#include "kernels/optimizer_params.h"
+#include "kernels/optimizer_rules.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
 
@@ -132,6 +132,31 @@ inline void require_rprop_update(const float* params, const float* grads, const 
                   "RProp needs 0 < step_min <= step_max, got " << p.step_min << ", " << p.step_max);
 }
 
+// ---- dense losses and rows by index ----
+inline void require_loss(const char* op, MatrixView<const float> x, MatrixView<const float> target,
+                         MatrixView<float> grad) {
+  require_matrix(x, "input");
+  if (target.data != nullptr || target.rows != 0) {
+    require_matrix(target, "target");
+    KERNELS_REQUIRE(target.rows == x.rows && target.cols == x.cols,
+                    op << ": target (" << target.rows << " x " << target.cols << ") is not (" << x.rows << " x " << x.cols << ")");
+  }
+  if (grad.data != nullptr) {
+    require_matrix(grad, "grad");
+    KERNELS_REQUIRE(grad.rows == x.rows && grad.cols == x.cols,
+                    op << ": grad (" << grad.rows << " x " << grad.cols << ") is not (" << x.rows << " x " << x.cols << ")");
+  }
+}
+
+inline void require_index_rows(const char* op, MatrixView<const float> rows_in, const index_t* indices, std::int64_t count,
+                               MatrixView<float> rows_out) {
+  require_matrix(rows_in, "source");
+  require_matrix(rows_out, "destination");
+  require_array(indices, count, "indices");
+  KERNELS_REQUIRE(rows_in.cols == rows_out.cols,
+                  op << ": source has " << rows_in.cols << " columns, destination " << rows_out.cols);
+}
+
 // ---- mini-batches formed on the device ----
 inline void require_gather_rows(const index_t* rows, index_t count, const offset_t* out_offsets) {
   KERNELS_REQUIRE(count >= 0, "gather_rows: negative row count " << count);
@@ -150,12 +175,13 @@ inline void require_csr_to_csc(const CsrPattern& a, const offset_t* csc_offsets,
 inline void require_weight_update(const WeightUpdate& u, MatrixView<float> weights) {
   require_matrix(weights, "weights");
   const bool empty = weights.rows == 0 || weights.cols == 0;
-  if (u.rule == WeightUpdate::Rule::Adam) {
-    KERNELS_REQUIRE(empty || (u.state0 != nullptr && u.state1 != nullptr), "Adam needs both moment buffers");
-  } else {
-    KERNELS_REQUIRE(empty || u.state0 != nullptr || u.sgd.momentum == 0.0f,
-                    "momentum " << u.sgd.momentum << " needs a velocity buffer");
+  const int needed = required_states(u);
+  if (u.rule == WeightUpdate::Rule::Sgd) {
+    KERNELS_REQUIRE(empty || needed == 0 || u.state0 != nullptr,
+                    "momentum " << u.constants.sgd.momentum << " needs a velocity buffer");
   }
+  KERNELS_REQUIRE(empty || ((needed < 1 || u.state0 != nullptr) && (needed < 2 || u.state1 != nullptr)),
+                  rule_name(u) << " needs " << state_description(u));
 }
 
 }  // namespace kernels::detail

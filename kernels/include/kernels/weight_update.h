@@ -1,6 +1,7 @@
-// An optimizer step applied by the kernel that finishes a gradient (the fused products, e.g.
-// spmm_transposed_update): the gradient of a weight is formed in registers and consumed there, so it
-// never makes a round trip through memory and no gradient buffer has to be zeroed or read back.
+// One optimizer step for a block of weights: the rule (kernels/optimizer_rules.h), its constants for
+// this step and its state arrays. Applied by the flat update (apply_update) and by the kernel that
+// finishes a gradient (the fused products, e.g. spmm_transposed_update): there the gradient of a weight
+// is formed in registers and consumed at once, never making a round trip through memory.
 //
 // The state arrays have the layout of the weights they belong to: the state of weight (i, j) of a
 // (rows x cols, leading dimension ld) block lives at state[i * ld + j].
@@ -8,16 +9,25 @@
 
 #include <cstdint>
 
-#include "kernels/optimizer_math.h"
-#include "kernels/optimizer_params.h"
+#include "kernels/optimizer_rules.h"
 
 namespace kernels {
 
 struct WeightUpdate {
-  enum class Rule { Sgd, Adam };
+#define KERNELS_RULE_TAG(R, field) R,
+  enum class Rule { KERNELS_OPTIMIZER_RULES(KERNELS_RULE_TAG) };
+#undef KERNELS_RULE_TAG
+  // This step's constants of `rule` (the member named by the rule list).
+  union Constants {
+    Constants() : none(0) {}
+    unsigned char none;
+#define KERNELS_RULE_FIELD(R, field) rules::R::Constants field;
+    KERNELS_OPTIMIZER_RULES(KERNELS_RULE_FIELD)
+#undef KERNELS_RULE_FIELD
+  };
+
   Rule rule = Rule::Adam;
-  SgdParams sgd{};                      // Rule::Sgd: velocity = state0 (null without momentum)
-  detail::AdamStepConstants adam{};     // Rule::Adam: m = state0, v = state1 (adam_step_constants)
+  Constants constants;
   float* state0 = nullptr;
   float* state1 = nullptr;
   // Lazy mode (the semantics of LazyAdam / SparseAdam): a row whose gradient has no data term (an
@@ -25,29 +35,78 @@ struct WeightUpdate {
   // its decay term alone. Off = exact: every row takes this step's update.
   bool skip_untouched_rows = false;
 
+  // The step of rule R with constants c over state arrays state0/state1 (null where R has none).
+  template <class R>
+  static WeightUpdate of(const typename R::Constants& c, float* state0 = nullptr, float* state1 = nullptr) {
+    WeightUpdate u;
+    u.set_constants(c);
+    u.state0 = state0;
+    u.state1 = state1;
+    return u;
+  }
   static WeightUpdate adam_step(const AdamParams& p, float* m, float* v) {
-    WeightUpdate u;
-    u.rule = Rule::Adam;
-    u.adam = detail::adam_step_constants(p);
-    u.state0 = m;
-    u.state1 = v;
-    return u;
+    return of<rules::Adam>(detail::adam_step_constants(p), m, v);
   }
-  static WeightUpdate sgd_step(const SgdParams& p, float* velocity) {
-    WeightUpdate u;
-    u.rule = Rule::Sgd;
-    u.sgd = p;
-    u.state0 = velocity;
-    return u;
+  static WeightUpdate sgd_step(const SgdParams& p, float* velocity) { return of<rules::Sgd>(p, velocity); }
+
+ private:
+#define KERNELS_RULE_SETTER(Rule_, field)            \
+  void set_constants(const rules::Rule_::Constants& c) { \
+    rule = Rule::Rule_;                               \
+    constants.field = c;                              \
   }
+  KERNELS_OPTIMIZER_RULES(KERNELS_RULE_SETTER)
+#undef KERNELS_RULE_SETTER
 };
 
 namespace detail {
 
 // The new value of weight w (at element i of the block) given its gradient g.
 KERNELS_HOST_DEVICE inline float update_weight(const WeightUpdate& u, float w, float g, std::int64_t i) {
-  if (u.rule == WeightUpdate::Rule::Adam) return adam_element(w, g, u.state0[i], u.state1[i], u.adam);
-  return sgd_element(w, g, u.state0 != nullptr ? u.state0 + i : nullptr, u.sgd);
+  switch (u.rule) {
+#define KERNELS_RULE_CASE(R, field) \
+  case WeightUpdate::Rule::R:       \
+    return rules::R::apply(w, g, u.state0, u.state1, i, u.constants.field);
+    KERNELS_OPTIMIZER_RULES(KERNELS_RULE_CASE)
+#undef KERNELS_RULE_CASE
+  }
+  return w;
+}
+
+// The name of u's rule, for error messages.
+inline const char* rule_name(const WeightUpdate& u) {
+  switch (u.rule) {
+#define KERNELS_RULE_NAME(R, field) \
+  case WeightUpdate::Rule::R:       \
+    return rules::R::kName;
+    KERNELS_OPTIMIZER_RULES(KERNELS_RULE_NAME)
+#undef KERNELS_RULE_NAME
+  }
+  return "?";
+}
+
+// u's rule's state buffers, in words.
+inline const char* state_description(const WeightUpdate& u) {
+  switch (u.rule) {
+#define KERNELS_RULE_STATE_WORDS(R, field) \
+  case WeightUpdate::Rule::R:              \
+    return rules::R::kStates;
+    KERNELS_OPTIMIZER_RULES(KERNELS_RULE_STATE_WORDS)
+#undef KERNELS_RULE_STATE_WORDS
+  }
+  return "?";
+}
+
+// The state arrays u's rule cannot do without this step (0, 1 or 2).
+inline int required_states(const WeightUpdate& u) {
+  switch (u.rule) {
+#define KERNELS_RULE_STATES(R, field) \
+  case WeightUpdate::Rule::R:         \
+    return rules::R::required_states(u.constants.field);
+    KERNELS_OPTIMIZER_RULES(KERNELS_RULE_STATES)
+#undef KERNELS_RULE_STATES
+  }
+  return 0;
 }
 
 }  // namespace detail

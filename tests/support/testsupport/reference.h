@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kernels/activation.h"
-#include "kernels/optimizer_params.h"
+#include "kernels/optimizer_rules.h"
 #include "kernels/views.h"
 
 namespace testsupport {
@@ -66,7 +66,7 @@ double squared_error_reference(const float* x, const float* y, std::int64_t n);
 std::vector<double> gemm_reference(bool transpose_a, bool transpose_b, float alpha, ConstView a, ConstView b,
                                    float beta, ConstView c_in);
 
-// ---- optimizers: one step on double state, the formulas of kernels/optimizer_params.h ----
+// ---- optimizers: one step on double state, the formulas of kernels/optimizer_rules/*.h ----
 struct OptimizerState {
   std::vector<double> params;
   std::vector<double> first;   // SGD velocity / Adam m / RProp previous gradient
@@ -76,5 +76,9 @@ struct OptimizerState {
 void sgd_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::SgdParams& p);
 void adam_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::AdamParams& p);
 void rprop_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::RpropParams& p);
+// Adagrad: first = the sum of squared gradients (sized with zeros when empty).
+void adagrad_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::AdagradParams& p);
+// Lion: first = the momentum (sized with zeros when empty).
+void lion_reference_step(OptimizerState& s, const std::vector<float>& grads, const kernels::LionParams& p);
 
 }  // namespace testsupport

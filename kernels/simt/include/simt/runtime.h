@@ -6,7 +6,7 @@
 
 #include <cstddef>
 
-#include "types.h"
+#include "simt/types.h"
 
 // ---- errors -----------------------------------------------------------------------------------------
 cudaError_t cudaGetLastError();

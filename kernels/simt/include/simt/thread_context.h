@@ -4,7 +4,7 @@
 // macros that read through it.
 #pragma once
 
-#include "types.h"
+#include "simt/types.h"
 
 namespace simt::detail {
 

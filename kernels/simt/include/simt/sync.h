@@ -8,7 +8,7 @@
 #include <source_location>
 #include <type_traits>
 
-#include "thread_context.h"
+#include "simt/thread_context.h"
 
 namespace simt::detail {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include "types.h"
+#include "simt/types.h"
 
 namespace simt {
 

@@ -2,10 +2,10 @@
 // does so when KERNELS_SIMT is defined). See README.md for what it emulates and its limits.
 #pragma once
 
-#include "atomics.h"
-#include "builtins.h"
-#include "launch.h"
-#include "runtime.h"
-#include "sync.h"
-#include "thread_context.h"
-#include "types.h"
+#include "simt/atomics.h"
+#include "simt/builtins.h"
+#include "simt/launch.h"
+#include "simt/runtime.h"
+#include "simt/sync.h"
+#include "simt/thread_context.h"
+#include "simt/types.h"
