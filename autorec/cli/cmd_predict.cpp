@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "csv_field.h"
 #include "model_file.h"
+#include "output_guard.h"
 #include "usage_error.h"
 
 namespace autorec::cli {
@@ -86,6 +87,7 @@ Ratings to_queries(const std::vector<RawPair>& pairs, const Ratings& inputs) {
 
 int run_predict(const Options& options) {
   if (!options.has("input")) throw UsageError("autorec predict needs --input FILE of (user, item) pairs");
+  OutputGuard(options).input("checkpoint").input("model-file").input("input").output("output", OutputKind::csv_table);
   TrainedModel trained = load_trained(options);
   const Checkpoint& c = trained.checkpoint;
   const std::vector<RawPair> pairs =

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "csv_field.h"
 #include "model_file.h"
+#include "output_guard.h"
 #include "usage_error.h"
 
 namespace autorec::cli {
@@ -42,6 +43,7 @@ std::vector<std::int32_t> requested_users(const Options& options, const IdMap& u
 
 int run_recommend(const Options& options) {
   const auto top = static_cast<int>(options.integer("top", 10, 1, 1000000));
+  OutputGuard(options).input("checkpoint").input("model-file").input("users-file").output("output", OutputKind::csv_table);
   TrainedModel trained = load_trained(options);
   const Checkpoint& c = trained.checkpoint;
   const std::vector<std::int32_t> users = requested_users(options, *c.inputs->user_ids);

@@ -1,8 +1,8 @@
 #include "model_file.h"
 
-#include <fstream>
 #include <iostream>
 
+#include "autorec/data/atomic_file.h"
 #include "run_setup.h"
 #include "usage_error.h"
 
@@ -25,17 +25,13 @@ TrainedModel load_trained(const Options& options) {
   return trained;
 }
 
-OutputFile::OutputFile(const std::optional<std::string>& path) : path_(path), stdout_(&std::cout) {
-  if (!path) return;
-  file_ = std::make_unique<std::ofstream>(*path, std::ios::trunc);
-  if (!*file_) throw UsageError("--output: cannot write " + *path);
-}
+OutputFile::OutputFile(const std::optional<std::string>& path) : path_(path), stdout_(&std::cout) {}
 
 void OutputFile::close() {
-  stream().flush();
-  if (file_) {
-    file_->close();
-    if (!*file_) throw UsageError("--output: error while writing " + *path_);
+  if (path_) {
+    write_file_atomically(*path_, text_.str());
+  } else {
+    stdout_->flush();
   }
 }
 

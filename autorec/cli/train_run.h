@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -34,6 +35,10 @@ struct RunOutcome {
   std::string saved_checkpoint;       // where the checkpoint went, if one was saved
 };
 
-RunOutcome train_run(const TrainSettings& settings, const RunData& run);
+// `on_results` (optional) gets the finished run's outcome before the final checkpoint save, so that
+// the results are shown even when that save fails. A failed final save throws WriteError, after
+// trying an emergency copy in the temp folder; the message says where that copy went.
+RunOutcome train_run(const TrainSettings& settings, const RunData& run,
+                     const std::function<void(const RunOutcome&)>& on_results = nullptr);
 
 }  // namespace autorec::cli
