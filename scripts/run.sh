@@ -24,6 +24,7 @@ required_packages=(
   "libboost-context-dev:/usr/include/boost/context/fiber.hpp"
   "python3:/usr/bin/python3"
   "gcovr:/usr/bin/gcovr"
+  "clang:/usr/bin/clang++"
 )
 
 install_missing() {
@@ -67,6 +68,8 @@ case "$mode" in
     # spinning at barriers keep an oversubscribed machine from crawling.
     export OMP_WAIT_POLICY=PASSIVE
     ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
+    # libFuzzer targets for every reader of untrusted files, 25 s each (docs/reliability.md).
+    FUZZ_BUILD_DIR="$build_dir-fuzz" FUZZ_JOBS="$jobs" scripts/run_fuzzers.sh
     # The embedding example, built against the installed package as a user's project would be.
     cmake --install "$build_dir" --prefix "$root/$build_dir/install" >/dev/null
     configure_and_build "$build_dir/example" -S examples/embedding -DCMAKE_PREFIX_PATH="$root/$build_dir/install"

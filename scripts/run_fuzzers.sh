@@ -24,11 +24,14 @@ library=(autorec/data/src/*.cpp autorec/core/src/checkpoint_file.cpp autorec/cor
 targets=(delimited netflix cache checkpoint config)
 
 mkdir -p "$out/obj"
-export cxx out
+# One object per library source, rebuilt when the source (or any header) is newer.
+newest_header="$(find autorec engine/include kernels/include -name '*.h' -newer "$out/obj" 2>/dev/null | head -1 || true)"
+[ -n "$newest_header" ] && rm -f "$out"/obj/*.o
 printf '%s\n' "${library[@]}" | xargs -P "$jobs" -I{} sh -c '
-  obj="$0/obj/$(echo "{}" | tr / _).o"
-  if [ ! -f "$obj" ] || [ "{}" -nt "$obj" ]; then "$1" "$@" -fsanitize=fuzzer-no-link -c "{}" -o "$obj"; fi
-' "$out" "$cxx" "${flags[@]}"
+  source="$1"; obj="$2/obj/$(echo "$1" | tr / _).o"; compiler="$3"; shift 3
+  if [ ! -f "$obj" ] || [ "$source" -nt "$obj" ]; then "$compiler" "$@" -fsanitize=fuzzer-no-link -c "$source" -o "$obj"; fi
+' sh {} "$out" "$cxx" "${flags[@]}"
+touch "$out/obj"
 objects=()
 for source in "${library[@]}"; do objects+=("$out/obj/$(echo "$source" | tr / _).o"); done
 for target in "${targets[@]}"; do

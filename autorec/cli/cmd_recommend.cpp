@@ -43,7 +43,8 @@ std::vector<std::int32_t> requested_users(const Options& options, const IdMap& u
 
 int run_recommend(const Options& options) {
   const auto top = static_cast<int>(options.integer("top", 10, 1, 1000000));
-  OutputGuard(options).input("checkpoint").input("model-file").input("users-file").output("output", OutputKind::csv_table);
+  OutputGuard(options).input("checkpoint").input("model-file").input("users-file").output("output",
+                                                                                           OutputKind::csv_table);
   TrainedModel trained = load_trained(options);
   const Checkpoint& c = trained.checkpoint;
   const std::vector<std::int32_t> users = requested_users(options, *c.inputs->user_ids);

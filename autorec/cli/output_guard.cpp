@@ -15,13 +15,20 @@ namespace fs = std::filesystem;
 
 std::string kind_name(OutputKind kind) {
   switch (kind) {
-    case OutputKind::checkpoint: return "an autorec checkpoint";
-    case OutputKind::ratings_cache: return "an autorec ratings cache";
-    case OutputKind::rating_file: return "a rating file written by autorec synth";
-    case OutputKind::csv_table: return "a CSV written by autorec predict or recommend";
-    case OutputKind::log_jsonl: return "a training log (JSON lines)";
-    case OutputKind::svg: return "an SVG training curve";
-    case OutputKind::export_folder: return "an autorec export folder";
+    case OutputKind::checkpoint:
+      return "an autorec checkpoint";
+    case OutputKind::ratings_cache:
+      return "an autorec ratings cache";
+    case OutputKind::rating_file:
+      return "a rating file written by autorec synth";
+    case OutputKind::csv_table:
+      return "a CSV written by autorec predict or recommend";
+    case OutputKind::log_jsonl:
+      return "a training log (JSON lines)";
+    case OutputKind::svg:
+      return "an SVG training curve";
+    case OutputKind::export_folder:
+      return "an autorec export folder";
   }
   return "a file of this kind";
 }
@@ -51,8 +58,10 @@ bool inside(const fs::path& file, const fs::path& folder) {
 }  // namespace
 
 bool same_file(const fs::path& a, const fs::path& b) {
-  struct stat sa {}, sb {};
-  if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  struct stat sa {
+  }, sb{};
+  if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
   std::error_code error_a, error_b;
   const fs::path ca = fs::weakly_canonical(fs::absolute(a), error_a);
   const fs::path cb = fs::weakly_canonical(fs::absolute(b), error_b);
@@ -64,16 +73,22 @@ bool looks_like(const fs::path& file, OutputKind kind) {
   if (fs::file_size(file, error) == 0 && !error) return true;  // nothing to lose
   const std::string line = first_line(file);
   switch (kind) {
-    case OutputKind::checkpoint: return line.rfind("ARCKPT\r", 0) == 0;
-    case OutputKind::ratings_cache: return line.rfind("ARRATING", 0) == 0;
+    case OutputKind::checkpoint:
+      return line.rfind("ARCKPT\r", 0) == 0;
+    case OutputKind::ratings_cache:
+      return line.rfind("ARRATING", 0) == 0;
     case OutputKind::rating_file: {
       static const std::regex synth_line(R"(\d+(,|::)\d+(,|::)\d+)");
       return std::regex_match(line, synth_line);
     }
-    case OutputKind::csv_table: return line.rfind("user,", 0) == 0;
-    case OutputKind::log_jsonl: return line.rfind("{", 0) == 0;
-    case OutputKind::svg: return line.rfind("<svg", 0) == 0 || line.rfind("<?xml", 0) == 0;
-    case OutputKind::export_folder: return fs::exists(file / "manifest.json") || fs::is_empty(file, error);
+    case OutputKind::csv_table:
+      return line.rfind("user,", 0) == 0;
+    case OutputKind::log_jsonl:
+      return line.rfind("{", 0) == 0;
+    case OutputKind::svg:
+      return line.rfind("<svg", 0) == 0 || line.rfind("<?xml", 0) == 0;
+    case OutputKind::export_folder:
+      return fs::exists(file / "manifest.json") || fs::is_empty(file, error);
   }
   return false;
 }
@@ -100,21 +115,23 @@ OutputGuard& OutputGuard::output_path(const std::string& option, const fs::path&
   for (const Named& in : inputs_) {
     if (in.option == may_equal_input) continue;
     if (same_file(path, in.path)) {
-      throw UsageError(named + " is the same file as --" + in.option + ", an input of this command: refusing to overwrite it");
+      throw UsageError(named + " is the same file as --" + in.option +
+                       ", an input of this command: refusing to overwrite it");
     }
     if (kind == OutputKind::export_folder && inside(in.path, path) && export_may_write(in.path.filename())) {
       throw UsageError(named + " holds the --" + in.option + " input " + in.path.string() +
-                       ", which the export could overwrite: choose another folder");
+                       ", which the export could overwrite: refusing (choose another folder)");
     }
   }
   for (const Named& out : outputs_) {
-    if (same_file(path, out.path)) throw UsageError(named + " is also the --" + out.option + " output");
+    if (same_file(path, out.path)) throw UsageError(named + " is also the --" + out.option + " output: refusing");
   }
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
   if (fs::exists(status)) {
     if (is_folder_kind(kind) != fs::is_directory(status)) {
-      throw UsageError(named + (is_folder_kind(kind) ? " is a file, expected a folder" : " is a folder, expected a file"));
+      throw UsageError(named + (is_folder_kind(kind) ? " is a file, expected a folder: refusing"
+                                                     : " is a folder, expected a file: refusing"));
     }
     if (!is_folder_kind(kind) && !fs::is_regular_file(status)) {
       throw UsageError(named + " is not a regular file (a device, pipe or socket): refusing to replace it");

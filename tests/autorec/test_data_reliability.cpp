@@ -1,14 +1,13 @@
 // Issue 10's data-layer cases: atomic writes (full disk, no temp left), loading that cannot crash
 // (a file shrinking under the reader, a byte-order mark, strict numbers, bounded messages), and
 // caches that are never trusted (content fingerprint, forged counts with a valid checksum).
-#include <catch2/catch.hpp>
-
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstring>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include "autorec/data/atomic_file.h"
@@ -58,7 +57,7 @@ TEST_CASE("AtomicFile replaces a file whole or not at all, and leaves no tempora
     CHECK(read_bytes(target) == "old contents\n");  // untouched until commit
     CHECK(fs::exists(file.temp_path()));
     CHECK(file.temp_path().parent_path() == target.parent_path());  // same folder: rename is atomic
-  }  // destroyed without commit
+  }                                                                 // destroyed without commit
   CHECK(read_bytes(target) == "old contents\n");
   CHECK(entries(dir.path()) == 1);
 
@@ -87,12 +86,16 @@ TEST_CASE("AtomicFile replaces a file whole or not at all, and leaves no tempora
 
 TEST_CASE("a UTF-8 byte-order mark is not part of the first id", "[data][loading]") {
   TempDir dir;
-  const auto file = dir.write("bom.csv", "\xEF\xBB\xBF" "1,10,5\n2,10,3\n1,11,4\n");
+  const auto file = dir.write("bom.csv",
+                              "\xEF\xBB\xBF"
+                              "1,10,5\n2,10,3\n1,11,4\n");
   const autorec::Ratings ratings = autorec::load_ratings(file);
   CHECK(ratings.n_users() == 2);  // not "\xEF\xBB\xBF1" as a third, phantom user
   CHECK(ratings.user_ids->raw_id(0) == "1");
   CHECK_FALSE(ratings.user_ids->has_string_ids());
-  const auto tabs = dir.write("bom.data", "\xEF\xBB\xBF" "1\t10\t5\t0\n");
+  const auto tabs = dir.write("bom.data",
+                              "\xEF\xBB\xBF"
+                              "1\t10\t5\t0\n");
   CHECK(autorec::load_ratings(tabs).user_ids->raw_id(0) == "1");
 }
 
@@ -188,7 +191,9 @@ void forge_cache(const fs::path& cache, const std::function<void(std::string&)>&
   write_bytes(cache, bytes);
 }
 
-void set_u64(std::string& bytes, std::size_t offset, std::uint64_t value) { std::memcpy(bytes.data() + offset, &value, 8); }
+void set_u64(std::string& bytes, std::size_t offset, std::uint64_t value) {
+  std::memcpy(bytes.data() + offset, &value, 8);
+}
 
 }  // namespace
 

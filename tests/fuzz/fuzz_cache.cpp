@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::uint64_t digest = checksum.digest();
       std::memcpy(bytes.data() + 64, &digest, 8);
     }
-    const std::string path = autorec::fuzz::input_file(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    const std::string path =
+        autorec::fuzz::input_file(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
     try {
       autorec::ratings_cache_fingerprint(path);
       autorec::load_ratings_cache(path);

@@ -74,7 +74,7 @@ void write_id_map(ChecksummedWriter& out, const IdMap& map) {
   }
 }
 
-IdMap read_id_map(detail::FileByteReader& in, std::uint64_t count, bool string_ids, const std::string& file) {
+IdMap read_id_map(detail::FileByteReader& in, std::uint64_t count, bool string_ids) {
   if (!string_ids) {
     std::vector<std::int64_t> ids;
     in.read_array(ids, count);
@@ -89,7 +89,6 @@ IdMap read_id_map(detail::FileByteReader& in, std::uint64_t count, bool string_i
     std::string& id = ids.emplace_back(length, '\0');
     in.read(id.data(), length);
   }
-  (void)file;
   return IdMap::from_string_ids(std::move(ids));
 }
 
@@ -121,7 +120,9 @@ void check_indices(const std::vector<std::int32_t>& indices, std::uint64_t bound
 // Every value finite and inside the header's range (the range is what predictions are clipped to).
 void check_values(const std::vector<float>& values, float min, float max, const std::string& file) {
   if (values.empty()) return;
-  if (!std::isfinite(min) || !std::isfinite(max) || min > max) throw DataError(file, 0, "corrupt cache: bad rating range");
+  if (!std::isfinite(min) || !std::isfinite(max) || min > max) {
+    throw DataError(file, 0, "corrupt cache: bad rating range");
+  }
   for (const float value : values) {
     if (!(value >= min && value <= max)) throw DataError(file, 0, "corrupt cache: rating outside the header's range");
   }
@@ -138,7 +139,9 @@ Ratings read_cache(const std::string& file) {
     throw DataError(file, 0, "truncated or corrupt cache: header says " + std::to_string(header.payload_bytes) +
                                  " payload bytes, file has " + std::to_string(payload));
   }
-  if (header.n_users > INT32_MAX || header.n_items > INT32_MAX) throw DataError(file, 0, "corrupt cache: id count out of range");
+  if (header.n_users > INT32_MAX || header.n_items > INT32_MAX) {
+    throw DataError(file, 0, "corrupt cache: id count out of range");
+  }
   detail::Fnv1a64 checksum;
   checksum.update(header_bytes.data(), kChecksummedHeaderBytes);
   in.checksum = &checksum;
@@ -146,8 +149,8 @@ Ratings read_cache(const std::string& file) {
   in.read_array(ratings.users, header.n_ratings);
   in.read_array(ratings.items, header.n_ratings);
   in.read_array(ratings.values, header.n_ratings);
-  IdMap users = read_id_map(in, header.n_users, header.flags & kUserStringIds, file);
-  IdMap items = read_id_map(in, header.n_items, header.flags & kItemStringIds, file);
+  IdMap users = read_id_map(in, header.n_users, header.flags & kUserStringIds);
+  IdMap items = read_id_map(in, header.n_items, header.flags & kItemStringIds);
   if (in.remaining() != 0) throw DataError(file, 0, "corrupt cache: trailing bytes after the id maps");
   if (static_cast<std::uint64_t>(users.size()) != header.n_users ||
       static_cast<std::uint64_t>(items.size()) != header.n_items) {
@@ -200,14 +203,20 @@ void save_ratings_cache(const Ratings& ratings, const std::filesystem::path& pat
   }
 }
 
+static std::uintmax_t fs_size(const std::filesystem::path& path) {
+  std::error_code error;
+  return std::filesystem::file_size(path, error);
+}
+
 Ratings load_ratings_cache(const std::filesystem::path& path) {
   const std::string file = path.string();
   try {
     return read_cache(file);
   } catch (const DataError&) {
     throw;
-  } catch (const std::bad_alloc&) {
-    throw DataError(file, 0, "corrupt cache: its counts ask for more memory than there is");
+  } catch (const std::bad_alloc&) {  // the counts were checked against the file's size: a real shortage
+    throw std::runtime_error(file + ": out of host memory loading the cache (" + std::to_string(fs_size(path)) +
+                             " bytes of ratings and ids)");
   } catch (const std::exception& error) {  // duplicate ids in a forged map, a length error, ...
     throw DataError(file, 0, std::string("corrupt cache: ") + error.what());
   }

@@ -128,7 +128,9 @@ IdMap IdMap::from_integer_ids(std::vector<std::int64_t> ids) {
   IdMap map;
   for (std::size_t k = 0; k < ids.size(); ++k) {
     const std::int64_t id = ids[k];
-    if (static_cast<std::size_t>(map.intern(id)) != k) throw std::invalid_argument("IdMap: duplicate id " + std::to_string(id));
+    if (static_cast<std::size_t>(map.intern(id)) != k) {
+      throw std::invalid_argument("IdMap: duplicate id " + std::to_string(id));
+    }
   }
   return map;
 }
@@ -138,7 +140,9 @@ IdMap IdMap::from_string_ids(std::vector<std::string> ids) {
   map.switch_to_strings();
   for (std::size_t k = 0; k < ids.size(); ++k) {
     const std::string& id = ids[k];
-    if (static_cast<std::size_t>(map.intern_string(id)) != k) throw std::invalid_argument("IdMap: duplicate id " + quoted(id));
+    if (static_cast<std::size_t>(map.intern_string(id)) != k) {
+      throw std::invalid_argument("IdMap: duplicate id " + quoted(id));
+    }
   }
   return map;
 }

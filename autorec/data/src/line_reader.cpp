@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -12,7 +13,7 @@
 namespace autorec::detail {
 namespace {
 
-constexpr std::size_t kChunk = 4u << 20;  // large enough that read() calls cost nothing measurable
+constexpr std::size_t kChunk = 256u << 10;  // small enough to stay in L2 from read() to parse
 
 }  // namespace
 
@@ -24,12 +25,13 @@ LineReader::LineReader(const std::string& path) : path_(path) {
   const int saved = errno;
   if (status != 0 || S_ISDIR(info.st_mode)) {
     ::close(fd_);
-    throw DataError(path, 0, status != 0 ? std::string("cannot stat: ") + std::strerror(saved)
-                                         : "is a directory, expected a file");
+    throw DataError(
+        path, 0, status != 0 ? std::string("cannot stat: ") + std::strerror(saved) : "is a directory, expected a file");
   }
   expected_size_ = S_ISREG(info.st_mode) ? static_cast<std::uint64_t>(info.st_size) : 0;
   ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);  // a hint only
-  buffer_.resize(kChunk);
+  // A small file needs no 4 MiB buffer (a longer line than the buffer grows it, see refill()).
+  buffer_.resize(static_cast<std::size_t>(std::clamp<std::uint64_t>(expected_size_ + 1, 4096, kChunk)));
 }
 
 LineReader::~LineReader() { ::close(fd_); }
@@ -49,8 +51,9 @@ bool LineReader::refill() {
     if (got == 0) {
       at_end_ = true;
       if (read_size_ < expected_size_) {
-        throw DataError(path_, 0, "the file shrank while it was read (" + std::to_string(read_size_) + " of " +
-                                      std::to_string(expected_size_) + " bytes): was it being rewritten?");
+        throw DataError(path_, 0,
+                        "the file shrank while it was read (" + std::to_string(read_size_) + " of " +
+                            std::to_string(expected_size_) + " bytes): was it being rewritten?");
       }
       return false;
     }
