@@ -61,6 +61,7 @@ std::vector<RawPair> read_pairs(const std::string& path, const std::string& head
   std::string line;
   bool first_line = true;
   for (int number = 1; std::getline(in, line); ++number) {
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a byte-order mark is no id
     const std::vector<std::string> fields = split_fields(line);
     if (fields.empty() || fields[0][0] == '#') continue;
     if (fields.size() < 2) throw UsageError(path + ":" + std::to_string(number) + ": expected 'user item'");

@@ -36,7 +36,9 @@ std::vector<std::int32_t> requested_users(const Options& options, const IdMap& u
   if (!in) throw UsageError("--users-file: cannot open " + options.text("users-file"));
   std::stringstream content;
   content << in.rdbuf();
-  return lookup_ids(split_list(content.str(), '\n'), users, "user");
+  std::string text = content.str();
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark is no part of an id
+  return lookup_ids(split_list(text, '\n'), users, "user");
 }
 
 }  // namespace
