@@ -1,10 +1,12 @@
 // autorec train: load or generate the data, run the protocol (one or --runs splits), report.
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <sstream>
 
+#include "autorec/data/atomic_file.h"
 #include "commands.h"
 #include "output_guard.h"
 #include "train_report.h"
@@ -109,6 +111,7 @@ int run_train(const Options& options) {
   report.model = model_summary(first.model);
   report.optimizer = optimizer_summary(first.train);
   if (data.synthetic) report.noise_floor = synthetic_noise_floor(*data.synthetic);
+  int stdout_error = -1;
   for (int r = 0; r < runs; ++r) {
     const RunData run = prepare_run(options, data, r);
     if (r == 0) {
@@ -123,6 +126,7 @@ int run_train(const Options& options) {
     std::function<void(const RunOutcome&)> print = [&](const RunOutcome& outcome) {
       report.runs.push_back(outcome);
       std::cout << (options.flag("json") ? train_report_json(report) : train_report_text(report)) << std::flush;
+      if (!std::cout) stdout_error = errno;  // reported after the final save, which must still happen
     };
     const RunOutcome outcome =
         train_run(r == 0 ? first : settings_for_run(options, r, runs, device), run, r + 1 == runs ? print : nullptr);
@@ -132,6 +136,7 @@ int run_train(const Options& options) {
     }
     if (r + 1 < runs) report.runs.push_back(outcome);
   }
+  if (stdout_error >= 0) throw WriteError("standard output", "cannot write the results", stdout_error);
   return kExitOk;
 }
 

@@ -1,8 +1,10 @@
 #include "model_file.h"
 
+#include <cerrno>
 #include <iostream>
 
 #include "autorec/data/atomic_file.h"
+#include "autorec/data/error.h"
 #include "run_setup.h"
 #include "usage_error.h"
 
@@ -32,6 +34,7 @@ void OutputFile::close() {
     write_file_atomically(*path_, text_.str());
   } else {
     stdout_->flush();
+    if (!*stdout_) throw WriteError("standard output", "cannot write", errno);  // > /dev/full, a closed pipe
   }
 }
 
@@ -40,7 +43,7 @@ std::vector<std::int32_t> lookup_ids(const std::vector<std::string>& raw, const 
   indices.reserve(raw.size());
   for (const std::string& id : raw) {
     const auto index = map.find(id);
-    if (!index) throw UsageError(what + " '" + id + "' is not in the model's training data");
+    if (!index) throw UsageError(what + " " + autorec::quoted(id) + " is not in the model's training data");
     indices.push_back(*index);
   }
   return indices;

@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -307,6 +309,42 @@ TEST_CASE("a cache is served only for the same content, and a corrupt one is reb
   CHECK(corrupt.exit_code == 0);
   CHECK(corrupt.err.find("warning: ignoring the cache") != std::string::npos);
   CHECK(run_cli(dir.path(), other).err.find("loading cached") != std::string::npos);
+}
+
+TEST_CASE("results written to a full standard output are an error, not a silent exit 0", "[cli][reliability]") {
+  TrainedTiny t;
+  for (const std::string& command :
+       {std::string("predict --checkpoint model.ckpt --input pairs.csv"),
+        std::string("train --data tiny.csv --hidden 8 --epochs 1 --quiet")}) {
+    const std::string line = "cd '" + t.dir.path().string() + "' && OMP_NUM_THREADS=1 '" + AUTOREC_CLI_PATH + "' " +
+                             command + " > /dev/full 2> full.err";
+    const int status = std::system(line.c_str());
+    INFO(command << ": " << read_text(t.at("full.err")));
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(read_text(t.at("full.err")).find("standard output") != std::string::npos);
+  }
+}
+
+TEST_CASE("predict and recommend inputs: a byte-order mark is skipped, a long id quoted briefly",
+          "[cli][reliability]") {
+  TrainedTiny t;
+  std::ofstream(t.at("bom_pairs.csv"), std::ios::binary) << "\xEF\xBB\xBFuser,item\n1,1\n";
+  const CliResult predicted =
+      run_cli(t.dir.path(), {"predict", "--checkpoint", "model.ckpt", "--input", "bom_pairs.csv"});
+  INFO(predicted.err);
+  REQUIRE(predicted.exit_code == 0);
+  CHECK(predicted.out.rfind("user,item,prediction\n1,1,", 0) == 0);  // the header line is a header, not a pair
+  CHECK(std::count(predicted.out.begin(), predicted.out.end(), '\n') == 2);
+  std::ofstream(t.at("bom_users.txt"), std::ios::binary) << "\xEF\xBB\xBF"
+                                                            "1\n";
+  CHECK(run_cli(t.dir.path(), {"recommend", "--checkpoint", "model.ckpt", "--users-file", "bom_users.txt"}).exit_code ==
+        0);
+  const CliResult unknown =
+      run_cli(t.dir.path(), {"recommend", "--checkpoint", "model.ckpt", "--users", std::string(100000, 'u') + "\x1b"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.size() < 300);
+  CHECK(unknown.err.find("(100001 bytes)") != std::string::npos);
 }
 
 }  // namespace
