@@ -2,7 +2,7 @@
 # One entry point for a fresh Debian machine (as root) or a prepared one:
 #   scripts/run.sh train [autorec train flags...]   install what is missing, build, run `autorec train`
 #   scripts/run.sh test                             install what is missing, build, run the whole test suite
-#                                                   (Release + nvcc build, then AddressSanitizer/UBSan build)
+#                                                   (Release + nvcc build, fuzzers, then AddressSanitizer/UBSan build)
 # Environment: BUILD_DIR (default build), JOBS (default: nproc), AUTOREC_SKIP_ASAN=1 to skip the
 # sanitizer build, AUTOREC_SKIP_MUTATION=1 to skip the mutation check, AUTOREC_MUTATION_BUDGET (seconds,
 # default 600), AUTOREC_ML100K_DIR to run the real-data tests.
@@ -24,7 +24,6 @@ required_packages=(
   "libboost-context-dev:/usr/include/boost/context/fiber.hpp"
   "python3:/usr/bin/python3"
   "gcovr:/usr/bin/gcovr"
-  "clang:/usr/bin/clang++"
 )
 
 install_missing() {
@@ -62,6 +61,7 @@ case "$mode" in
     exec "$build_dir/autorec/cli/autorec" train "$@"
     ;;
   test)
+    required_packages+=("clang:/usr/bin/clang++")  # the fuzzers (scripts/run_fuzzers.sh) need libFuzzer
     install_missing
     configure_and_build "$build_dir"
     # ctest runs tests in parallel, each with its own OpenMP team: threads that sleep instead of

@@ -1,7 +1,6 @@
 // Issue 10's data-layer cases: atomic writes (full disk, no temp left), loading that cannot crash
 // (a file shrinking under the reader, a byte-order mark, strict numbers, bounded messages), and
 // caches that are never trusted (content fingerprint, forged counts with a valid checksum).
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -36,14 +35,6 @@ void write_bytes(const fs::path& path, const std::string& bytes) {
 std::size_t entries(const fs::path& folder) {
   return static_cast<std::size_t>(std::distance(fs::directory_iterator(folder), fs::directory_iterator()));
 }
-
-// Sets an environment variable for one scope (the AtomicFile test hooks are read once per process,
-// so the full-disk hook is tested through the CLI; here only what can be set before first use).
-struct ScopedEnv {
-  std::string name;
-  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) { ::setenv(name.c_str(), value.c_str(), 1); }
-  ~ScopedEnv() { ::unsetenv(name.c_str()); }
-};
 
 }  // namespace
 
