@@ -185,27 +185,35 @@ void AtomicFile::write(const void* data, std::size_t size) {
   if (fd_ < 0) throw WriteError(path_, "write after commit or failure", 0);
   const auto* bytes = static_cast<const char*>(data);
   if (buffer_.size() + size > buffer_.capacity()) flush();
+  if (size >= buffer_.capacity()) {  // a large array goes straight to the file, not through a copy
+    write_all(bytes, size);
+    return;
+  }
   buffer_.insert(buffer_.end(), bytes, bytes + size);
-  if (buffer_.size() >= buffer_.capacity()) flush();  // large arrays go straight to the file
 }
 
 void AtomicFile::flush() {
+  write_all(buffer_.data(), buffer_.size());
+  buffer_.clear();
+}
+
+void AtomicFile::write_all(const char* bytes, std::size_t size) {
+  if (size == 0) return;
   if (faults().delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(faults().delay_ms));
   std::size_t done = 0;
-  while (done < buffer_.size()) {
-    std::size_t size = buffer_.size() - done;
+  while (done < size) {
+    std::size_t chunk = size - done;
     if (byte_limit_ >= 0) {
       const long long left = byte_limit_ - written_;
       if (left <= 0) fail("cannot write " + temp_text_, ENOSPC);
-      size = std::min<std::size_t>(size, static_cast<std::size_t>(left));
+      chunk = std::min<std::size_t>(chunk, static_cast<std::size_t>(left));
     }
-    const ssize_t written = ::write(fd_, buffer_.data() + done, size);
+    const ssize_t written = ::write(fd_, bytes + done, chunk);
     if (written < 0 && errno == EINTR) continue;  // Ctrl-C during a save must not lose the save
     if (written <= 0) fail("cannot write " + temp_text_, written < 0 ? errno : EIO);
     written_ += written;
     done += static_cast<std::size_t>(written);
   }
-  buffer_.clear();
 }
 
 void AtomicFile::write_at(std::uint64_t offset, const void* data, std::size_t size) {

@@ -47,6 +47,7 @@ class AtomicFile {
 
  private:
   void flush();
+  void write_all(const char* bytes, std::size_t size);
   [[noreturn]] void fail(const std::string& what, int error_number);
   void discard() noexcept;
 
