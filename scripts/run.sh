@@ -3,7 +3,7 @@
 #   scripts/run.sh train [autorec train flags...]   install what training needs, build the `autorec` target
 #                                                   only (no tests, no benchmarks), run `autorec train`
 #   scripts/run.sh test                             install what is missing, build, run the whole test suite
-#                                                   (Release + nvcc build, then AddressSanitizer/UBSan build)
+#                                                   (Release + nvcc build, fuzzers, then AddressSanitizer/UBSan build)
 #                                                   and end with one verdict line over every stage
 # Environment: BUILD_DIR (default build), JOBS (default: nproc), AUTOREC_SKIP_ASAN=1 to skip the
 # sanitizer build, AUTOREC_SKIP_MUTATION=1 to skip the mutation check, AUTOREC_MUTATION_BUDGET (seconds,
@@ -31,6 +31,7 @@ test_packages=(
   "python3:/usr/bin/python3"
   "gcovr:/usr/bin/gcovr"
   "nlohmann-json3-dev:/usr/include/nlohmann/json.hpp"
+  "clang:/usr/bin/clang++"  # the fuzzers (scripts/run_fuzzers.sh) need libFuzzer
 )
 
 install_missing() {  # <package:proof file>...
@@ -112,6 +113,8 @@ case "$mode" in
     then
       record "release build" passed ""
       ctest_stage "release ctest" "$build_dir"
+      # libFuzzer targets for every reader of untrusted files, 25 s each (docs/reliability.md).
+      stage "fuzzers" env FUZZ_BUILD_DIR="$build_dir-fuzz" FUZZ_JOBS="$jobs" scripts/run_fuzzers.sh
       # The embedding examples, built against the installed package as a user's project would be.
       example_stage() {
         cmake --install "$build_dir" --prefix "$root/$build_dir/install" >/dev/null &&

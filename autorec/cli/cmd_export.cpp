@@ -3,15 +3,17 @@
 // describing every file (docs/usage.md).
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <numeric>
 
+#include "autorec/data/atomic_file.h"
 #include "commands.h"
 #include "csv_field.h"
 #include "autorec/json_writer.h"
 #include "matrix_writer.h"
 #include "model_file.h"
+#include "output_guard.h"
 #include "usage_error.h"
 
 namespace autorec::cli {
@@ -70,10 +72,10 @@ void export_weights(Exporter& ex, const engine::ParameterStore& store) {
 }
 
 void export_ids(Exporter& ex, const std::string& file, const IdMap& ids, const std::string& meaning) {
-  std::ofstream out(ex.folder / file);
+  std::ostringstream out;
   out << "index,raw_id\n";
   for (std::int32_t i = 0; i < ids.size(); ++i) out << i << ',' << csv_field(ids.raw_id(i)) << '\n';
-  if (!out) throw UsageError("cannot write " + (ex.folder / file).string());
+  write_file_atomically(ex.folder / file, out.str());
   ex.describe(file, ids.size(), 2, meaning);
 }
 
@@ -82,12 +84,15 @@ void export_ids(Exporter& ex, const std::string& file, const IdMap& ids, const s
 int run_export(const Options& options) {
   if (!options.has("out")) throw UsageError("autorec export needs --out DIR");
   const bool npy = options.choice("export-format", "npy", {"npy", "csv"}) == "npy";
+  OutputGuard(options).input("checkpoint").input("model-file").output("out", OutputKind::export_folder);
   TrainedModel trained = load_trained(options);
   const Checkpoint& c = trained.checkpoint;
   Exporter ex{options.text("out"), npy ? MatrixFormat::Npy : MatrixFormat::Csv, {}};
+  // The manifest is written last, so a folder whose manifest lists a file holds that file complete.
+  // An earlier export's manifest goes first: during and after a failed export there is none.
   std::error_code error;
-  std::filesystem::create_directories(ex.folder, error);
-  if (error) throw UsageError("--out: cannot create " + ex.folder.string() + ": " + error.message());
+  std::filesystem::remove(ex.folder / "manifest.json", error);
+  create_folders(ex.folder);
 
   const bool by_item = c.model.orientation == Orientation::ItemBased;
   ex.manifest.begin_object().field("orientation", orientation_name(c.model.orientation)).key("files").begin_array();
@@ -98,7 +103,7 @@ int run_export(const Options& options) {
   export_codes(ex, *trained.model, trained.input_rows, trained.device);
   export_weights(ex, trained.model->parameters());
   ex.manifest.end_array().end_object();
-  std::ofstream(ex.folder / "manifest.json") << ex.manifest.str() << "\n";
+  write_file_atomically(ex.folder / "manifest.json", ex.manifest.str() + "\n");
   std::cout << "wrote " << ex.folder.string() << "/manifest.json and the files it lists\n";
   return 0;
 }

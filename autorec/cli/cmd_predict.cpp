@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "csv_field.h"
 #include "model_file.h"
+#include "output_guard.h"
 #include "usage_error.h"
 
 namespace autorec::cli {
@@ -60,6 +61,7 @@ std::vector<RawPair> read_pairs(const std::string& path, const std::string& head
   std::string line;
   bool first_line = true;
   for (int number = 1; std::getline(in, line); ++number) {
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a byte-order mark is no id
     const std::vector<std::string> fields = split_fields(line);
     if (fields.empty() || fields[0][0] == '#') continue;
     if (fields.size() < 2) throw UsageError(path + ":" + std::to_string(number) + ": expected 'user item'");
@@ -86,6 +88,7 @@ Ratings to_queries(const std::vector<RawPair>& pairs, const Ratings& inputs) {
 
 int run_predict(const Options& options) {
   if (!options.has("input")) throw UsageError("autorec predict needs --input FILE of (user, item) pairs");
+  OutputGuard(options).input("checkpoint").input("model-file").input("input").output("output", OutputKind::csv_table);
   TrainedModel trained = load_trained(options);
   const Checkpoint& c = trained.checkpoint;
   const std::vector<RawPair> pairs =

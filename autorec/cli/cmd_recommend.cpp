@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "csv_field.h"
 #include "model_file.h"
+#include "output_guard.h"
 #include "usage_error.h"
 
 namespace autorec::cli {
@@ -35,13 +36,17 @@ std::vector<std::int32_t> requested_users(const Options& options, const IdMap& u
   if (!in) throw UsageError("--users-file: cannot open " + options.text("users-file"));
   std::stringstream content;
   content << in.rdbuf();
-  return lookup_ids(split_list(content.str(), '\n'), users, "user");
+  std::string text = content.str();
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark is no part of an id
+  return lookup_ids(split_list(text, '\n'), users, "user");
 }
 
 }  // namespace
 
 int run_recommend(const Options& options) {
   const auto top = static_cast<int>(options.integer("top", 10, 1, 1000000));
+  OutputGuard(options).input("checkpoint").input("model-file").input("users-file").output("output",
+                                                                                           OutputKind::csv_table);
   TrainedModel trained = load_trained(options);
   const Checkpoint& c = trained.checkpoint;
   const std::vector<std::int32_t> users = requested_users(options, *c.inputs->user_ids);

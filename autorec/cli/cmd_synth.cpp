@@ -4,6 +4,7 @@
 
 #include "autorec/data/synthetic.h"
 #include "commands.h"
+#include "output_guard.h"
 #include "usage_error.h"
 
 namespace autorec::cli {
@@ -18,6 +19,7 @@ int run_synth(const Options& options) {
   synth.seed = options.seed("seed", synth.seed);
   const std::string format = options.choice("synth-format", "csv", {"csv", "ml-1m"});
   validate(synth);  // std::invalid_argument (exit 2) for impossible sizes
+  OutputGuard(options).output("out", OutputKind::rating_file);
   const std::string path = options.text("out");
   stream_ratings(synth, path, format == "csv" ? SynthFileFormat::csv : SynthFileFormat::ml_1m);
   std::cerr << "wrote " << synth.n_ratings << " ratings (" << synth.n_users << " users, " << synth.n_items

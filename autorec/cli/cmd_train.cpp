@@ -1,10 +1,15 @@
 // autorec train: load or generate the data, run the protocol (one or --runs splits), report.
+#include <cerrno>
 #include <cmath>
+#include <filesystem>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
+#include "autorec/data/atomic_file.h"
 #include "commands.h"
 #include "option_rules.h"
+#include "output_guard.h"
 #include "train_report.h"
 #include "train_run.h"
 #include "usage_error.h"
@@ -54,6 +59,25 @@ int checked_run_count(const Options& options) {
   return runs;
 }
 
+// Every path this run writes, checked against its inputs and what is already there (output_guard.h).
+void check_outputs(const Options& options, int runs) {
+  OutputGuard guard(options);
+  guard.input("data").input("train-file").input("test-file").input("resume");
+  guard.output("checkpoint", OutputKind::checkpoint, "resume");
+  if (options.has("cache") && options.has("data")) {
+    const std::string cache = options.text("cache");
+    guard.output_path("cache", cache == "auto" ? options.text("data") + ".arcache" : cache, OutputKind::ratings_cache);
+  }
+  if (options.has("log-dir")) {
+    const std::filesystem::path folder = options.text("log-dir");
+    for (int r = 0; r < runs; ++r) {
+      const std::string suffix = runs > 1 ? "-run" + std::to_string(r + 1) : "";
+      guard.output_path("log-dir", folder / ("train" + suffix + ".jsonl"), OutputKind::log_jsonl);
+      guard.output_path("log-dir", folder / ("training_curve" + suffix + ".svg"), OutputKind::svg);
+    }
+  }
+}
+
 void report_interrupt(const RunOutcome& outcome) {
   std::cerr << "autorec: interrupted after epoch " << outcome.epochs << "; "
             << (outcome.saved_checkpoint.empty() ? "nothing saved (pass --checkpoint PATH to be able to resume)"
@@ -72,7 +96,7 @@ int run_train(const Options& options) {
   const engine::Device device = select_device(options);
   // Resolve every model and train option now, so a bad value fails before data loading.
   TrainSettings first = settings_for_run(options, 0, runs, device);
-  if (first.checkpoint) check_checkpoint_destination(*first.checkpoint);  // not after hours of training
+  check_outputs(options, runs);  // not after hours of training
   // The options a resumed run must keep, before the data is loaded (the data and split are compared
   // with the checkpoint's once they are known, in train_run).
   if (first.resume) {
@@ -87,6 +111,7 @@ int run_train(const Options& options) {
   report.model = model_summary(first.model);
   report.optimizer = optimizer_summary(first.train);
   if (data.synthetic) report.noise_floor = synthetic_noise_floor(*data.synthetic);
+  int stdout_error = -1;
   for (int r = 0; r < runs; ++r) {
     const RunData run = prepare_run(options, data, r);
     if (r == 0) {
@@ -97,13 +122,21 @@ int run_train(const Options& options) {
       report.cold_start = run.cold_start;
     }
     if (runs > 1) note(quiet, "run " + std::to_string(r + 1) + " of " + std::to_string(runs));
-    report.runs.push_back(train_run(r == 0 ? first : settings_for_run(options, r, runs, device), run));
-    if (report.runs.back().interrupted) {
-      report_interrupt(report.runs.back());
+    // The last run's results are printed before its final checkpoint save (which may fail).
+    std::function<void(const RunOutcome&)> print = [&](const RunOutcome& outcome) {
+      report.runs.push_back(outcome);
+      std::cout << (options.flag("json") ? train_report_json(report) : train_report_text(report)) << std::flush;
+      if (!std::cout) stdout_error = errno;  // reported after the final save, which must still happen
+    };
+    const RunOutcome outcome =
+        train_run(r == 0 ? first : settings_for_run(options, r, runs, device), run, r + 1 == runs ? print : nullptr);
+    if (outcome.interrupted) {
+      report_interrupt(outcome);
       return kExitInterrupted;
     }
+    if (r + 1 < runs) report.runs.push_back(outcome);
   }
-  std::cout << (options.flag("json") ? train_report_json(report) : train_report_text(report)) << std::flush;
+  if (stdout_error >= 0) throw WriteError("standard output", "cannot write the results", stdout_error);
   return kExitOk;
 }
 

@@ -1,9 +1,9 @@
 #include "matrix_writer.h"
 
 #include <bit>
+#include <sstream>
 #include <stdexcept>
 
-#include "usage_error.h"
 
 namespace autorec::cli {
 
@@ -24,11 +24,8 @@ std::string npy_header(std::int64_t rows, std::int64_t cols) {
 }
 
 MatrixWriter::MatrixWriter(std::string path, std::int64_t rows, std::int64_t cols, MatrixFormat format)
-    : path_(std::move(path)), rows_(rows), cols_(cols), format_(format) {
-  out_.open(path_, std::ios::binary | std::ios::trunc);
-  if (!out_) throw UsageError("cannot write " + path_);
-  if (format_ == MatrixFormat::Npy) out_ << npy_header(rows, cols);
-  out_.precision(9);
+    : path_(std::move(path)), rows_(rows), cols_(cols), format_(format), out_(path_) {
+  if (format_ == MatrixFormat::Npy) out_.write(npy_header(rows, cols));
 }
 
 void MatrixWriter::append(const std::vector<float>& values) {
@@ -37,21 +34,23 @@ void MatrixWriter::append(const std::vector<float>& values) {
     throw std::logic_error("MatrixWriter: block does not fit the declared shape of " + path_);
   }
   if (format_ == MatrixFormat::Npy) {
-    out_.write(reinterpret_cast<const char*>(values.data()),
-               static_cast<std::streamsize>(values.size() * sizeof(float)));
+    out_.write(values.data(), values.size() * sizeof(float));
   } else {
+    std::ostringstream text;
+    text.precision(9);
     for (std::int64_t r = 0; r < rows; ++r) {
       for (std::int64_t c = 0; c < cols_; ++c)
-        out_ << (c ? "," : "") << values[static_cast<std::size_t>(r * cols_ + c)];
-      out_ << '\n';
+        text << (c ? "," : "") << values[static_cast<std::size_t>(r * cols_ + c)];
+      text << '\n';
     }
+    out_.write(text.str());
   }
   rows_written_ += rows;
 }
 
 void MatrixWriter::close() {
-  out_.close();
-  if (!out_ || rows_written_ != rows_) throw UsageError("error while writing " + path_);
+  if (rows_written_ != rows_) throw std::logic_error("MatrixWriter: rows missing from " + path_);
+  out_.commit();
 }
 
 }  // namespace autorec::cli

@@ -1,8 +1,10 @@
 #include "model_file.h"
 
-#include <fstream>
+#include <cerrno>
 #include <iostream>
 
+#include "autorec/data/atomic_file.h"
+#include "autorec/data/error.h"
 #include "run_setup.h"
 #include "usage_error.h"
 
@@ -23,17 +25,14 @@ TrainedModel load_trained(const Options& options) {
   return trained;
 }
 
-OutputFile::OutputFile(const std::optional<std::string>& path) : path_(path), stdout_(&std::cout) {
-  if (!path) return;
-  file_ = std::make_unique<std::ofstream>(*path, std::ios::trunc);
-  if (!*file_) throw UsageError("--output: cannot write " + *path);
-}
+OutputFile::OutputFile(const std::optional<std::string>& path) : path_(path), stdout_(&std::cout) {}
 
 void OutputFile::close() {
-  stream().flush();
-  if (file_) {
-    file_->close();
-    if (!*file_) throw UsageError("--output: error while writing " + *path_);
+  if (path_) {
+    write_file_atomically(*path_, text_.str());
+  } else {
+    stdout_->flush();
+    if (!*stdout_) throw WriteError("standard output", "cannot write", errno);  // > /dev/full, a closed pipe
   }
 }
 
@@ -42,7 +41,7 @@ std::vector<std::int32_t> lookup_ids(const std::vector<std::string>& raw, const 
   indices.reserve(raw.size());
   for (const std::string& id : raw) {
     const auto index = map.find(id);
-    if (!index) throw UsageError(what + " '" + id + "' is not in the model's training data");
+    if (!index) throw UsageError(what + " " + autorec::quoted(id) + " is not in the model's training data");
     indices.push_back(*index);
   }
   return indices;

@@ -2,7 +2,7 @@
 // --checkpoint (or --model-file) holds the model, its id maps and its training inputs.
 #pragma once
 
-#include <fstream>
+#include <sstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,16 +22,17 @@ struct TrainedModel {
 
 TrainedModel load_trained(const Options& options);
 
-// The output stream for --output (a file) or stdout.
+// The output stream for --output (a file) or stdout. A file is collected in memory and written at
+// close() through AtomicFile: complete or not at all.
 class OutputFile {
  public:
   explicit OutputFile(const std::optional<std::string>& path);
-  std::ostream& stream() { return file_ ? *file_ : *stdout_; }
-  void close();  // throws UsageError when the file could not be written completely
+  std::ostream& stream() { return path_ ? text_ : *stdout_; }
+  void close();  // throws WriteError naming the file when it cannot be written
 
  private:
   std::optional<std::string> path_;
-  std::unique_ptr<std::ofstream> file_;
+  std::ostringstream text_;
   std::ostream* stdout_;
 };
 

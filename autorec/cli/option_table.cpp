@@ -116,6 +116,10 @@ const Group kSynth = {
     {"out", "PATH", "the file to write"},
 };
 
+const Group kForce = {
+    {"force", nullptr, "overwrite an existing output file that is not of the kind this command writes"},
+};
+
 const Group kJsonOnly = {
     {"json", nullptr, "print the result as one JSON object on stdout"},
 };
@@ -133,15 +137,17 @@ std::vector<const OptionSpec*> merge(std::initializer_list<const Group*> groups)
 const std::vector<CommandInfo>& commands() {
   static const std::vector<CommandInfo> table = {
       {"train", "train a model and report its test RMSE and MAE",
-       merge({&kConfig, &kData, &kProtocol, &kModel, &kTrain, &kRuntime, &kReport, &kCheckpointing})},
+       merge({&kConfig, &kData, &kProtocol, &kModel, &kTrain, &kRuntime, &kReport, &kCheckpointing, &kForce})},
       {"eval", "evaluate a trained model on its test ratings or a file",
        merge({&kConfig, &kModelFile, &kEval, &kRuntime, &kJsonOnly})},
-      {"predict", "predict ratings for (user, item) pairs", merge({&kConfig, &kModelFile, &kPredict, &kRuntime})},
-      {"recommend", "top-N unseen items for given users", merge({&kConfig, &kModelFile, &kRecommend, &kRuntime})},
+      {"predict", "predict ratings for (user, item) pairs", merge({&kConfig, &kModelFile, &kPredict, &kRuntime,
+                                                                                         &kForce})},
+      {"recommend", "top-N unseen items for given users", merge({&kConfig, &kModelFile, &kRecommend, &kRuntime,
+                                                                                           &kForce})},
       {"export", "write hidden representations and weights (.npy or CSV)",
-       merge({&kConfig, &kModelFile, &kExport, &kRuntime})},
+       merge({&kConfig, &kModelFile, &kExport, &kRuntime, &kForce})},
       {"info", "devices, backends and build configuration", merge({&kJsonOnly})},
-      {"synth", "write a synthetic rating file of any size (streaming)", merge({&kConfig, &kSynth})},
+      {"synth", "write a synthetic rating file of any size (streaming)", merge({&kConfig, &kSynth, &kForce})},
   };
   return table;
 }

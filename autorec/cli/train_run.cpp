@@ -7,7 +7,12 @@
 #include <memory>
 #include <sstream>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "autorec/bias_baseline.h"
+#include "autorec/data/atomic_file.h"
 #include "autorec/model.h"
 #include "engine/backend.h"
 #include "interrupt.h"
@@ -83,17 +88,35 @@ class CheckpointKeeper {
     if (epoch % settings_.checkpoint_every == 0) save(model, trainer);
     if (interrupt_.load()) stop_at_epoch_end_.store(true);
   }
-  // Saves the final state unless it is on disk already; returns the path or "".
+  // Saves the final state unless it is on disk already; returns the path or "". When that save
+  // fails, a copy goes to the temp folder (often another file system than a full one) and the
+  // error says where.
   std::string finish(const RatingModel& model, Trainer& trainer) {
     if (!settings_.checkpoint || trainer.history().empty()) return "";
-    if (saved_epochs_ != trainer.history().size()) save(model, trainer);
+    if (saved_epochs_ == trainer.history().size()) return *settings_.checkpoint;
+    try {
+      save(model, trainer);
+    } catch (const WriteError& error) {
+      const auto copy = std::filesystem::temp_directory_path() /
+                        ("autorec-emergency-" + std::to_string(::getpid()) + ".ckpt");
+      std::string where;
+      try {
+        save_checkpoint(copy, capture(model, trainer));
+        where = "; the finished run was saved to " + copy.string() + " instead (move it where you want it)";
+      } catch (const std::exception& second) {
+        where = "; no emergency copy either: " + std::string(second.what());
+      }
+      throw WriteError(error.path(), std::string("final checkpoint not saved (") + error.what() + ")" + where, 0);
+    }
     return *settings_.checkpoint;
   }
 
  private:
+  Checkpoint capture(const RatingModel& model, Trainer& trainer) const {
+    return capture_checkpoint(model, trainer, settings_.train, run_.identity, run_.rules, run_.train, run_.test);
+  }
   void save(const RatingModel& model, Trainer& trainer) {
-    save_checkpoint(*settings_.checkpoint, capture_checkpoint(model, trainer, settings_.train, run_.identity,
-                                                              run_.rules, run_.train, run_.test));
+    save_checkpoint(*settings_.checkpoint, capture(model, trainer));
     saved_epochs_ = trainer.history().size();
   }
 
@@ -175,7 +198,8 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
   }
 }
 
-RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
+RunOutcome train_run(const TrainSettings& settings, const RunData& run,
+                     const std::function<void(const RunOutcome&)>& on_results) {
   CheckpointKeeper keeper(settings, run, install_interrupt_handler());
   const auto start = std::chrono::steady_clock::now();
   engine::Backend& backend = engine::backend_for(settings.device);
@@ -215,7 +239,7 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
 
   RunOutcome outcome;
   outcome.interrupted = trainer.interrupted();
-  outcome.saved_checkpoint = keeper.finish(model, trainer);
+  if (outcome.interrupted) outcome.saved_checkpoint = keeper.finish(model, trainer);
   outcome.best_epoch = trainer.best_epoch();
   outcome.best_validation_rmse = trainer.best_validation_rmse();
   outcome.epochs = static_cast<int>(trainer.history().size());
@@ -229,6 +253,10 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run) {
   }
   outcome.peak_memory_bytes = backend.memory_stats().peak_bytes;
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!outcome.interrupted) {
+    if (on_results) on_results(outcome);
+    outcome.saved_checkpoint = keeper.finish(model, trainer);
+  }
   return outcome;
 }
 

@@ -3,8 +3,9 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -46,7 +47,11 @@ struct RunOutcome {
   std::string stop_description;
 };
 
-RunOutcome train_run(const TrainSettings& settings, const RunData& run);
+// `on_results` (optional) gets the finished run's outcome before the final checkpoint save, so that
+// the results are shown even when that save fails. A failed final save throws WriteError, after
+// trying an emergency copy in the temp folder; the message says where that copy went.
+RunOutcome train_run(const TrainSettings& settings, const RunData& run,
+                     const std::function<void(const RunOutcome&)>& on_results = nullptr);
 
 // Throws UsageError naming the first option that changes the numbers (everything except --epochs and
 // --patience) whose value differs from the one `saved` was trained with, with both values.

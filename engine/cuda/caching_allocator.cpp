@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <string>
 
+#include "engine/error.h"
 #include "kernels/cuda_platform.h"
 
 namespace engine::detail {
@@ -47,6 +49,14 @@ void* CachingAllocator::allocate_from_driver(std::size_t block_bytes) {
     static_cast<void>(cudaGetLastError());  // clear it: the retry decides
     release_cached_locked();
     status = cudaMalloc(&block, block_bytes);
+  }
+  if (status == cudaErrorMemoryAllocation) {  // say how much, and where, not just "out of memory"
+    static_cast<void>(cudaGetLastError());
+    int device = -1;
+    static_cast<void>(cudaGetDevice(&device));
+    throw engine::Error("cuda:" + std::to_string(device) + ": out of memory allocating a block of " +
+                        std::to_string(block_bytes) + " bytes (" + std::to_string(stats_.reserved_bytes) +
+                        " bytes already held by this process's allocator)");
   }
   KERNELS_CUDA_CHECK(status);
   ++stats_.driver_allocations;

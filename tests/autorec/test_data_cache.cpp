@@ -107,7 +107,8 @@ TEST_CASE("truncated, corrupt or foreign caches give clear errors naming the fil
   }
 }
 
-TEST_CASE("the source fingerprint follows load options, size and mtime of files and folders", "[data][cache]") {
+TEST_CASE("the source fingerprint follows load options, path, size, mtime and content of files and folders",
+          "[data][cache]") {
   autorec::test::TempDir dir;
   const auto file = dir.write("r.csv", "1,1,5\n2,1,3\n");
   const autorec::LoadOptions defaults;
@@ -133,7 +134,15 @@ TEST_CASE("the source fingerprint follows load options, size and mtime of files 
   std::filesystem::last_write_time(file, mtime + std::chrono::seconds(5));
   CHECK(autorec::data_fingerprint(file, defaults) != base);
   std::filesystem::last_write_time(file, mtime);
-  CHECK(autorec::data_fingerprint(file, defaults) == base);  // size and mtime are all it looks at
+  // Same size and mtime, other content (issue 10: the old cache was served): sampled content tells.
+  CHECK(autorec::data_fingerprint(file, defaults) != base);
+  dir.write("r.csv", "1,1,5\n2,1,3\n");
+  std::filesystem::last_write_time(file, mtime);
+  CHECK(autorec::data_fingerprint(file, defaults) == base);
+  // The same bytes, size and mtime under another name: another source.
+  const auto twin = dir.write("twin.csv", "1,1,5\n2,1,3\n");
+  std::filesystem::last_write_time(twin, mtime);
+  CHECK(autorec::data_fingerprint(twin, defaults) != base);
   dir.write("r.csv", "1,1,5\n2,1,3\n3,1,1\n");
   std::filesystem::last_write_time(file, mtime);
   CHECK(autorec::data_fingerprint(file, defaults) != base);

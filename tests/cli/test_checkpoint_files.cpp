@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "autorec/data/atomic_file.h"
 #include "checkpoint_fixture.h"
 #include "data_test_support.h"
 
@@ -105,7 +106,9 @@ TEST_CASE("an unusable save destination is caught before any save", "[checkpoint
   TempDir dir;
   CHECK_NOTHROW(check_checkpoint_destination(dir.path() / "new.ckpt"));
   std::filesystem::create_directory(dir.path() / "folder.ckpt");
-  for (const auto& bad : {dir.path() / "folder.ckpt", dir.path() / "absent" / "x.ckpt"}) {
+  CHECK_NOTHROW(check_checkpoint_destination(dir.path() / "absent" / "x.ckpt"));  // created at the save
+  write_bytes(dir.path() / "file", "x");
+  for (const auto& bad : {dir.path() / "folder.ckpt", dir.path() / "file" / "x.ckpt"}) {
     try {
       check_checkpoint_destination(bad);
       FAIL("expected CheckpointError for " << bad);
@@ -137,15 +140,20 @@ TEST_CASE("checkpoint writes are atomic", "[checkpoint][files]") {
     CHECK(files_in(dir.path()).size() == 1);
     CHECK_NOTHROW(load_checkpoint(path));
   }
-  SECTION("an unwritable target names the file and creates nothing") {
-    const auto nowhere = dir.path() / "missing-folder" / "run.ckpt";
+  SECTION("missing folders are created, like every output's (issue 12)") {
+    save_checkpoint(dir.path() / "new" / "folder" / "run.ckpt", checkpoint);
+    CHECK(read_bytes(dir.path() / "new" / "folder" / "run.ckpt") == first);
+  }
+  SECTION("an unwritable target names what is in the way") {
+    write_bytes(dir.path() / "plain", "x");
+    const auto nowhere = dir.path() / "plain" / "run.ckpt";
     try {
       save_checkpoint(nowhere, checkpoint);
-      FAIL("saved into a folder that does not exist");
-    } catch (const CheckpointError& error) {
-      CHECK(std::string(error.what()).rfind(nowhere.string(), 0) == 0);
+      FAIL("saved below a file");
+    } catch (const WriteError& error) {
+      CHECK(std::string(error.what()).find((dir.path() / "plain").string()) == 0);
+      CHECK(std::string(error.what()).find("not a folder") != std::string::npos);
     }
-    CHECK_FALSE(std::filesystem::exists(nowhere.parent_path()));
   }
 }
 

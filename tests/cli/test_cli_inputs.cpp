@@ -1,6 +1,8 @@
 // How the CLI reads its inputs and writes raw ids: the ratings cache and its fingerprint, the
 // delimited-format flags, config-file comments, predict's header rule, CSV quoting of raw ids, and
-// the checks on split sizes (exit 2) and output paths (exit 1) that must stop a run early.
+// the checks on split sizes and output paths that must stop a run early with exit 2.
+#include <stdlib.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -42,12 +44,22 @@ TEST_CASE("a ratings cache is reused only for the same load options", "[cli][cac
 
 TEST_CASE("a cache that cannot be written is a warning, not a failure", "[cli][cache]") {
   TinyData tiny;
-  const CliResult r = tiny.train({"--epochs", "1", "--cache", "no_such_folder/c.arcache", "--json"});
+  // A full disk under the cache's folder (the AtomicFile test hook): the run goes on without it.
+  std::filesystem::create_directory(tiny.dir.path() / "full");
+  ::setenv("AUTOREC_FAULT_FULL_DISK", (tiny.dir.path() / "full").c_str(), 1);
+  const CliResult r = tiny.train({"--epochs", "1", "--cache", "full/c.arcache", "--json"});
+  ::unsetenv("AUTOREC_FAULT_FULL_DISK");
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("warning") != std::string::npos);
-  CHECK(r.err.find("no_such_folder/c.arcache") != std::string::npos);
+  CHECK(r.err.find("full/c.arcache") != std::string::npos);
+  CHECK(r.err.find("No space left on device") != std::string::npos);
   CHECK(total_ratings(r) == kTinyRatings);
+  CHECK_FALSE(std::filesystem::exists(tiny.dir.path() / "full" / "c.arcache"));
+  // A missing folder is created, as for every output (issue 12).
+  const CliResult created = tiny.train({"--epochs", "1", "--cache", "new_folder/c.arcache", "--json"});
+  CHECK(created.exit_code == 0);
+  CHECK(std::filesystem::exists(tiny.dir.path() / "new_folder" / "c.arcache"));
 }
 
 TEST_CASE("header and column flags imply --format delimited and contradict other formats", "[cli][data]") {
@@ -100,10 +112,15 @@ TEST_CASE("several runs with --train-file/--test-file (an implicit files split) 
 
 TEST_CASE("an unusable --checkpoint path fails before training, naming the file", "[cli][errors]") {
   TinyData tiny;
-  const CliResult missing = run_cli(tiny.dir.path(), {"train", "--data", tiny.data, "--hidden", "8", "--epochs", "2",
-                                                      "--checkpoint", "missing_folder/run.ckpt"});
-  require_data_error(missing, "missing_folder/run.ckpt");
-  CHECK(missing.err.find("epoch    1") == std::string::npos);  // not after an epoch of training
+  std::ofstream(tiny.dir.path() / "plain_file") << "not a folder\n";
+  const CliResult blocked = run_cli(tiny.dir.path(), {"train", "--data", tiny.data, "--hidden", "8", "--epochs", "2",
+                                                      "--checkpoint", "plain_file/run.ckpt"});
+  require_usage_error(blocked, "plain_file");
+  CHECK(blocked.err.find("epoch    1") == std::string::npos);  // not after an epoch of training
+  // The README's own command (issue 12): a missing folder is created, like --log-dir's.
+  const CliResult created = tiny.train({"--epochs", "1", "--checkpoint", "out/model.ckpt"});
+  CHECK(created.exit_code == 0);
+  CHECK(std::filesystem::exists(tiny.dir.path() / "out" / "model.ckpt"));
   std::filesystem::create_directory(tiny.dir.path() / "folder.ckpt");
   // A path argument naming a folder is refused by the option checks, before any work: a usage error.
   require_usage_error(tiny.train({"--epochs", "1", "--checkpoint", "folder.ckpt"}), "folder.ckpt");

@@ -6,9 +6,6 @@
 
 namespace autorec {
 
-CheckpointError::CheckpointError(const std::filesystem::path& file, const std::string& reason)
-    : std::runtime_error(file.string() + ": " + reason), file_(file) {}
-
 std::string RunIdentity::describe() const {
   std::ostringstream out;
   out << source << " (" << n_ratings << " ratings, " << n_users << " users, " << n_items << " items), " << protocol;

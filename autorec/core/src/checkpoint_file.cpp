@@ -1,13 +1,11 @@
 // The checkpoint file: header + payload, checksummed, written atomically.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 
 #include "autorec/checkpoint.h"
+#include "autorec/data/atomic_file.h"
 #include "checkpoint_payload.h"
 #include "engine/error.h"
 
@@ -33,49 +31,6 @@ std::uint64_t fnv1a64(const std::string& bytes) {
     hash *= 0x100000001b3ULL;
   }
   return hash;
-}
-
-std::string system_error(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-void write_all(int fd, const char* data, std::size_t size, const std::filesystem::path& path) {
-  while (size > 0) {
-    const ssize_t written = ::write(fd, data, size);
-    if (written < 0 && errno == EINTR) continue;  // Ctrl-C during a save must not lose the save
-    if (written <= 0) throw CheckpointError(path, system_error("cannot write"));
-    data += written;
-    size -= static_cast<std::size_t>(written);
-  }
-}
-
-// Makes the rename itself durable (POSIX: the directory entry lives in the folder).
-void sync_folder(const std::filesystem::path& folder) {
-  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return;  // best effort: the data itself is already on disk
-  ::fsync(fd);
-  ::close(fd);
-}
-
-// Writes header and payload to a temp file beside `path`, syncs it and renames it over `path`.
-void write_atomically(const std::filesystem::path& path, const FileHeader& header, const std::string& payload) {
-  const std::filesystem::path temp = path.string() + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw CheckpointError(path, system_error("cannot create " + temp.string()));
-  try {
-    write_all(fd, reinterpret_cast<const char*>(&header), sizeof header, path);
-    write_all(fd, payload.data(), payload.size(), path);
-    if (::fsync(fd) != 0) throw CheckpointError(path, system_error("cannot sync"));
-    if (::close(fd) != 0) throw CheckpointError(path, system_error("cannot close"));
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw;
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = system_error("cannot rename " + temp.string());
-    ::unlink(temp.c_str());
-    throw CheckpointError(path, reason);
-  }
-  sync_folder(path.parent_path());
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -118,6 +73,10 @@ FileHeader check_header(const std::string& bytes, const std::filesystem::path& p
 
 }  // namespace
 
+// Here, not in checkpoint.cpp, so that the file format (and its fuzz target) needs no engine code.
+CheckpointError::CheckpointError(const std::filesystem::path& file, const std::string& reason)
+    : std::runtime_error(file.string() + ": " + reason), file_(file) {}
+
 void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint) {
   const std::string payload = detail::encode_checkpoint_payload(checkpoint);
   FileHeader header{};
@@ -125,17 +84,17 @@ void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkp
   header.version = kCheckpointVersion;
   header.payload_bytes = payload.size();
   header.checksum = fnv1a64(payload);
-  write_atomically(path, header, payload);
+  AtomicFile file(path);
+  file.write(&header, sizeof header);
+  file.write(payload);
+  file.commit();
 }
 
 void check_checkpoint_destination(const std::filesystem::path& path) {
-  namespace fs = std::filesystem;
-  std::error_code ignored;
-  if (fs::is_directory(path, ignored)) throw CheckpointError(path, "is a folder, not a checkpoint file");
-  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  if (!fs::is_directory(folder, ignored)) throw CheckpointError(path, "the folder " + folder.string() + " does not exist");
-  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
-    throw CheckpointError(path, system_error("cannot write into the folder " + folder.string()));
+  try {
+    check_destination(path);
+  } catch (const WriteError& error) {
+    throw CheckpointError(path, error.what());
   }
 }
 

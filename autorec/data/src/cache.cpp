@@ -6,15 +6,18 @@
 //   id map: i64 ids[count] (integer ids) or, per id, u32 length + bytes (string ids)
 // The checksum is FNV-1a (word-wise) of the header's first 64 bytes followed by the payload, so a
 // flipped bit anywhere is caught.
+#include <algorithm>
 #include <bit>
+#include <climits>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <fstream>
 
+#include "autorec/data/atomic_file.h"
 #include "autorec/data/cache.h"
 #include "autorec/data/error.h"
 #include "cache_io.h"
-#include "mapped_file.h"
 
 namespace autorec {
 namespace {
@@ -51,7 +54,7 @@ std::uint64_t id_map_bytes(const IdMap& map) {
 
 // Writes bytes to the file and to the checksum in one go.
 struct ChecksummedWriter {
-  detail::AtomicFileWriter& file;
+  AtomicFile& file;
   detail::Fnv1a64& checksum;
   void write(const void* data, std::size_t size) {
     file.write(data, size);
@@ -71,20 +74,22 @@ void write_id_map(ChecksummedWriter& out, const IdMap& map) {
   }
 }
 
-IdMap read_id_map(detail::ByteReader& in, std::uint64_t count, bool string_ids, const std::string& file) {
-  try {
-    if (!string_ids) {
-      std::vector<std::int64_t> ids;
-      in.read_array(ids, count);
-      return IdMap::from_integer_ids(std::move(ids));
-    }
-    std::vector<std::string> ids;
-    ids.reserve(count);
-    for (std::uint64_t k = 0; k < count; ++k) ids.emplace_back(in.take(in.read<std::uint32_t>()));
-    return IdMap::from_string_ids(std::move(ids));
-  } catch (const std::invalid_argument& error) {
-    throw DataError(file, 0, std::string("corrupt cache: ") + error.what());
+IdMap read_id_map(detail::FileByteReader& in, std::uint64_t count, bool string_ids) {
+  if (!string_ids) {
+    std::vector<std::int64_t> ids;
+    in.read_array(ids, count);
+    return IdMap::from_integer_ids(std::move(ids));
   }
+  if (count > in.remaining() / 4) in.ends_early(4 * count);  // every string id takes 4 bytes at least
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<std::size_t>(count));
+  for (std::uint64_t k = 0; k < count; ++k) {
+    const auto length = in.read<std::uint32_t>();
+    if (length > in.remaining()) in.ends_early(length);
+    std::string& id = ids.emplace_back(length, '\0');
+    in.read(id.data(), length);
+  }
+  return IdMap::from_string_ids(std::move(ids));
 }
 
 // The header's fixed fields: size, magic and version (what can be checked without the payload).
@@ -103,20 +108,6 @@ CacheHeader read_header_fields(std::string_view bytes, const std::string& file) 
   return header;
 }
 
-CacheHeader read_header(std::string_view bytes, const std::string& file) {
-  const CacheHeader header = read_header_fields(bytes, file);
-  const std::uint64_t payload = bytes.size() - sizeof header;
-  if (header.payload_bytes != payload) {
-    throw DataError(file, 0, "truncated or corrupt cache: header says " + std::to_string(header.payload_bytes) +
-                                 " payload bytes, file has " + std::to_string(payload));
-  }
-  detail::Fnv1a64 checksum;
-  checksum.update(bytes.data(), kChecksummedHeaderBytes);
-  checksum.update(bytes.data() + sizeof header, payload);
-  if (checksum.digest() != header.checksum) throw DataError(file, 0, "corrupt cache: checksum mismatch");
-  return header;
-}
-
 void check_indices(const std::vector<std::int32_t>& indices, std::uint64_t bound, const char* what,
                    const std::string& file) {
   for (const std::int32_t index : indices) {
@@ -124,6 +115,57 @@ void check_indices(const std::vector<std::int32_t>& indices, std::uint64_t bound
       throw DataError(file, 0, std::string("corrupt cache: ") + what + " index out of range");
     }
   }
+}
+
+// Every value finite and inside the header's range (the range is what predictions are clipped to).
+void check_values(const std::vector<float>& values, float min, float max, const std::string& file) {
+  if (values.empty()) return;
+  if (!std::isfinite(min) || !std::isfinite(max) || min > max) {
+    throw DataError(file, 0, "corrupt cache: bad rating range");
+  }
+  for (const float value : values) {
+    if (!(value >= min && value <= max)) throw DataError(file, 0, "corrupt cache: rating outside the header's range");
+  }
+}
+
+Ratings read_cache(const std::string& file) {
+  detail::FileByteReader in(file);
+  std::string header_bytes(sizeof(CacheHeader), '\0');
+  in.read(header_bytes.data(), std::min<std::uint64_t>(in.size(), sizeof(CacheHeader)));
+  header_bytes.resize(std::min<std::uint64_t>(in.size(), sizeof(CacheHeader)));
+  const CacheHeader header = read_header_fields(header_bytes, file);
+  const std::uint64_t payload = in.remaining();
+  if (header.payload_bytes != payload) {
+    throw DataError(file, 0, "truncated or corrupt cache: header says " + std::to_string(header.payload_bytes) +
+                                 " payload bytes, file has " + std::to_string(payload));
+  }
+  if (header.n_users > INT32_MAX || header.n_items > INT32_MAX) {
+    throw DataError(file, 0, "corrupt cache: id count out of range");
+  }
+  detail::Fnv1a64 checksum;
+  checksum.update(header_bytes.data(), kChecksummedHeaderBytes);
+  in.checksum = &checksum;
+  Ratings ratings;
+  in.read_array(ratings.users, header.n_ratings);
+  in.read_array(ratings.items, header.n_ratings);
+  in.read_array(ratings.values, header.n_ratings);
+  IdMap users = read_id_map(in, header.n_users, header.flags & kUserStringIds);
+  IdMap items = read_id_map(in, header.n_items, header.flags & kItemStringIds);
+  if (in.remaining() != 0) throw DataError(file, 0, "corrupt cache: trailing bytes after the id maps");
+  if (static_cast<std::uint64_t>(users.size()) != header.n_users ||
+      static_cast<std::uint64_t>(items.size()) != header.n_items) {
+    throw DataError(file, 0, "corrupt cache: an id map's size differs from the header's count");
+  }
+  if (checksum.digest() != header.checksum) throw DataError(file, 0, "corrupt cache: checksum mismatch");
+  // The checksum is no signature (anyone can forge one): check everything a later step relies on.
+  check_indices(ratings.users, header.n_users, "user", file);
+  check_indices(ratings.items, header.n_items, "item", file);
+  check_values(ratings.values, header.min_rating, header.max_rating, file);
+  ratings.user_ids = std::make_shared<const IdMap>(std::move(users));
+  ratings.item_ids = std::make_shared<const IdMap>(std::move(items));
+  ratings.min_rating = header.min_rating;
+  ratings.max_rating = header.max_rating;
+  return ratings;
 }
 
 }  // namespace
@@ -142,37 +184,42 @@ void save_ratings_cache(const Ratings& ratings, const std::filesystem::path& pat
   header.payload_bytes = 12ull * ratings.size() + id_map_bytes(*ratings.user_ids) + id_map_bytes(*ratings.item_ids);
   header.source_fingerprint = source_fingerprint;
 
-  detail::AtomicFileWriter file(path.string());
-  detail::Fnv1a64 checksum;
-  checksum.update(&header, kChecksummedHeaderBytes);
-  file.write(&header, sizeof header);  // placeholder: commit() rewrites it with the checksum
-  ChecksummedWriter out{file, checksum};
-  out.write(ratings.users.data(), 4 * ratings.size());
-  out.write(ratings.items.data(), 4 * ratings.size());
-  out.write(ratings.values.data(), 4 * ratings.size());
-  write_id_map(out, *ratings.user_ids);
-  write_id_map(out, *ratings.item_ids);
-  header.checksum = checksum.digest();
-  file.commit(&header, sizeof header);
+  try {
+    AtomicFile file(path);
+    detail::Fnv1a64 checksum;
+    checksum.update(&header, kChecksummedHeaderBytes);
+    file.write(&header, sizeof header);  // placeholder: rewritten with the checksum at the end
+    ChecksummedWriter out{file, checksum};
+    out.write(ratings.users.data(), 4 * ratings.size());
+    out.write(ratings.items.data(), 4 * ratings.size());
+    out.write(ratings.values.data(), 4 * ratings.size());
+    write_id_map(out, *ratings.user_ids);
+    write_id_map(out, *ratings.item_ids);
+    header.checksum = checksum.digest();
+    file.write_at(0, &header, sizeof header);
+    file.commit();
+  } catch (const WriteError& error) {  // the data layer's one error type, as cache.h promises
+    throw DataError(path.string(), 0, std::string(error.what()).substr(error.path().string().size() + 2));
+  }
+}
+
+static std::uintmax_t fs_size(const std::filesystem::path& path) {
+  std::error_code error;
+  return std::filesystem::file_size(path, error);
 }
 
 Ratings load_ratings_cache(const std::filesystem::path& path) {
   const std::string file = path.string();
-  const detail::MappedFile mapped(file);
-  const CacheHeader header = read_header(mapped.contents(), file);
-  detail::ByteReader in(mapped.contents().substr(sizeof header), file);
-  Ratings ratings;
-  in.read_array(ratings.users, header.n_ratings);
-  in.read_array(ratings.items, header.n_ratings);
-  in.read_array(ratings.values, header.n_ratings);
-  ratings.user_ids = std::make_shared<const IdMap>(read_id_map(in, header.n_users, header.flags & kUserStringIds, file));
-  ratings.item_ids = std::make_shared<const IdMap>(read_id_map(in, header.n_items, header.flags & kItemStringIds, file));
-  if (in.remaining() != 0) throw DataError(file, 0, "corrupt cache: trailing bytes after the id maps");
-  check_indices(ratings.users, header.n_users, "user", file);
-  check_indices(ratings.items, header.n_items, "item", file);
-  ratings.min_rating = header.min_rating;
-  ratings.max_rating = header.max_rating;
-  return ratings;
+  try {
+    return read_cache(file);
+  } catch (const DataError&) {
+    throw;
+  } catch (const std::bad_alloc&) {  // the counts were checked against the file's size: a real shortage
+    throw std::runtime_error(file + ": out of host memory loading the cache (" + std::to_string(fs_size(path)) +
+                             " bytes of ratings and ids)");
+  } catch (const std::exception& error) {  // duplicate ids in a forged map, a length error, ...
+    throw DataError(file, 0, std::string("corrupt cache: ") + error.what());
+  }
 }
 
 std::uint64_t ratings_cache_fingerprint(const std::filesystem::path& path) {

@@ -1,12 +1,10 @@
-// Byte-level helpers of the binary cache: the checksum, an atomic buffered file writer, and a bounds-
-// checked reader over a mapped file.
+// Byte-level helpers of the binary cache: the checksum and a bounds-checked reader of the file.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace autorec::detail {
@@ -28,53 +26,40 @@ class Fnv1a64 {
   std::size_t pending_size_ = 0;
 };
 
-// Writes to "<path>.tmp.<pid>" through a 1 MiB buffer; commit() rewrites the header at offset 0,
-// fsyncs, renames onto `path` and fsyncs the directory. Destroyed without commit(): the temp file is
-// removed and `path` is untouched. Errors throw DataError naming `path`.
-class AtomicFileWriter {
+// Sequential reads of a file with read() (not a mapping: a file truncated while it is read gives an
+// error, never SIGBUS). Every byte read is also fed to `checksum` when set. Reading past the end
+// throws DataError "file: corrupt cache: payload ends early"; counts are checked against the bytes
+// left before anything is allocated, so a forged count cannot ask for more memory than the file holds.
+class FileByteReader {
  public:
-  explicit AtomicFileWriter(std::string path);
-  ~AtomicFileWriter();
-  AtomicFileWriter(const AtomicFileWriter&) = delete;
-  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  explicit FileByteReader(const std::string& file);
+  ~FileByteReader();
+  FileByteReader(const FileByteReader&) = delete;
+  FileByteReader& operator=(const FileByteReader&) = delete;
 
-  void write(const void* data, std::size_t size);
-  void commit(const void* header, std::size_t header_size);
-
- private:
-  void flush();
-  [[noreturn]] void fail(const std::string& what) const;
-
-  std::string path_;
-  std::string temp_path_;
-  int fd_ = -1;
-  std::vector<char> buffer_;
-};
-
-// Sequential reads from a byte range; running past the end throws DataError "file: truncated cache".
-class ByteReader {
- public:
-  ByteReader(std::string_view bytes, const std::string& file) : rest_(bytes), file_(file) {}
-
+  void read(void* out, std::size_t size);
   template <typename T>
   T read() {
     T value;
-    std::memcpy(&value, take(sizeof(T)).data(), sizeof(T));
+    read(&value, sizeof(T));
     return value;
   }
   template <typename T>
-  void read_array(std::vector<T>& out, std::size_t count) {
-    if (count > remaining() / sizeof(T)) take(remaining() + 1);  // throws "ends early" before any resize
-    const std::string_view bytes = take(count * sizeof(T));
-    out.resize(count);
-    if (count > 0) std::memcpy(out.data(), bytes.data(), bytes.size());
+  void read_array(std::vector<T>& out, std::uint64_t count) {
+    if (count > remaining() / sizeof(T)) ends_early(count * sizeof(T));
+    out.resize(static_cast<std::size_t>(count));
+    if (count > 0) read(out.data(), static_cast<std::size_t>(count) * sizeof(T));
   }
-  std::string_view take(std::size_t size);
-  std::size_t remaining() const { return rest_.size(); }
+  [[noreturn]] void ends_early(std::uint64_t needed) const;
+  std::uint64_t size() const { return size_; }
+  std::uint64_t remaining() const { return size_ - offset_; }
+
+  Fnv1a64* checksum = nullptr;
 
  private:
-  std::string_view rest_;
-  const std::string& file_;
+  std::string file_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0, offset_ = 0;
 };
 
 }  // namespace autorec::detail

@@ -5,7 +5,7 @@
 
 #include "autorec/data/error.h"
 #include "autorec/data/load.h"
-#include "mapped_file.h"
+#include "line_reader.h"
 
 namespace autorec {
 namespace {
@@ -20,11 +20,11 @@ bool is_netflix_movie_header(std::string_view line) {
   return true;
 }
 
-std::string_view first_non_blank_line(std::string_view text) {
-  detail::LineCursor lines(text);
+std::string first_non_blank_line(const std::string& path) {
+  detail::LineReader lines(path);
   std::string_view line;
   while (lines.next(line)) {
-    if (!detail::is_blank(line)) return line;
+    if (!detail::is_blank(line)) return std::string(line);
   }
   return {};
 }
@@ -57,8 +57,7 @@ std::string format_name(Format format) {
 Format detect_format(const std::filesystem::path& path, std::string* separator) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) return Format::netflix;
-  const detail::MappedFile file(path.string());
-  const std::string_view line = first_non_blank_line(file.contents());
+  const std::string line = first_non_blank_line(path.string());
   if (line.empty()) throw DataError(path.string(), 0, "empty file (no ratings)");
   if (is_netflix_movie_header(line)) return Format::netflix;
   if (line.find("::") != std::string_view::npos) return Format::ml_1m;

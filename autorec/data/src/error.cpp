@@ -18,4 +18,21 @@ DataError::DataError(std::string file, std::size_t line, std::string reason)
       line_(line),
       reason_(std::move(reason)) {}
 
+std::string quoted(std::string_view text, std::size_t limit) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "'";
+  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f || c == '\'' || c == '\\') {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += text.size() > limit ? "...' (" + std::to_string(text.size()) + " bytes)" : "'";
+  return out;
+}
+
 }  // namespace autorec

@@ -37,7 +37,7 @@ void split_fields(std::string_view line, std::string_view separator, Fields& out
 bool parse_float(std::string_view text, float& value) {
   if (text.empty()) return false;
   const char* first = text.data();
-  if (*first == '+') ++first;
+  if (*first == '+' && text.size() > 1 && text[1] != '-') ++first;  // "+5" yes, "+-5" no
   const char* last = text.data() + text.size();
   const auto [end, error] = std::from_chars(first, last, value);
   return error == std::errc() && end == last && std::isfinite(value);
@@ -46,14 +46,14 @@ bool parse_float(std::string_view text, float& value) {
 float parse_rating(std::string_view text, const std::string& file, std::size_t line) {
   float value = 0.0f;
   if (parse_float(text, value)) return value;
-  const std::string shown(text);
+  const std::string shown = quoted(text);
   if (text.empty()) throw DataError(file, line, "empty rating field");
   double probe = 0.0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), probe);
   if (error == std::errc() && end == text.data() + text.size()) {
-    throw DataError(file, line, "rating '" + shown + "' is not a finite float (NaN, inf or out of range)");
+    throw DataError(file, line, "rating " + shown + " is not a finite float (NaN, inf or out of range)");
   }
-  throw DataError(file, line, "rating '" + shown + "' is not a number");
+  throw DataError(file, line, "rating " + shown + " is not a number");
 }
 
 }  // namespace autorec::detail

@@ -4,6 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "autorec/data/error.h"
 #include "int64_index_table.h"
 
 namespace autorec {
@@ -125,8 +126,11 @@ std::int64_t IdMap::integer_id(std::int32_t index) const {
 
 IdMap IdMap::from_integer_ids(std::vector<std::int64_t> ids) {
   IdMap map;
-  for (const std::int64_t id : ids) {
-    if (map.intern(id) != map.size() - 1) throw std::invalid_argument("IdMap: duplicate id " + std::to_string(id));
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const std::int64_t id = ids[k];
+    if (static_cast<std::size_t>(map.intern(id)) != k) {
+      throw std::invalid_argument("IdMap: duplicate id " + std::to_string(id));
+    }
   }
   return map;
 }
@@ -134,8 +138,11 @@ IdMap IdMap::from_integer_ids(std::vector<std::int64_t> ids) {
 IdMap IdMap::from_string_ids(std::vector<std::string> ids) {
   IdMap map;
   map.switch_to_strings();
-  for (const std::string& id : ids) {
-    if (map.intern_string(id) != map.size() - 1) throw std::invalid_argument("IdMap: duplicate id '" + id + "'");
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const std::string& id = ids[k];
+    if (static_cast<std::size_t>(map.intern_string(id)) != k) {
+      throw std::invalid_argument("IdMap: duplicate id " + quoted(id));
+    }
   }
   return map;
 }

@@ -1,5 +1,7 @@
 // load_ratings(): pick the parser, build the Ratings through a sink, apply the duplicate policy.
 #include <filesystem>
+#include <optional>
+#include <utility>
 #include <stdexcept>
 #include <system_error>
 
@@ -26,6 +28,7 @@ class RatingsBuilder final : public detail::RecordSink {
   }
 
   void reserve(std::size_t n) { ratings_.reserve(n); }
+  std::size_t count() const { return ratings_.size(); }
 
   Ratings finish() {
     ratings_.user_ids = std::make_shared<const IdMap>(std::move(users_));
@@ -130,10 +133,20 @@ Ratings load_ratings(const fs::path& path, const LoadOptions& options, const IdM
     }
   };
   RatingsBuilder builder(initial_users, initial_items);
-  builder.reserve(estimated_ratings(path));
-  parse(builder);
-  Ratings ratings = builder.finish();
-  if (const auto duplicate = detail::resolve_duplicates(ratings, options.duplicates)) {
+  std::optional<Ratings> loaded;
+  std::optional<detail::DuplicatePair> duplicate;
+  try {
+    builder.reserve(estimated_ratings(path));
+    parse(builder);
+    loaded = builder.finish();
+    duplicate = detail::resolve_duplicates(*loaded, options.duplicates);
+  } catch (const std::bad_alloc&) {  // what for and how much, not just "std::bad_alloc"
+    const std::size_t count = loaded ? loaded->size() : builder.count();
+    throw std::runtime_error(path.string() + ": out of host memory loading the ratings (" + std::to_string(count) +
+                             " read, " + std::to_string(12 * count) + " bytes of triplets plus the ids)");
+  }
+  Ratings ratings = std::move(*loaded);
+  if (duplicate) {
     RecordLocator locator(duplicate->first, duplicate->second);
     parse(locator);
     report_duplicate(ratings, duplicate->first, locator);

@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "autorec/data/error.h"
-#include "mapped_file.h"
+#include "line_reader.h"
 #include "parsers.h"
 
 namespace autorec::detail {
@@ -43,7 +43,8 @@ std::size_t check_first_line_field_count(const Fields& fields, const DelimitedSp
 // here, so a first line with a NaN rating is reported as such instead of silently skipped.
 bool is_header(const Fields& fields, const DelimitedOptions& options) {
   if (options.header != HeaderMode::automatic) return options.header == HeaderMode::present;
-  const std::string_view rating = fields.field[static_cast<std::size_t>(options.rating_column)];
+  std::string_view rating = fields.field[static_cast<std::size_t>(options.rating_column)];
+  if (rating.size() > 1 && rating[0] == '+' && rating[1] != '-') rating.remove_prefix(1);  // "+5" is a number
   double unused = 0.0;
   const auto [end, error] = std::from_chars(rating.data(), rating.data() + rating.size(), unused);
   const bool numeric = (error == std::errc() || error == std::errc::result_out_of_range) &&
@@ -84,8 +85,7 @@ DelimitedSpec delimited_spec(Format format, const DelimitedOptions& custom) {
 void parse_delimited(const std::string& path, const DelimitedSpec& spec, RecordSink& sink) {
   const DelimitedOptions& options = spec.options;
   check_options(options, path);
-  const MappedFile file(path);
-  LineCursor lines(file.contents());
+  LineReader lines(path);
   Fields fields;
   std::string_view line;
   std::size_t expected_fields = 0;  // 0 until the first non-blank line

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "autorec/data/error.h"
-#include "mapped_file.h"
+#include "line_reader.h"
 #include "parsers.h"
 
 namespace autorec::detail {
@@ -44,16 +44,15 @@ std::string_view movie_header_id(std::string_view line) {
 }
 
 std::size_t parse_netflix_file(const std::string& path, RecordSink& sink) {
-  const MappedFile file(path);
-  LineCursor lines(file.contents());
+  LineReader lines(path);
   Fields fields;
   std::string_view line;
-  std::string_view movie;  // the current block's id; points into the mapping
+  std::string movie;  // the current block's id (a copy: the line buffer is reused)
   std::size_t records = 0;
   while (lines.next(line)) {
     if (is_blank(line)) continue;
     if (const std::string_view header = movie_header_id(line); !header.empty()) {
-      movie = header;
+      movie.assign(header);
       continue;
     }
     if (movie.empty()) throw DataError(path, lines.number(), "rating line before any 'MovieID:' line");

@@ -37,9 +37,14 @@ std::vector<bool> choose_exactly(std::size_t n, std::size_t count, detail::Seede
 
 Split make_split(const Ratings& ratings, const std::vector<bool>& in_test) {
   Split split;
-  split.train = ratings.select(in_test, false);
-  split.test = ratings.select(in_test, true);
-  split.test_is_cold_start = mark_cold_start(split.train, split.test);
+  try {
+    split.train = ratings.select(in_test, false);
+    split.test = ratings.select(in_test, true);
+    split.test_is_cold_start = mark_cold_start(split.train, split.test);
+  } catch (const std::bad_alloc&) {  // what for and how much, not just "std::bad_alloc"
+    throw std::runtime_error("out of host memory splitting " + std::to_string(ratings.size()) + " ratings (" +
+                             std::to_string(12 * ratings.size()) + " bytes for the two parts)");
+  }
   for (const bool cold : split.test_is_cold_start) split.cold_start_count += cold ? 1 : 0;
   return split;
 }

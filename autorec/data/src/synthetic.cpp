@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "autorec/data/atomic_file.h"
 #include "autorec/data/error.h"
 #include "synth_model.h"
 
@@ -23,14 +24,13 @@ void require(bool condition, const std::string& message) {
 std::int64_t raw_user_id(std::int64_t user) { return user + 1; }
 std::int64_t raw_item_id(std::int32_t item) { return std::int64_t{item} + 1; }
 
-// Buffered text output with std::to_chars: a 10^9-rating file is ~12 GB, so no iostreams.
+// Buffered text output with std::to_chars: a 10^9-rating file is ~12 GB, so no iostreams. Written
+// through AtomicFile: an interrupted or failed write leaves an existing file as it was.
 class RatingLineWriter {
  public:
   RatingLineWriter(const std::filesystem::path& path, SynthFileFormat format)
-      : path_(path.string()), separator_(format == SynthFileFormat::csv ? "," : "::") {
-    file_.reset(std::fopen(path_.c_str(), "wb"));
-    if (!file_) throw DataError(path_, 0, "cannot create the file");
-    buffer_.resize(1 << 20);
+      : file_(path), separator_(format == SynthFileFormat::csv ? "," : "::") {
+    buffer_.resize(1 << 16);
   }
 
   void write(std::int64_t user, std::int64_t item, int rating) {
@@ -47,23 +47,17 @@ class RatingLineWriter {
 
   void close() {
     flush();
-    if (std::fclose(file_.release()) != 0) throw DataError(path_, 0, "cannot close the file (disk full?)");
+    file_.commit();
   }
 
  private:
   void flush() {
-    if (used_ > 0 && std::fwrite(buffer_.data(), 1, used_, file_.get()) != used_) {
-      throw DataError(path_, 0, "cannot write (disk full?)");
-    }
+    file_.write(buffer_.data(), used_);
     used_ = 0;
   }
 
-  struct FileCloser {
-    void operator()(std::FILE* file) const { std::fclose(file); }
-  };
-  std::string path_;
+  AtomicFile file_;
   std::string separator_;
-  std::unique_ptr<std::FILE, FileCloser> file_;
   std::vector<char> buffer_;
   std::size_t used_ = 0;
 };

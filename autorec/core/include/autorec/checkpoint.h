@@ -75,13 +75,14 @@ struct Checkpoint {
   std::string optimizer_state;
 };
 
-// Writes atomically; throws CheckpointError naming `path` when it cannot (the target is untouched).
+// Writes atomically (AtomicFile: missing folders are created); throws WriteError naming `path` and the
+// system's reason when it cannot (the target is untouched, no temporary is left).
 void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
 // Throws CheckpointError naming `path` when it is missing, truncated, corrupt or of a version this build
 // cannot read.
 Checkpoint load_checkpoint(const std::filesystem::path& path);
 // Fails fast, before hours of training, when save_checkpoint(path) cannot succeed: `path` is a folder,
-// or its folder is missing or not writable. Throws CheckpointError naming `path`.
+// part of its folder is a file, or the folder is not writable. Throws CheckpointError naming `path`.
 void check_checkpoint_destination(const std::filesystem::path& path);
 
 // ---- glue between a checkpoint and live objects ----

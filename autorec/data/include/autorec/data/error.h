@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace autorec {
 
@@ -22,5 +23,10 @@ class DataError : public std::runtime_error {
   std::size_t line_;
   std::string reason_;
 };
+
+// `text` for an error message: in single quotes, control and non-ASCII bytes escaped as \xNN, and cut
+// to its first `limit` characters with the full length noted ("'abc...' (1048576 bytes)"): a message
+// must stay one readable line whatever the input holds.
+std::string quoted(std::string_view text, std::size_t limit = 80);
 
 }  // namespace autorec
