@@ -15,6 +15,7 @@ cd "$root"
 mode="${1:-}"
 shift || true
 build_dir="${BUILD_DIR:-build}"
+case "$build_dir" in /*) ;; *) build_dir="$root/$build_dir" ;; esac  # one absolute path from here on
 jobs="${JOBS:-$(nproc)}"
 
 # Debian packages, each with a file that proves it is installed: what building `autorec` needs, and
@@ -74,10 +75,10 @@ stage() {  # <name> <command...>: runs it, records passed or failed
 ctest_stage() {  # <name> <build dir> [ctest options...]: records the JUnit file for the verdict
   local name="$1" dir="$2"
   shift 2
-  local junit="$root/$dir/ctest-results.xml"
+  local junit="$dir/ctest-results.xml"
   rm -f "$junit"
   echo "==== $name ====" >&2
-  if ctest --test-dir "$dir" --output-on-failure -j "$jobs" --output-junit "$junit" "$@"; then
+  if ctest --test-dir "$dir" --no-tests=error --output-on-failure -j "$jobs" --output-junit "$junit" "$@"; then
     record "$name" passed "$junit"
   else
     record "$name" failed "$junit"
@@ -100,7 +101,7 @@ case "$mode" in
   test)
     install_missing "${required_packages[@]}" "${test_packages[@]}"
     mkdir -p "$build_dir"
-    stages_file="$root/$build_dir/test-stages.tsv"
+    stages_file="$build_dir/test-stages.tsv"
     : >"$stages_file"
     # ctest runs tests in parallel, each with its own OpenMP team: threads that sleep instead of
     # spinning at barriers keep an oversubscribed machine from crawling (the engine's executables
@@ -117,8 +118,8 @@ case "$mode" in
       stage "fuzzers" env FUZZ_BUILD_DIR="$build_dir-fuzz" FUZZ_JOBS="$jobs" scripts/run_fuzzers.sh
       # The embedding examples, built against the installed package as a user's project would be.
       example_stage() {
-        cmake --install "$build_dir" --prefix "$root/$build_dir/install" >/dev/null &&
-          configure_and_build examples/embedding "$build_dir/example" -DCMAKE_PREFIX_PATH="$root/$build_dir/install" &&
+        cmake --install "$build_dir" --prefix "$build_dir/install" >/dev/null &&
+          configure_and_build examples/embedding "$build_dir/example" -DCMAKE_PREFIX_PATH="$build_dir/install" &&
           echo "---- example: sparse_autoencoder (engine only) ----" && "$build_dir/example/sparse_autoencoder" &&
           echo "---- example: train_autorec (engine + AutoRec) ----" && "$build_dir/example/train_autorec" &&
           echo "---- example: new_model (a model of your own on the trainer) ----" && "$build_dir/example/new_model" &&
@@ -126,7 +127,7 @@ case "$mode" in
       }
       stage "embedding examples" example_stage
       # The GPU check's dry run (docs/gpu.md): its stages on the CPU, so the script itself is tested.
-      stage "GPU check dry run" env OUT="$root/$build_dir/gpu-check-dry-run" \
+      stage "GPU check dry run" env OUT="$build_dir/gpu-check-dry-run" \
         bash bench/gpu_check.sh --dry-run --build-dir "$build_dir" --budget 300
       # Its stages that could not run here (no GPU, no PyTorch) are skips of this run too.
       if [ -f "$build_dir/gpu-check-dry-run/summary.txt" ]; then
@@ -154,7 +155,7 @@ case "$mode" in
     fi
     if [ "${AUTOREC_SKIP_MUTATION:-0}" != 1 ]; then
       # Every listed mutant must make a test fail (docs/testing.md); bounded so CI stays short.
-      mutation_log="$root/$build_dir/mutation-check.log"
+      mutation_log="$build_dir/mutation-check.log"
       mutation_stage() {
         python3 scripts/mutation_check.py --work "$build_dir-mutation" --jobs "$jobs" \
           --budget "${AUTOREC_MUTATION_BUDGET:-600}" 2>&1 | tee "$mutation_log"

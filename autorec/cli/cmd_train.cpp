@@ -100,8 +100,8 @@ int run_train(const Options& options) {
   // The options a resumed run must keep, before the data is loaded (the data and split are compared
   // with the checkpoint's once they are known, in train_run).
   if (first.resume) {
-    first.resumed = std::make_shared<const Checkpoint>(load_checkpoint(*first.resume));
-    check_resume_settings(*first.resume, *first.resumed, first);
+    check_resume_settings(*first.resume, load_checkpoint(*first.resume), first);
+    // Not kept: train_run reads it again rather than holding its ratings and weights through the run.
   }
   const LoadedData data = load_data(options, quiet);
 

@@ -24,15 +24,13 @@ struct TrainSettings {
   std::optional<std::string> checkpoint;  // save here every `checkpoint_every` epochs and at the end
   int checkpoint_every = 1;
   std::optional<std::string> resume;
-  // The --resume checkpoint when the caller has loaded it already (to check it before loading the
-  // data); train_run loads `resume` itself otherwise.
-  std::shared_ptr<const Checkpoint> resumed;
 };
 
 struct RunOutcome {
   RatingMetrics test;
-  // The bias baseline (autorec/bias_baseline.h) fitted on the same training part and scored on the same
-  // test ratings: whether the model earned its keep. NaN when the run was interrupted.
+  // The bias baseline (autorec/bias_baseline.h) fitted on the ratings the model was fitted on and scored
+  // on the same test ratings with the same cold-start default: whether the model earned its keep. NaN
+  // when the run was interrupted.
   double baseline_rmse = std::numeric_limits<double>::quiet_NaN();
   int best_epoch = 0;
   double best_validation_rmse = 0.0;  // NaN without validation

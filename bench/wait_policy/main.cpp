@@ -10,6 +10,7 @@
 // machine shows. Idle and busy runs alternate, and each figure is the median of --repeats runs.
 #include <omp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +58,8 @@ pid_t start_spinner() {
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the benchmark, even when it is killed
+    if (getppid() == 1) _exit(0);      // it died before the line above
     volatile unsigned long long counter = 0;
     for (;;) counter = counter + 1;
   }

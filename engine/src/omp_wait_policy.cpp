@@ -12,13 +12,17 @@
 // libc's own initialisation resets `environ` to the process's original array after it, so a setenv()
 // there is lost too (both were tried and checked with omp_display_env). What works is to restart the
 // program image before anything has run: when neither OMP_WAIT_POLICY nor GOMP_SPINCOUNT is set, the
-// hook execs /proc/self/exe with the same arguments and OMP_WAIT_POLICY=PASSIVE added. The second
-// start finds the variable and goes on; a user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT always wins.
+// hook execs the program's own file (by its name, so the process keeps its name) with the same
+// arguments and OMP_WAIT_POLICY=PASSIVE added. The second start finds the variable and goes on; a user's
+// own OMP_WAIT_POLICY or GOMP_SPINCOUNT always wins. Processes under a preloaded tool (Valgrind,
+// heaptrack, sanitizer injection: LD_PRELOAD) or a tracer (gdb, strace) are left alone.
 //
 // .preinit_array is allowed in executables only, so this file is pulled out of the static engine
 // library only when an executable asks for its symbol (engine/CMakeLists.txt adds
 // `-Wl,--undefined=engine_omp_wait_policy_hook` to executables that link the engine). Nothing of libc
 // or the C++ runtime that needs initialisation is used here: only raw memory, strings and syscalls.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -28,22 +32,39 @@ namespace {
 
 bool starts_with(const char* text, const char* prefix) { return std::strncmp(text, prefix, std::strlen(prefix)) == 0; }
 
-// True when /proc/self/exe is the dynamic loader itself (a program started as `ld.so ./prog`): exec'ing
-// it with the program's argv would run something else, so the default is not applied then.
-bool started_through_loader() {
-  char path[4096];
+// The program's own file, to exec by name: exec'ing "/proc/self/exe" would rename the process "exe"
+// (the kernel names a process after the path it was started from), and pgrep, ps and core-dump logs would
+// lose it. Empty when the name cannot be trusted to be the same file, or when the image is the dynamic
+// loader itself (a program started as `ld.so ./prog`: exec'ing it with argv would run something else).
+bool own_image(char (&path)[4096]) {
   const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-  if (n <= 0) return true;  // no /proc: cannot restart ourselves
+  if (n <= 0) return false;  // no /proc: cannot restart ourselves
   path[n] = '\0';
   const char* base = std::strrchr(path, '/');
   base = base == nullptr ? path : base + 1;
-  return starts_with(base, "ld-") || starts_with(base, "ld.so");
+  if (starts_with(base, "ld-") || starts_with(base, "ld.so")) return false;
+  struct stat by_name{}, running{};
+  return stat(path, &by_name) == 0 && stat("/proc/self/exe", &running) == 0 && by_name.st_dev == running.st_dev &&
+         by_name.st_ino == running.st_ino;  // not replaced or deleted since it started
 }
 
-// True under Valgrind (its preload libraries are named vgpreload_*): a restarted image would run outside
-// the tool (it does not follow exec by default), and callgrind would count nothing of the program.
-bool under_valgrind(const char* entry) {
-  return starts_with(entry, "LD_PRELOAD=") && std::strstr(entry, "vgpreload") != nullptr;
+// Tools that inject themselves (Valgrind, heaptrack, Nsight, compute-sanitizer: LD_PRELOAD) or trace the
+// process (gdb, strace: a TracerPid) would see a second start, or lose the program: left alone.
+bool injected(const char* entry) { return starts_with(entry, "LD_PRELOAD=") && entry[11] != '\0'; }
+
+bool traced() {
+  const int fd = open("/proc/self/status", O_RDONLY);
+  if (fd < 0) return false;
+  char text[4096];
+  const ssize_t n = read(fd, text, sizeof(text) - 1);
+  close(fd);
+  if (n <= 0) return false;
+  text[n] = '\0';
+  const char* tracer = std::strstr(text, "TracerPid:");
+  if (tracer == nullptr) return false;
+  tracer += 10;
+  while (*tracer == ' ' || *tracer == '\t') ++tracer;
+  return *tracer != '0';
 }
 
 void default_to_passive_wait(int /*argc*/, char** argv, char** envp) {
@@ -51,16 +72,17 @@ void default_to_passive_wait(int /*argc*/, char** argv, char** envp) {
   int count = 0;
   for (; envp[count] != nullptr; ++count) {
     if (starts_with(envp[count], "OMP_WAIT_POLICY=") || starts_with(envp[count], "GOMP_SPINCOUNT=")) return;
-    if (under_valgrind(envp[count])) return;
+    if (injected(envp[count])) return;
   }
-  if (started_through_loader()) return;
+  static char image[4096];
+  if (traced() || !own_image(image)) return;
   auto** env = static_cast<char**>(std::malloc(sizeof(char*) * static_cast<std::size_t>(count + 2)));
   if (env == nullptr) return;
   std::memcpy(env, envp, sizeof(char*) * static_cast<std::size_t>(count));
   static char passive[] = "OMP_WAIT_POLICY=PASSIVE";
   env[count] = passive;
   env[count + 1] = nullptr;
-  execve("/proc/self/exe", argv, env);
+  execve(image, argv, env);
   std::free(env);  // exec failed: run on with libgomp's defaults
 }
 

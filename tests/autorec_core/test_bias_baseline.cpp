@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "autorec/bias_baseline.h"
+#include "autorec/error.h"
 #include "model_fixtures.h"
 
 using autorec::BiasBaseline;
@@ -59,8 +60,8 @@ TEST_CASE("the bias baseline predicts unseen users and items from what it knows,
 }
 
 TEST_CASE("the bias baseline refuses empty data and negative lambdas", "[baseline]") {
-  CHECK_THROWS_AS(BiasBaseline::fit(fixtures::ratings(1, 1, {})), std::invalid_argument);
+  CHECK_THROWS_AS(BiasBaseline::fit(fixtures::ratings(1, 1, {})), autorec::ConfigError);
   BiasBaselineConfig config;
   config.user_lambda = -1.0f;
-  CHECK_THROWS_AS(BiasBaseline::fit(fixtures::ratings(1, 1, {{0, 0, 3}}), config), std::invalid_argument);
+  CHECK_THROWS_AS(BiasBaseline::fit(fixtures::ratings(1, 1, {{0, 0, 3}}), config), autorec::ConfigError);
 }

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
+
+#include "autorec/error.h"
 
 namespace autorec {
 namespace {
@@ -28,10 +29,9 @@ void fit_side(const Ratings& train, double mean, const std::vector<std::int32_t>
 }  // namespace
 
 BiasBaseline BiasBaseline::fit(const Ratings& train, const BiasBaselineConfig& config) {
-  if (train.empty()) throw std::invalid_argument("the bias baseline needs at least one training rating");
-  if (!(config.item_lambda >= 0.0f) || !(config.user_lambda >= 0.0f) || config.sweeps < 1) {
-    throw std::invalid_argument("the bias baseline's lambdas must be >= 0 and its sweeps >= 1");
-  }
+  AUTOREC_CONFIG_CHECK(!train.empty(), "the bias baseline needs at least one training rating");
+  AUTOREC_CONFIG_CHECK(config.item_lambda >= 0.0f && config.user_lambda >= 0.0f && config.sweeps >= 1,
+                       "the bias baseline's lambdas must be >= 0 and its sweeps >= 1");
   BiasBaseline baseline;
   double sum = 0.0;
   for (const float v : train.values) sum += v;

@@ -20,7 +20,7 @@ struct BiasBaselineConfig {
 
 class BiasBaseline {
  public:
-  // Fits on `train`; throws std::invalid_argument when it is empty or a lambda is negative.
+  // Fits on `train`; throws ConfigError when it is empty or a lambda is negative.
   static BiasBaseline fit(const Ratings& train, const BiasBaselineConfig& config = {});
 
   // mu + b_u + b_i, unclipped; a user or item index outside the training maps contributes no bias.
