@@ -20,7 +20,8 @@ flags=(-std=c++20 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=unde
        -Iengine/include -Ikernels/include -Iautorec/cli)
 # What the readers need: the data layer, the checkpoint file format, and the option parser.
 library=(autorec/data/src/*.cpp autorec/core/src/checkpoint_file.cpp autorec/core/src/checkpoint_payload.cpp
-         autorec/core/src/names.cpp autorec/cli/options.cpp autorec/cli/option_table.cpp autorec/cli/config_file.cpp)
+         autorec/core/src/names.cpp autorec/core/src/autorec_record.cpp autorec/core/src/model_record.cpp
+         autorec/cli/options.cpp autorec/cli/option_table.cpp autorec/cli/option_names.cpp autorec/cli/config_file.cpp)
 targets=(delimited netflix cache checkpoint config)
 
 mkdir -p "$out/obj"

@@ -3,7 +3,7 @@
 // tab; elsewhere (`path = runs/#3`) it is part of the value, and `\#` is a literal '#' anywhere.
 #include <fstream>
 
-#include "option_rules.h"
+#include "option_names.h"
 #include "options.h"
 #include "usage_error.h"
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "option_rules.h"
+#include "option_names.h"
 #include "usage_error.h"
 
 namespace autorec::cli {

@@ -12,9 +12,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const autorec::CheckpointError&) {
   }
   if (size > 32) {
-    try {
-      autorec::detail::decode_checkpoint_payload(std::string(reinterpret_cast<const char*>(data) + 32, size - 32));
-    } catch (const std::exception&) {
+    const std::string payload(reinterpret_cast<const char*>(data) + 32, size - 32);
+    // Every version the reader accepts: the current one and the older layouts it still decodes.
+    for (std::uint32_t version = autorec::kOldestReadableCheckpointVersion; version <= autorec::kCheckpointVersion;
+         ++version) {
+      try {
+        autorec::detail::decode_checkpoint_payload(payload, version);
+      } catch (const std::exception&) {
+      }
     }
   }
   return 0;

@@ -65,28 +65,6 @@ const ModelKind& find_kind(const std::string& name) {
 
 }  // namespace
 
-const std::string& ModelRecord::setting(const std::string& key) const {
-  for (const auto& [name, value] : settings) {
-    if (name == key) return value;
-  }
-  throw ConfigError("model '" + kind + "' has no setting '" + key + "'");
-}
-
-bool ModelRecord::has(const std::string& key) const {
-  for (const auto& entry : settings) {
-    if (entry.first == key) return true;
-  }
-  return false;
-}
-
-void ModelRecord::require_only(std::initializer_list<const char*> known) const {
-  for (const auto& entry : settings) {
-    bool found = false;
-    for (const char* name : known) found = found || entry.first == name;
-    AUTOREC_CONFIG_CHECK(found, "model '", kind, "' has no setting '", entry.first, "'");
-  }
-}
-
 std::unique_ptr<RatingModel> make_model(const ModelRecord& record, engine::Device device) {
   return find_kind(record.kind).make(record, device);
 }
