@@ -124,7 +124,9 @@ bool Trainer::run_epoch(engine::RowBatches& row_batches, const engine::SparseMat
   }
   const double sum_squared = sse.read();
   record.train_rmse = train.nnz() > 0 ? std::sqrt(sum_squared / static_cast<double>(train.nnz())) : 0.0;
-  const double l2 = engine::l2_penalty(store, engine::kWeightsGroup, config_.lambda);
+  // A model without a weights group (a bias-only model, say) has no L2 term.
+  const double l2 =
+      has_group(store, engine::kWeightsGroup) ? engine::l2_penalty(store, engine::kWeightsGroup, config_.lambda) : 0.0;
   record.train_loss = loss_scale_ * (0.5 * sum_squared + l2);
   return true;
 }
