@@ -3,6 +3,8 @@
 // package. It implements autorec::RatingModel with the engine's ops, registers its kind, and then
 // the library's trainer (mini-batches, fused Adam, early stopping), evaluation, ranking and
 // checkpoints work for it unchanged. Exits non-zero when a check fails.
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -162,7 +164,9 @@ int main() {
               trainer.best_epoch(), metrics.rmse, mean_rmse, ranking.ndcg);
 
   // A checkpoint of it, and the model file built back through the registered kind.
-  const auto path = std::filesystem::temp_directory_path() / "baseline_example.ckpt";
+  // One file per process: two runs of the example at once must not share it.
+  const auto path =
+      std::filesystem::temp_directory_path() / ("baseline_example-" + std::to_string(getpid()) + ".ckpt");
   autorec::save_checkpoint(path, autorec::capture_checkpoint(*model, trainer, train_config, {"synthetic", "example"},
                                                              test_rules, std::make_shared<autorec::Ratings>(outer.train),
                                                              std::make_shared<autorec::Ratings>(outer.test)));

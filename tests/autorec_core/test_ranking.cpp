@@ -1,6 +1,7 @@
 // Ranking metrics and recommendations against hand-computed cases.
 #include <catch2/catch.hpp>
 
+#include "autorec/error.h"
 #include "model_fixtures.h"
 
 using autorec::AutoRecModel;
@@ -50,7 +51,7 @@ TEST_CASE("recommendations skip seen items, item-based rows decoded in blocks", 
   const auto lists = autorec::recommend(model, rows, {0, 1}, 2, 1);
   CHECK(lists[0] == std::vector<std::int32_t>{2, 1});
   CHECK(lists[1] == std::vector<std::int32_t>{0, 3});
-  CHECK_THROWS_AS(autorec::recommend(model, rows, {7}, 2), std::out_of_range);
+  CHECK_THROWS_AS(autorec::recommend(model, rows, {7}, 2), autorec::ConfigError);
 }
 
 TEST_CASE("ranking refuses k < 1 and ignores held-out users outside the data", "[ranking]") {

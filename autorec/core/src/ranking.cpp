@@ -156,7 +156,7 @@ std::vector<std::vector<std::int32_t>> recommend(RatingModel& model, const engin
   std::vector<bool> wanted(static_cast<std::size_t>(user_count(model, train_rows)));
   for (std::int32_t u : users) {
     if (u < 0 || static_cast<std::size_t>(u) >= wanted.size()) {
-      throw std::out_of_range("recommend: user index " + std::to_string(u) + " is not in the training data");
+      throw ConfigError("recommend: user index " + std::to_string(u) + " is not in the training data");
     }
     wanted[static_cast<std::size_t>(u)] = true;
   }

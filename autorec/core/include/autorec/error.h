@@ -9,9 +9,9 @@
 // then the message's parts).
 #pragma once
 
+#include <sstream>
 #include <stdexcept>
-
-#include "engine/error.h"
+#include <string>
 
 namespace autorec {
 
@@ -20,10 +20,20 @@ class ConfigError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+namespace detail {
+// The message of a failed check: its parts streamed one after another.
+template <class... Parts>
+std::string config_message(const Parts&... parts) {
+  std::ostringstream out;
+  (out << ... << parts);
+  return out.str();
+}
+}  // namespace detail
+
 }  // namespace autorec
 
 // AUTOREC_CONFIG_CHECK(cond, parts...): throws autorec::ConfigError("parts...") when cond is false.
 #define AUTOREC_CONFIG_CHECK(condition, ...)                                                  \
   do {                                                                                        \
-    if (!(condition)) throw ::autorec::ConfigError(::engine::detail::concat(__VA_ARGS__));     \
+    if (!(condition)) throw ::autorec::ConfigError(::autorec::detail::config_message(__VA_ARGS__)); \
   } while (0)
