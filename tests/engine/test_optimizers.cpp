@@ -165,7 +165,7 @@ TEST_CASE("set_l2 adds lambda * w to the weights' gradient inside the update, ne
           "[optimizers]") {
   // Hand-computed with SGD (lr 0.1, no momentum): w0 = 2, g = 0.5, lambda = 0.3:
   // w = 2 - 0.1 * (0.5 + 0.3 * 2) = 1.89; the bias (b0 = 1, g = 0.5) ignores lambda: b = 0.95.
-  for (const std::string& way : {"step", "step_parameter"}) {
+  for (const std::string way : {"step", "step_parameter"}) {
     CAPTURE(way);
     Tiny t(2.0f, 1.0f);
     engine::Sgd sgd(t.store, engine::SgdParams{0.1f, 0.0f, 0.0f, false});
