@@ -321,86 +321,50 @@ OpCase index_add_case() {
   return c;
 }
 
-// C (m x k) = A (m x n, sparse) . B (n x k); d B = A^T . upstream.
-OpCase spmm_case() {
+// The two sparse products, mirror images of each other: C = A . B with d B = A^T . upstream, and
+// C = A^T . B with d B = A . upstream. `transposed` picks which; seeds differ so the cases do too.
+OpCase sparse_product_case(bool transposed) {
   OpCase c;
-  c.name = "spmm";
-  c.shape = "(256 x 2000, 2%) . (2000 x 64)";
-  c.make = [] {
+  c.name = transposed ? "spmm_transposed" : "spmm";
+  c.shape = transposed ? "(256 x 2000, 2%)^T . (256 x 64)" : "(256 x 2000, 2%) . (2000 x 64)";
+  c.make = [transposed] {
+    const std::uint64_t seed = transposed ? 17 : 14;
     Inputs in;
-    random_sparse(in, kBatch, 2000, 0.02, 14, 1.0, 5.0);
-    in.dense["b"] = random_dense(2000, 64, 15);
-    in.dense["upstream"] = random_dense(kBatch, 64, 16);
+    random_sparse(in, kBatch, 2000, 0.02, seed, 1.0, 5.0);
+    in.dense["b"] = random_dense(transposed ? kBatch : 2000, 64, seed + 1);
+    in.dense["upstream"] = random_dense(transposed ? 2000 : kBatch, 64, seed + 2);
     return in;
   };
-  c.reference = [](const Inputs& in) {
+  c.reference = [transposed](const Inputs& in) {
     const Dense& b = in["b"];
-    std::vector<double> out(static_cast<std::size_t>(in.sparse_rows * b.cols), 0.0);
+    const std::int64_t out_rows = transposed ? in.sparse_cols : in.sparse_rows;
+    std::vector<double> out(static_cast<std::size_t>(out_rows * b.cols), 0.0);
     for (std::size_t p = 0; p < in.sparse.values.size(); ++p) {
-      for (std::int64_t j = 0; j < b.cols; ++j) {
-        out[in.sparse.rows[p] * b.cols + j] += in.sparse.values[p] * b.at(in.sparse.cols[p], j);
-      }
+      const auto row = transposed ? in.sparse.cols[p] : in.sparse.rows[p];
+      const auto inner = transposed ? in.sparse.rows[p] : in.sparse.cols[p];
+      for (std::int64_t j = 0; j < b.cols; ++j) out[row * b.cols + j] += in.sparse.values[p] * b.at(inner, j);
     }
     return Outputs{{"out", out}};
   };
-  c.run = [](const Inputs& in, Device device) {
-    const engine::SparseMatrix a = upload_sparse(in, device);
-    engine::Tensor b = upload(in["b"], device), out = engine::Tensor::zeros(a.rows(), b.cols(), device);
-    ops::spmm(a, b, out);
-    return Outputs{{"out", download(out)}};
+  // A . B or A^T . B on the device, into a fresh (rows of the result x k) tensor.
+  const auto product = [](const engine::SparseMatrix& a, const engine::Tensor& b, bool t, Device device) {
+    engine::Tensor out = engine::Tensor::zeros(t ? a.cols() : a.rows(), b.cols(), device);
+    if (t) {
+      ops::spmm_transposed(a, b, out);
+    } else {
+      ops::spmm(a, b, out);
+    }
+    return download(out);
+  };
+  c.run = [transposed, product](const Inputs& in, Device device) {
+    return Outputs{{"out", product(upload_sparse(in, device), upload(in["b"], device), transposed, device)}};
   };
   c.rtol = 1e-5;
   c.atol = 1e-4;
   c.wrt = "b";
   c.objective = [ref = c.reference](const Inputs& in) { return linear_objective(ref(in), in); };
-  c.gradient = [](const Inputs& in, Device device) {
-    const engine::SparseMatrix a = upload_sparse(in, device);
-    engine::Tensor upstream = upload(in["upstream"], device);
-    engine::Tensor grad = engine::Tensor::zeros(a.cols(), upstream.cols(), device);
-    ops::spmm_transposed(a, upstream, grad);
-    return download(grad);
-  };
-  return c;
-}
-
-// C (n x k) = A^T . B (m x k); d B = A . upstream.
-OpCase spmm_transposed_case() {
-  OpCase c;
-  c.name = "spmm_transposed";
-  c.shape = "(256 x 2000, 2%)^T . (256 x 64)";
-  c.make = [] {
-    Inputs in;
-    random_sparse(in, kBatch, 2000, 0.02, 17, 1.0, 5.0);
-    in.dense["b"] = random_dense(kBatch, 64, 18);
-    in.dense["upstream"] = random_dense(2000, 64, 19);
-    return in;
-  };
-  c.reference = [](const Inputs& in) {
-    const Dense& b = in["b"];
-    std::vector<double> out(static_cast<std::size_t>(in.sparse_cols * b.cols), 0.0);
-    for (std::size_t p = 0; p < in.sparse.values.size(); ++p) {
-      for (std::int64_t j = 0; j < b.cols; ++j) {
-        out[in.sparse.cols[p] * b.cols + j] += in.sparse.values[p] * b.at(in.sparse.rows[p], j);
-      }
-    }
-    return Outputs{{"out", out}};
-  };
-  c.run = [](const Inputs& in, Device device) {
-    const engine::SparseMatrix a = upload_sparse(in, device);
-    engine::Tensor b = upload(in["b"], device), out = engine::Tensor::zeros(a.cols(), b.cols(), device);
-    ops::spmm_transposed(a, b, out);
-    return Outputs{{"out", download(out)}};
-  };
-  c.rtol = 1e-5;
-  c.atol = 1e-4;
-  c.wrt = "b";
-  c.objective = [ref = c.reference](const Inputs& in) { return linear_objective(ref(in), in); };
-  c.gradient = [](const Inputs& in, Device device) {
-    const engine::SparseMatrix a = upload_sparse(in, device);
-    engine::Tensor upstream = upload(in["upstream"], device);
-    engine::Tensor grad = engine::Tensor::zeros(a.rows(), upstream.cols(), device);
-    ops::spmm(a, upstream, grad);
-    return download(grad);
+  c.gradient = [transposed, product](const Inputs& in, Device device) {
+    return product(upload_sparse(in, device), upload(in["upstream"], device), !transposed, device);
   };
   return c;
 }
@@ -857,7 +821,7 @@ OpCase row_batch_case() {
 
 std::vector<OpCase> all_cases() {
   std::vector<OpCase> cases = {mse_case(),         bce_case(),           softmax_case(),   index_select_case(),
-                               index_add_case(),   spmm_case(),          spmm_transposed_case(), sddmm_case(),
+                               index_add_case(),   sparse_product_case(false),          sparse_product_case(true), sddmm_case(),
                                gemm_case(false),   gemm_case(true),      sum_of_squares_case(), output_layer_case(false),
                                output_layer_case(true), dropout_case()};
   for (Activation g : {Activation::Identity, Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::Elu,
