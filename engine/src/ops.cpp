@@ -20,14 +20,13 @@ void require_device(const char* op, Device expected, Device actual, const char* 
   }
 }
 
-// engine::Activation names the kernels' activations one for one.
+// engine::Activation names the kernels' activations one for one (both are made from one list).
 kernels::Activation to_kernels(Activation a) {
-  static_assert(static_cast<int>(Activation::Identity) == static_cast<int>(kernels::Activation::Identity) &&
-                static_cast<int>(Activation::Sigmoid) == static_cast<int>(kernels::Activation::Sigmoid) &&
-                static_cast<int>(Activation::Tanh) == static_cast<int>(kernels::Activation::Tanh) &&
-                static_cast<int>(Activation::Relu) == static_cast<int>(kernels::Activation::Relu) &&
-                static_cast<int>(Activation::Elu) == static_cast<int>(kernels::Activation::Elu) &&
-                static_cast<int>(Activation::Selu) == static_cast<int>(kernels::Activation::Selu));
+#define ENGINE_SAME_ENUMERATOR(name, text)                                                        \
+  static_assert(static_cast<int>(Activation::name) == static_cast<int>(kernels::Activation::name), \
+                "engine::Activation::" #name " must equal kernels::Activation::" #name);
+  KERNELS_ACTIVATIONS(ENGINE_SAME_ENUMERATOR)
+#undef ENGINE_SAME_ENUMERATOR
   return static_cast<kernels::Activation>(a);
 }
 

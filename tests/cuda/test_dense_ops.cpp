@@ -30,8 +30,6 @@ struct Shape {
 // One row, a partial warp (37), several 32 x 8 blocks with an odd ld, and more rows than one grid-y chunk.
 constexpr Shape kShapes[] = {{1, 1, 0}, {3, 37, 3}, {70, 45, 5}, {300, 16, 0}};
 
-constexpr Activation kActivations[] = {Activation::Identity, Activation::Sigmoid, Activation::Tanh,
-                                       Activation::Relu,     Activation::Elu,     Activation::Selu};
 
 // Bit-for-bit equality of the elements inside the rows (the padding holds NaN sentinels).
 bool same_bits(const HostMatrix& x, const HostMatrix& y) {
@@ -46,7 +44,7 @@ bool same_bits(const HostMatrix& x, const HostMatrix& y) {
 
 TEST_CASE("cuda bias_activation_forward and activation_backward match the reference", "[simt][elementwise]") {
   for (const Shape s : kShapes) {
-    for (const Activation g : kActivations) {
+    for (const Activation g : kernels::kAllActivations) {
       INFO(s.rows << " x " << s.cols << ", activation " << static_cast<int>(g));
       const HostMatrix z = HostMatrix::random(s.rows, s.cols, 1, Fill::Uniform, s.ld_padding);
       const HostMatrix dh = HostMatrix::random(s.rows, s.cols, 2, Fill::Uniform, s.ld_padding);

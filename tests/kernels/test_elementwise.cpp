@@ -9,8 +9,6 @@ using kernels::Activation;
 
 namespace {
 
-const Activation kAllActivations[] = {Activation::Identity, Activation::Sigmoid, Activation::Tanh,
-                                      Activation::Relu,     Activation::Elu,     Activation::Selu};
 
 // Pre-activations spread over [-3, 3] so that every branch (z < 0, z > 0) and the curved parts count.
 HostMatrix spread_matrix(std::int64_t rows, std::int64_t cols, std::uint64_t seed, std::int64_t ld_padding) {
@@ -30,7 +28,7 @@ const Shape kShapes[] = {{0, 5, 0}, {1, 1, 0}, {7, 37, 3}, {300, 130, 0}};
 
 TEST_CASE("bias_activation_forward adds the bias in place and applies g", "[elementwise]") {
   for (const Shape& s : kShapes) {
-    for (const Activation g : kAllActivations) {
+    for (const Activation g : kernels::kAllActivations) {
       for (const bool with_bias : {false, true}) {
         INFO(s.rows << " x " << s.cols << " ld+" << s.ld_padding << ", activation " << static_cast<int>(g) << ", bias "
                     << with_bias);
@@ -58,7 +56,7 @@ TEST_CASE("bias_activation_forward: H may alias Z for the identity", "[elementwi
 
 TEST_CASE("activation_backward multiplies by g'(Z), also in place (dZ aliasing dH)", "[elementwise]") {
   for (const Shape& s : kShapes) {
-    for (const Activation g : kAllActivations) {
+    for (const Activation g : kernels::kAllActivations) {
       INFO(s.rows << " x " << s.cols << ", activation " << static_cast<int>(g));
       const HostMatrix z = spread_matrix(s.rows, s.cols, 20, s.ld_padding);
       HostMatrix dh = HostMatrix::random(s.rows, s.cols, 21, Fill::Uniform, s.ld_padding);

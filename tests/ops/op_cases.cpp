@@ -13,6 +13,7 @@
 #include "engine/optimizers.h"
 #include "engine/row_batches.h"
 #include "engine/tensor.h"
+#include "kernels/activation.h"
 #include "kernels/random.h"
 
 namespace opcases {
@@ -92,25 +93,12 @@ double linear_objective(const Outputs& out, const Inputs& in) {
 }
 
 double activate(Activation a, double z) {
-  switch (a) {
-    case Activation::Identity: return z;
-    case Activation::Sigmoid: return 1.0 / (1.0 + std::exp(-z));
-    case Activation::Tanh: return std::tanh(z);
-    case Activation::Relu: return z > 0 ? z : 0.0;
-    case Activation::Elu: return z > 0 ? z : std::expm1(z);
-    case Activation::Selu: return 1.0507009873554805 * (z > 0 ? z : 1.6732632423543772 * std::expm1(z));
-  }
-  return z;
+  return kernels::activation_reference(static_cast<kernels::Activation>(a), z);  // the same list, one for one
 }
 
 const char* activation_label(Activation a) {
-  switch (a) {
-    case Activation::Identity: return "identity";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Tanh: return "tanh";
-    case Activation::Relu: return "relu";
-    case Activation::Elu: return "elu";
-    case Activation::Selu: return "selu";
+  for (const auto& [name, activation] : engine::kActivationNames) {
+    if (activation == a) return name;
   }
   return "?";
 }
@@ -824,10 +812,7 @@ std::vector<OpCase> all_cases() {
                                index_add_case(),   sparse_product_case(false),          sparse_product_case(true), sddmm_case(),
                                gemm_case(false),   gemm_case(true),      sum_of_squares_case(), output_layer_case(false),
                                output_layer_case(true), dropout_case()};
-  for (Activation g : {Activation::Identity, Activation::Sigmoid, Activation::Tanh, Activation::Relu, Activation::Elu,
-                       Activation::Selu}) {
-    cases.push_back(bias_activation_case(g));
-  }
+  for (const auto& [name, g] : engine::kActivationNames) cases.push_back(bias_activation_case(g));
   for (bool sparse : {false, true}) {
     for (bool columns : {true, false}) cases.push_back(sums_case(columns, sparse));
   }

@@ -1,4 +1,5 @@
-// References for the dense kernels: activations in double, dropout by its formula, reductions and
+// References for the dense kernels: bias + activation (the activations' double formulas are in
+// kernels/activation.h, beside the float ones), dropout by its formula, reductions and
 // the matrix product as plain loops.
 #include <cmath>
 #include <cstddef>
@@ -10,9 +11,6 @@
 namespace testsupport {
 namespace {
 
-constexpr double kSeluAlpha = 1.6732632423543772;
-constexpr double kSeluScale = 1.0507009873554805;
-
 std::size_t packed(std::int64_t i, std::int64_t j, std::int64_t cols) { return static_cast<std::size_t>(i * cols + j); }
 
 double dropped(double x, float p, std::uint64_t seed, std::uint64_t counter) {
@@ -20,42 +18,6 @@ double dropped(double x, float p, std::uint64_t seed, std::uint64_t counter) {
 }
 
 }  // namespace
-
-double activation_reference(Activation g, double z) {
-  switch (g) {
-    case Activation::Identity:
-      return z;
-    case Activation::Sigmoid:
-      return 1.0 / (1.0 + std::exp(-z));
-    case Activation::Tanh:
-      return std::tanh(z);
-    case Activation::Relu:
-      return z > 0.0 ? z : 0.0;
-    case Activation::Elu:
-      return z > 0.0 ? z : std::expm1(z);
-    case Activation::Selu:
-      return kSeluScale * (z > 0.0 ? z : kSeluAlpha * std::expm1(z));
-  }
-  return z;
-}
-
-double activation_derivative_reference(Activation g, double z) {
-  switch (g) {
-    case Activation::Identity:
-      return 1.0;
-    case Activation::Sigmoid:
-      return std::exp(-z) / ((1.0 + std::exp(-z)) * (1.0 + std::exp(-z)));
-    case Activation::Tanh:
-      return 1.0 / (std::cosh(z) * std::cosh(z));
-    case Activation::Relu:
-      return z > 0.0 ? 1.0 : 0.0;
-    case Activation::Elu:
-      return z > 0.0 ? 1.0 : std::exp(z);
-    case Activation::Selu:
-      return kSeluScale * (z > 0.0 ? 1.0 : kSeluAlpha * std::exp(z));
-  }
-  return 1.0;
-}
 
 BiasActivationReference bias_activation_reference(ConstView z, const float* bias, Activation g) {
   BiasActivationReference ref;

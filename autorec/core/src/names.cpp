@@ -29,12 +29,7 @@ std::string name_of(const std::array<std::pair<const char*, Enum>, N>& table, En
 
 constexpr std::array<std::pair<const char*, Orientation>, 2> kOrientations = {{
     {"item", Orientation::ItemBased}, {"user", Orientation::UserBased}}};
-constexpr std::array<std::pair<const char*, Activation>, 6> kActivations = {{{"identity", Activation::Identity},
-                                                                             {"sigmoid", Activation::Sigmoid},
-                                                                             {"tanh", Activation::Tanh},
-                                                                             {"relu", Activation::Relu},
-                                                                             {"elu", Activation::Elu},
-                                                                             {"selu", Activation::Selu}}};
+constexpr const auto& kActivations = engine::kActivationNames;
 constexpr std::array<std::pair<const char*, OptimizerKind>, 4> kOptimizers = {{{"adam", OptimizerKind::Adam},
                                                                               {"adamw", OptimizerKind::AdamW},
                                                                               {"sgd", OptimizerKind::Sgd},

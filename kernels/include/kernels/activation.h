@@ -1,28 +1,100 @@
 // Elementwise activations and their derivatives, shared by the CPU and CUDA kernels so both backends
 // compute bit-for-bit the same formula (up to the math library's rounding).
+//
+// One activation is one ActivationFormula specialisation: the float value and derivative the kernels
+// run, and the double-precision reference the tests check them against, written independently (the
+// reference derivatives use another expression where one exists, so a slip in one is caught).
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 
+#include "kernels/activation_list.h"
 #include "kernels/views.h"
 
 namespace kernels {
 
-enum class Activation : std::uint8_t { Identity, Sigmoid, Tanh, Relu, Elu, Selu };
+enum class Activation : std::uint8_t {
+#define KERNELS_ACTIVATION_ENUMERATOR(name, text) name,
+  KERNELS_ACTIVATIONS(KERNELS_ACTIVATION_ENUMERATOR)
+#undef KERNELS_ACTIVATION_ENUMERATOR
+};
 
-// SELU constants (Klambauer et al. 2017).
-inline constexpr float kSeluAlpha = 1.6732632423543772f;
-inline constexpr float kSeluScale = 1.0507009873554805f;
+template <Activation A>
+struct ActivationFormula;  // value(z), derivative(z) in float; reference_value, reference_derivative in double
 
+template <>
+struct ActivationFormula<Activation::Identity> {
+  KERNELS_HOST_DEVICE static float value(float z) { return z; }
+  KERNELS_HOST_DEVICE static float derivative(float) { return 1.0f; }
+  static double reference_value(double z) { return z; }
+  static double reference_derivative(double) { return 1.0; }
+};
+
+template <>
+struct ActivationFormula<Activation::Sigmoid> {
+  KERNELS_HOST_DEVICE static float value(float z) { return 1.0f / (1.0f + expf(-z)); }
+  KERNELS_HOST_DEVICE static float derivative(float z) {
+    const float s = value(z);
+    return s * (1.0f - s);
+  }
+  static double reference_value(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+  static double reference_derivative(double z) {
+    const double e = std::exp(-z);
+    return e / ((1.0 + e) * (1.0 + e));
+  }
+};
+
+template <>
+struct ActivationFormula<Activation::Tanh> {
+  KERNELS_HOST_DEVICE static float value(float z) { return tanhf(z); }
+  KERNELS_HOST_DEVICE static float derivative(float z) {
+    const float t = tanhf(z);
+    return 1.0f - t * t;
+  }
+  static double reference_value(double z) { return std::tanh(z); }
+  static double reference_derivative(double z) { return 1.0 / (std::cosh(z) * std::cosh(z)); }
+};
+
+template <>
+struct ActivationFormula<Activation::Relu> {
+  KERNELS_HOST_DEVICE static float value(float z) { return z > 0.0f ? z : 0.0f; }
+  KERNELS_HOST_DEVICE static float derivative(float z) { return z > 0.0f ? 1.0f : 0.0f; }
+  static double reference_value(double z) { return z > 0.0 ? z : 0.0; }
+  static double reference_derivative(double z) { return z > 0.0 ? 1.0 : 0.0; }
+};
+
+template <>
+struct ActivationFormula<Activation::Elu> {
+  KERNELS_HOST_DEVICE static float value(float z) { return z > 0.0f ? z : expm1f(z); }
+  KERNELS_HOST_DEVICE static float derivative(float z) { return z > 0.0f ? 1.0f : expf(z); }
+  static double reference_value(double z) { return z > 0.0 ? z : std::expm1(z); }
+  static double reference_derivative(double z) { return z > 0.0 ? 1.0 : std::exp(z); }
+};
+
+// SELU (Klambauer et al. 2017).
+template <>
+struct ActivationFormula<Activation::Selu> {
+  static constexpr double kAlpha = 1.6732632423543772;
+  static constexpr double kScale = 1.0507009873554805;
+  KERNELS_HOST_DEVICE static float value(float z) {
+    return static_cast<float>(kScale) * (z > 0.0f ? z : static_cast<float>(kAlpha) * expm1f(z));
+  }
+  KERNELS_HOST_DEVICE static float derivative(float z) {
+    return static_cast<float>(kScale) * (z > 0.0f ? 1.0f : static_cast<float>(kAlpha) * expf(z));
+  }
+  static double reference_value(double z) { return kScale * (z > 0.0 ? z : kAlpha * std::expm1(z)); }
+  static double reference_derivative(double z) { return kScale * (z > 0.0 ? 1.0 : kAlpha * std::exp(z)); }
+};
+
+// Run-time dispatch for code that does not instantiate per activation (the kernels do, through
+// kernels/activation_dispatch.h, so their inner loops carry no switch).
 KERNELS_HOST_DEVICE inline float activate(Activation act, float z) {
   switch (act) {
-    case Activation::Identity: return z;
-    case Activation::Sigmoid: return 1.0f / (1.0f + expf(-z));
-    case Activation::Tanh: return tanhf(z);
-    case Activation::Relu: return z > 0.0f ? z : 0.0f;
-    case Activation::Elu: return z > 0.0f ? z : expm1f(z);
-    case Activation::Selu: return kSeluScale * (z > 0.0f ? z : kSeluAlpha * expm1f(z));
+#define KERNELS_ACTIVATION_CASE(name, text) \
+  case Activation::name: return ActivationFormula<Activation::name>::value(z);
+    KERNELS_ACTIVATIONS(KERNELS_ACTIVATION_CASE)
+#undef KERNELS_ACTIVATION_CASE
   }
   return z;
 }
@@ -30,20 +102,40 @@ KERNELS_HOST_DEVICE inline float activate(Activation act, float z) {
 // d activate(z) / dz, from the pre-activation z.
 KERNELS_HOST_DEVICE inline float activate_derivative(Activation act, float z) {
   switch (act) {
-    case Activation::Identity: return 1.0f;
-    case Activation::Sigmoid: {
-      const float s = 1.0f / (1.0f + expf(-z));
-      return s * (1.0f - s);
-    }
-    case Activation::Tanh: {
-      const float t = tanhf(z);
-      return 1.0f - t * t;
-    }
-    case Activation::Relu: return z > 0.0f ? 1.0f : 0.0f;
-    case Activation::Elu: return z > 0.0f ? 1.0f : expf(z);
-    case Activation::Selu: return kSeluScale * (z > 0.0f ? 1.0f : kSeluAlpha * expf(z));
+#define KERNELS_ACTIVATION_CASE(name, text) \
+  case Activation::name: return ActivationFormula<Activation::name>::derivative(z);
+    KERNELS_ACTIVATIONS(KERNELS_ACTIVATION_CASE)
+#undef KERNELS_ACTIVATION_CASE
   }
   return 1.0f;
 }
+
+// The double-precision references by run-time value (host only: for tests and benchmarks).
+inline double activation_reference(Activation act, double z) {
+  switch (act) {
+#define KERNELS_ACTIVATION_CASE(name, text) \
+  case Activation::name: return ActivationFormula<Activation::name>::reference_value(z);
+    KERNELS_ACTIVATIONS(KERNELS_ACTIVATION_CASE)
+#undef KERNELS_ACTIVATION_CASE
+  }
+  return z;
+}
+
+inline double activation_derivative_reference(Activation act, double z) {
+  switch (act) {
+#define KERNELS_ACTIVATION_CASE(name, text) \
+  case Activation::name: return ActivationFormula<Activation::name>::reference_derivative(z);
+    KERNELS_ACTIVATIONS(KERNELS_ACTIVATION_CASE)
+#undef KERNELS_ACTIVATION_CASE
+  }
+  return 1.0;
+}
+
+// Every activation, in the list's order.
+inline constexpr Activation kAllActivations[] = {
+#define KERNELS_ACTIVATION_VALUE(name, text) Activation::name,
+    KERNELS_ACTIVATIONS(KERNELS_ACTIVATION_VALUE)
+#undef KERNELS_ACTIVATION_VALUE
+};
 
 }  // namespace kernels

@@ -13,14 +13,11 @@ namespace kernels::detail {
 // Calls body(std::integral_constant<Activation, g>{}); an out-of-range g throws kernels::Error.
 template <class Body>
 void with_activation(Activation g, Body&& body) {
-  using A = Activation;
   switch (g) {
-    case A::Identity: return body(std::integral_constant<A, A::Identity>{});
-    case A::Sigmoid: return body(std::integral_constant<A, A::Sigmoid>{});
-    case A::Tanh: return body(std::integral_constant<A, A::Tanh>{});
-    case A::Relu: return body(std::integral_constant<A, A::Relu>{});
-    case A::Elu: return body(std::integral_constant<A, A::Elu>{});
-    case A::Selu: return body(std::integral_constant<A, A::Selu>{});
+#define KERNELS_ACTIVATION_CASE(name, text) \
+  case Activation::name: return body(std::integral_constant<Activation, Activation::name>{});
+    KERNELS_ACTIVATIONS(KERNELS_ACTIVATION_CASE)
+#undef KERNELS_ACTIVATION_CASE
   }
   KERNELS_REQUIRE(false, "unknown activation " << static_cast<int>(g));
 }

@@ -37,8 +37,9 @@ OutputLayerReference sddmm_squared_error_reference(const CsrPattern& pattern, Co
                                                    const float* bias, const float* ratings, Activation f);
 
 // ---- activations (double formulas, not kernels::activate) ----
-double activation_reference(Activation g, double z);
-double activation_derivative_reference(Activation g, double z);
+using kernels::activation_derivative_reference;  // the formula units' double references
+using kernels::activation_reference;
+using kernels::kAllActivations;
 
 struct BiasActivationReference {
   std::vector<double> z;  // (m x k) pre-activation after the bias

@@ -15,7 +15,7 @@ namespace autorec {
 
 using engine::Activation;
 
-// "identity", "sigmoid", "tanh", "relu", "elu", "selu"; throws ConfigError otherwise.
+// Parses a name of engine::kActivationNames ("sigmoid", "relu", ...); throws ConfigError otherwise.
 Activation parse_activation(const std::string& name);
 std::string activation_name(Activation activation);
 
