@@ -3,11 +3,23 @@
 #include <algorithm>
 #include <initializer_list>
 #include <sstream>
+#include <string>
+
+#include "autorec/model.h"
 
 namespace autorec::cli {
 namespace {
 
 using Group = std::vector<OptionSpec>;
+
+// "sigmoid (default), identity, ...": from the activation list, so a new activation needs no edit here.
+const std::string kActivationHelp = [] {
+  std::string text = "hidden activation: sigmoid (default)";
+  for (const auto& [name, activation] : engine::kActivationNames) {
+    if (activation != Activation::Sigmoid) text += std::string(", ") + name;
+  }
+  return text;
+}();
 
 const Group kConfig = {
     {"config", "FILE", "read options from FILE ('key = value' lines; the command line wins)"},
@@ -42,7 +54,7 @@ const Group kModel = {
     {"model", "KIND", "item (I-AutoRec, default), user (U-AutoRec), mf (biased matrix factorisation, batches of items) or mf-user (batches of users)"},
     {"factors", "K", "mf only: factors per user and item (default 64)"},
     {"hidden", "SIZES", "hidden layer sizes, e.g. 500 or 500,250,500 (default 500)"},
-    {"activation", "NAME", "hidden activation: sigmoid (default), identity, tanh, relu, elu, selu"},
+    {"activation", "NAME", kActivationHelp.c_str()},
     {"output-activation", "NAME", "output activation (default identity)"},
     {"dropout", "P", "dropout on hidden activations while training (default 0)"},
     {"lambda", "L", "L2 regularisation strength on the weights (default 100, the paper's ML-1M value)"},
