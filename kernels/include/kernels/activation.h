@@ -87,6 +87,21 @@ struct ActivationFormula<Activation::Selu> {
   static double reference_derivative(double z) { return kScale * (z > 0.0 ? 1.0 : kAlpha * std::exp(z)); }
 };
 
+// SiLU, also called swish (Elfwing et al. 2018; Ramachandran et al. 2017): z * sigmoid(z).
+template <>
+struct ActivationFormula<Activation::Silu> {
+  KERNELS_HOST_DEVICE static float value(float z) { return z / (1.0f + expf(-z)); }
+  KERNELS_HOST_DEVICE static float derivative(float z) {
+    const float s = 1.0f / (1.0f + expf(-z));
+    return s * (1.0f + z * (1.0f - s));
+  }
+  static double reference_value(double z) { return z / (1.0 + std::exp(-z)); }
+  static double reference_derivative(double z) {
+    const double e = std::exp(-z);
+    return (1.0 + e + z * e) / ((1.0 + e) * (1.0 + e));
+  }
+};
+
 // Run-time dispatch for code that does not instantiate per activation (the kernels do, through
 // kernels/activation_dispatch.h, so their inner loops carry no switch).
 KERNELS_HOST_DEVICE inline float activate(Activation act, float z) {

@@ -13,4 +13,5 @@
   X(Tanh, "tanh")              \
   X(Relu, "relu")              \
   X(Elu, "elu")                \
-  X(Selu, "selu")
+  X(Selu, "selu")              \
+  X(Silu, "silu")
