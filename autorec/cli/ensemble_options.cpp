@@ -68,11 +68,25 @@ bool ensemble_uses_baseline(const Options& options) {
 
 ModelRecord ensemble_model_record(const Options& options, int run_index) {
   if (options.has("resume")) {
-    throw UsageError("--resume does not work with an ensemble (--model " + options.text("model") +
-                     "): its checkpoint is written once, after every member is trained");
+    throw UsageError("--resume does not work with an ensemble (--model " + options.text("model", kDefaultModel) +
+                     (options.has("model") ? "" : ", the default") +
+                     "): its checkpoint is written once, after every member is trained; train a single model "
+                     "(e.g. --model item) to be able to resume");
+  }
+  // A kind's options need a member of that kind (the default ensemble has no MF member for --factors).
+  const std::vector<std::string> kinds = ensemble_member_kinds(options);
+  const auto has = [&](const char* kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
+  const bool autorec = has("item") || has("user"), mf = has("mf") || has("mf-user");
+  for (const char* flag : {"hidden", "activation", "output-activation", "dropout"}) {
+    if (!autorec && options.has(flag)) {
+      options.invalid(flag, "applies to AutoRec members (item, user), and --model " + options.text("model", kDefaultModel) + " has none");
+    }
+  }
+  if (!mf && options.has("factors")) {
+    options.invalid("factors", "applies to MF members (mf, mf-user), and --model " + options.text("model", kDefaultModel) + " has none");
   }
   std::vector<ModelRecord> members;
-  for (const std::string& kind : ensemble_member_kinds(options)) {
+  for (const std::string& kind : kinds) {
     members.push_back(member_record(options, kind, run_index));
   }
   return ensemble_record(members, ensemble_uses_baseline(options), 0, 0);

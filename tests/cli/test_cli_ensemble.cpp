@@ -64,6 +64,18 @@ TEST_CASE("train --model item+user+baseline: members, blend and a checkpoint eva
   CHECK(text.out.find("; user validation") != std::string::npos);
 }
 
+TEST_CASE("the default model is the ensemble of I- and U-AutoRec, MF and the baseline", "[cli][ensemble]") {
+  TinyData tiny;
+  const CliResult r = run_cli(tiny.dir.path(), {"train", "--data", tiny.data, "--hidden", "8", "--epochs", "2",
+                                                "--quiet", "--threads", "1", "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  for (const char* member : {"\"name\":\"item\"", "\"name\":\"user\"", "\"name\":\"mf\"", "\"name\":\"baseline\""}) {
+    CHECK(count_of(r.out, member) == 1);
+  }
+  CHECK(json_value(r.out, "model")->find("dropout 50%") != std::string::npos);  // the ensemble's AutoRec default
+}
+
 TEST_CASE("an ensemble works with --runs and refuses --resume and bad member lists", "[cli][ensemble][errors]") {
   TinyData tiny;
   const CliResult runs = tiny.train({"--model", "item+mf", "--epochs", "3", "--runs", "2", "--json"});
@@ -83,6 +95,13 @@ TEST_CASE("an ensemble works with --runs and refuses --resume and bad member lis
   CHECK(twice.err.find("named twice") != std::string::npos);
   const CliResult alone = tiny.train({"--model", "baseline+"});
   CHECK(alone.exit_code == 2);
+  const CliResult factors = tiny.train({"--model", "item+user", "--factors", "8"});
+  CHECK(factors.exit_code == 2);
+  CHECK(factors.err.find("--factors") != std::string::npos);
+  CHECK(factors.err.find("has none") != std::string::npos);
+  const CliResult hidden = run_cli(tiny.dir.path(), {"train", "--data", tiny.data, "--model", "mf+baseline", "--hidden", "8"});
+  CHECK(hidden.exit_code == 2);
+  CHECK(hidden.err.find("--hidden") != std::string::npos);
 }
 
 }  // namespace
