@@ -70,11 +70,11 @@ TEST_CASE("the blend fit recovers a known blend of its members", "[ensemble]") {
   CHECK(w.members[0] == Approx(0.3).margin(2e-3));
   CHECK(w.members[1] == Approx(0.6).margin(2e-3));
   CHECK(w.baseline == Approx(0.1).margin(2e-3));
-  // A strong ridge pulls the weights to the members' plain average and the baseline's to 0.
+  // A strong ridge pulls the weights to the plain average of the members and the baseline.
   const BlendWeights shrunk = e.model->fit_blend(truth, default_rating, 1e6);
-  CHECK(shrunk.members[0] == Approx(0.5).margin(1e-3));
-  CHECK(shrunk.members[1] == Approx(0.5).margin(1e-3));
-  CHECK(shrunk.baseline == Approx(0.0).margin(1e-3));
+  CHECK(shrunk.members[0] == Approx(1.0 / 3).margin(1e-3));
+  CHECK(shrunk.members[1] == Approx(1.0 / 3).margin(1e-3));
+  CHECK(shrunk.baseline == Approx(1.0 / 3).margin(1e-3));
 }
 
 TEST_CASE("an ensemble predicts its blend through predict_pairs and predict_rows", "[ensemble]") {

@@ -133,9 +133,7 @@ EnsembleModel::EnsembleModel(const ModelRecord& record, std::vector<std::unique_
   members_ = std::move(members);
   blend_store_.declare("blend", 1, static_cast<std::int64_t>(members_.size()) + 2, "blend", engine::Init::Zeros);
   blend_store_.finalize(device, 0);
-  BlendWeights average;
-  average.members.assign(members_.size(), 1.0f / static_cast<float>(members_.size()));
-  set_blend(average);
+  set_blend(plain_average());
 }
 
 void EnsembleModel::train_batch(const RowBlock&, float, engine::DeviceAccumulator&, std::uint64_t,
@@ -160,6 +158,14 @@ void EnsembleModel::bind_inputs(std::shared_ptr<const Ratings> inputs) {
 
 void EnsembleModel::require_bound(const char* what) const {
   AUTOREC_CONFIG_CHECK(inputs_ != nullptr, "ensemble: ", what, " before bind_inputs()");
+}
+
+BlendWeights EnsembleModel::plain_average() const {
+  const float share = 1.0f / static_cast<float>(members_.size() + (with_baseline_ ? 1 : 0));
+  BlendWeights weights;
+  weights.members.assign(members_.size(), share);
+  weights.baseline = with_baseline_ ? share : 0.0f;
+  return weights;
 }
 
 std::vector<float> EnsembleModel::blend_vector() const {
@@ -286,8 +292,7 @@ BlendWeights EnsembleModel::fit_blend(const Ratings& truth, float default_rating
     const auto u = static_cast<std::size_t>(truth.users[q]), i = static_cast<std::size_t>(truth.items[q]);
     if (u < user_known.size() && user_known[u] && i < item_known.size() && item_known[i]) warm.push_back(q);
   }
-  BlendWeights weights;
-  weights.members.assign(members_.size(), 1.0f / static_cast<float>(members_.size()));
+  BlendWeights weights = plain_average();
   const std::size_t k = x.size();
   if (warm.size() < 2 * k + 2) {  // too few to fit: keep the plain average
     set_blend(weights);
@@ -303,8 +308,7 @@ BlendWeights EnsembleModel::fit_blend(const Ratings& truth, float default_rating
   const auto count = static_cast<double>(warm.size());
   for (double& m : mean) m /= count;
   y_mean /= count;
-  std::vector<double> gram(k * k, 0.0), rhs(k, 0.0), w0(k, 0.0);
-  for (std::size_t f = 0; f < members_.size(); ++f) w0[f] = 1.0 / static_cast<double>(members_.size());
+  std::vector<double> gram(k * k, 0.0), rhs(k, 0.0), w0(k, 1.0 / static_cast<double>(k));
   for (const std::size_t q : warm) {
     const double y = truth.values[q] - y_mean;
     for (std::size_t f = 0; f < k; ++f) {

@@ -41,7 +41,7 @@ bool ensemble_has_baseline(const ModelRecord& record);
 
 class EnsembleModel : public RatingModel {
  public:
-  // Builds the members from the record (make_model); the blend starts as their plain average.
+  // Builds the members from the record (make_model); the blend starts as the plain average.
   EnsembleModel(const ModelRecord& record, engine::Device device);
   // Takes trained members (their records must match `record`'s).
   EnsembleModel(const ModelRecord& record, std::vector<std::unique_ptr<RatingModel>> members, engine::Device device);
@@ -81,12 +81,14 @@ class EnsembleModel : public RatingModel {
   // the bound inputs; cold pairs get `rules.default_rating`.
   std::vector<std::vector<float>> member_predictions(const Ratings& queries, float default_rating);
   // Least squares of `truth` on the member predictions with a free intercept, the weights shrunk
-  // toward the members' plain average by `ridge` (relative to the number of ratings), so that
-  // strongly correlated members stay well-conditioned. Sets and returns the blend.
+  // toward the plain average (members and baseline alike) by `ridge` (relative to the number of
+  // ratings), so that strongly correlated members stay well-conditioned. Sets and returns the blend
+  // (the plain average when there are too few ratings to fit).
   BlendWeights fit_blend(const Ratings& truth, float default_rating, double ridge = 1e-3);
 
  private:
   std::vector<float> blend_vector() const;  // intercept, baseline, members (host copy)
+  BlendWeights plain_average() const;        // every member and the baseline weighted alike
   void require_bound(const char* what) const;
 
   ModelRecord record_;
