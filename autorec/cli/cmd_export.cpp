@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "autorec/data/atomic_file.h"
+#include "autorec/ensemble.h"
 #include "commands.h"
 #include "csv_field.h"
 #include "autorec/json_writer.h"
@@ -87,6 +88,11 @@ int run_export(const Options& options) {
   OutputGuard(options).input("checkpoint").input("model-file").output("out", OutputKind::export_folder);
   TrainedModel trained = load_trained(options);
   const Checkpoint& c = trained.checkpoint;
+  if (c.model.kind == kEnsembleKind) {  // before the folder is touched
+    throw UsageError("autorec export: " + options.text("model-file") + " holds an ensemble (" + model_summary(c.model) +
+                     "), which has no single representation of its rows; export a model trained with --model item, "
+                     "user or mf");
+  }
   Exporter ex{options.text("out"), npy ? MatrixFormat::Npy : MatrixFormat::Csv, {}};
   // The manifest is written last, so a folder whose manifest lists a file holds that file complete.
   // An earlier export's manifest goes first: during and after a failed export there is none.

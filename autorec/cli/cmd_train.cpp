@@ -8,6 +8,7 @@
 
 #include "autorec/data/atomic_file.h"
 #include "commands.h"
+#include "ensemble_run.h"
 #include "option_rules.h"
 #include "output_guard.h"
 #include "train_report.h"
@@ -70,10 +71,18 @@ void check_outputs(const Options& options, int runs) {
   }
   if (options.has("log-dir")) {
     const std::filesystem::path folder = options.text("log-dir");
+    // An ensemble logs each member: train-item.jsonl, train-run2-user.jsonl, ...
+    std::vector<std::string> members = {""};
+    if (is_ensemble(options)) {
+      members.clear();
+      for (const std::string& kind : ensemble_member_kinds(options)) members.push_back("-" + kind);
+    }
     for (int r = 0; r < runs; ++r) {
-      const std::string suffix = runs > 1 ? "-run" + std::to_string(r + 1) : "";
-      guard.output_path("log-dir", folder / ("train" + suffix + ".jsonl"), OutputKind::log_jsonl);
-      guard.output_path("log-dir", folder / ("training_curve" + suffix + ".svg"), OutputKind::svg);
+      for (const std::string& member : members) {
+        const std::string suffix = (runs > 1 ? "-run" + std::to_string(r + 1) : "") + member;
+        guard.output_path("log-dir", folder / ("train" + suffix + ".jsonl"), OutputKind::log_jsonl);
+        guard.output_path("log-dir", folder / ("training_curve" + suffix + ".svg"), OutputKind::svg);
+      }
     }
   }
 }
@@ -128,8 +137,12 @@ int run_train(const Options& options) {
       std::cout << (options.flag("json") ? train_report_json(report) : train_report_text(report)) << std::flush;
       if (!std::cout) stdout_error = errno;  // reported after the final save, which must still happen
     };
+    const TrainSettings settings = r == 0 ? first : settings_for_run(options, r, runs, device);
+    const auto on_results = r + 1 == runs ? print : nullptr;
     const RunOutcome outcome =
-        train_run(r == 0 ? first : settings_for_run(options, r, runs, device), run, r + 1 == runs ? print : nullptr);
+        is_ensemble(options)
+            ? train_ensemble_run(settings, ensemble_member_settings(options, settings, r), run, on_results)
+            : train_run(settings, run, on_results);
     if (outcome.interrupted) {
       report_interrupt(outcome);
       return kExitInterrupted;

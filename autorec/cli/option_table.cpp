@@ -51,7 +51,7 @@ const Group kProtocol = {
 };
 
 const Group kModel = {
-    {"model", "KIND", "item (I-AutoRec, default), user (U-AutoRec), mf (biased matrix factorisation, batches of items) or mf-user (batches of users)"},
+    {"model", "KIND", "item (I-AutoRec), user (U-AutoRec), mf (biased matrix factorisation, batches of items), mf-user (batches of users), or an ensemble blended on validation: members joined by '+' (item, user, mf, mf-user, baseline); default item+user+mf+baseline"},
     {"factors", "K", "mf only: factors per user and item (default 64)"},
     {"hidden", "SIZES", "hidden layer sizes, e.g. 500 or 500,250,500 (default 500)"},
     {"activation", "NAME", kActivationHelp.c_str()},

@@ -11,6 +11,7 @@
 #include "autorec/model.h"
 #include "engine/backend.h"
 #include "engine/error.h"
+#include "ensemble_options.h"
 #include "option_rules.h"
 #include "usage_error.h"
 
@@ -214,10 +215,11 @@ RunData prepare_run(const Options& options, const LoadedData& data, int run_inde
 
 namespace {
 
-// --model mf or mf-user: biased matrix factorisation; AutoRec's options do not apply.
-ModelRecord matrix_factorization_options(const Options& options, const std::string& kind, int run_index) {
+// --model mf or mf-user: biased matrix factorisation; AutoRec's options do not apply (unless an
+// ensemble member of another kind takes them: `strict` false).
+ModelRecord matrix_factorization_options(const Options& options, const std::string& kind, int run_index, bool strict) {
   for (const char* flag : {"hidden", "activation", "output-activation", "dropout"}) {
-    if (options.has(flag)) options.invalid(flag, "applies to AutoRec (--model item or user), not to --model " + kind);
+    if (strict && options.has(flag)) options.invalid(flag, "applies to AutoRec (--model item or user), not to --model " + kind);
   }
   const MatrixFactorizationConfig defaults;
   MatrixFactorizationConfig model;
@@ -231,9 +233,13 @@ ModelRecord matrix_factorization_options(const Options& options, const std::stri
 
 // Flags override the library's defaults (ModelConfig{} and TrainConfig{}: one source of truth).
 ModelRecord model_record(const Options& options, int run_index) {
-  const std::string kind = options.choice("model", "item", {"item", "user", "mf", "mf-user"});
-  if (kind == "mf" || kind == "mf-user") return matrix_factorization_options(options, kind, run_index);
-  if (options.has("factors")) options.invalid("factors", "applies to --model mf or mf-user, not to --model " + kind);
+  if (is_ensemble(options)) return ensemble_model_record(options, run_index);
+  return model_record_for(options, options.choice("model", "item", {"item", "user", "mf", "mf-user"}), run_index, true);
+}
+
+ModelRecord model_record_for(const Options& options, const std::string& kind, int run_index, bool strict) {
+  if (kind == "mf" || kind == "mf-user") return matrix_factorization_options(options, kind, run_index, strict);
+  if (strict && options.has("factors")) options.invalid("factors", "applies to --model mf or mf-user, not to --model " + kind);
   const ModelConfig defaults;
   ModelConfig model;
   model.orientation = parse_orientation(kind);
@@ -248,8 +254,14 @@ ModelRecord model_record(const Options& options, int run_index) {
 }
 
 TrainConfig train_config(const Options& options, int run_index) {
+  // An ensemble's first member's (ensemble_run.h gives each member its own).
+  const std::string kind = is_ensemble(options) ? ensemble_member_kinds(options).front() : options.text("model", "item");
+  return train_config_for(options, kind, run_index);
+}
+
+TrainConfig train_config_for(const Options& options, const std::string& kind, int run_index) {
   TrainConfig defaults;
-  if (options.text("model", "item").rfind("mf", 0) == 0) {
+  if (kind.rfind("mf", 0) == 0) {
     // Matrix factorisation's own defaults, chosen like AutoRec's by validation RMSE on ML-100K (docs/usage.md).
     defaults.lambda = 12.0f;
     defaults.learning_rate = 0.01f;

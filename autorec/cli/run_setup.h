@@ -49,6 +49,10 @@ RunData prepare_run(const Options& options, const LoadedData& data, int run_inde
 // The model's record from --model and its options (shape 0 x 0: train_run sets it from the data).
 ModelRecord model_record(const Options& options, int run_index);
 TrainConfig train_config(const Options& options, int run_index);
+// The same for one model kind (item, user, mf, mf-user): an ensemble's member. With `strict` false the
+// options of the other kinds are not refused (they belong to another member).
+ModelRecord model_record_for(const Options& options, const std::string& kind, int run_index, bool strict);
+TrainConfig train_config_for(const Options& options, const std::string& kind, int run_index);
 
 // --device (auto = cuda when available) and --threads; throws UsageError for an unusable device.
 engine::Device select_device(const Options& options);

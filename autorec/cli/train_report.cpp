@@ -48,6 +48,31 @@ void write_run(JsonWriter& json, const RunOutcome& r) {
       .field("stop_reason", r.stop_reason)
       .field("seconds", r.seconds)
       .field("peak_memory_bytes", static_cast<std::uint64_t>(r.peak_memory_bytes));
+  if (r.members.empty()) return;
+  json.key("members").begin_array();
+  for (const MemberOutcome& m : r.members) {
+    json.begin_object().field("name", m.name).field("best_validation_rmse", m.best_validation_rmse);
+    json.field("best_epoch", m.best_epoch).field("epochs", m.epochs).field("weight", m.weight).end_object();
+  }
+  json.end_array().field("blend_intercept", r.blend_intercept);
+}
+
+// An ensemble's members: each one's validation RMSE (what its early stopping and the blend saw) and
+// its blend weight.
+std::string blend_line(const RunOutcome& r) {
+  std::ostringstream out;
+  char text[160];
+  for (const MemberOutcome& m : r.members) {
+    if (m.name == "baseline") {
+      std::snprintf(text, sizeof text, "baseline validation %.4f weight %.3f; ", m.best_validation_rmse, m.weight);
+    } else {
+      std::snprintf(text, sizeof text, "%s validation %.4f (best epoch %d) weight %.3f; ", m.name.c_str(),
+                    m.best_validation_rmse, m.best_epoch, m.weight);
+    }
+    out << text;
+  }
+  std::snprintf(text, sizeof text, "intercept %.3f; blend validation %.4f", r.blend_intercept, r.best_validation_rmse);
+  return out.str() + text;
 }
 
 std::string summary_line(const RunOutcome& r) {
@@ -55,6 +80,10 @@ std::string summary_line(const RunOutcome& r) {
   char metrics[96];
   std::snprintf(metrics, sizeof metrics, "test RMSE %.4f  MAE %.4f  (bias baseline %.4f)", r.test.rmse, r.test.mae,
                 r.baseline_rmse);
+  if (!r.members.empty()) {
+    out << metrics << "  (" << r.epochs << " epochs in all, " << format_duration(r.seconds) << ")";
+    return out.str();
+  }
   out << metrics << "  (" << r.epochs << " epochs, best " << r.best_epoch << ", " << format_duration(r.seconds) << ")";
   return out.str();
 }
@@ -87,10 +116,13 @@ std::string train_report_text(const TrainReport& report) {
   if (report.runs.size() == 1) {
     out << "result:  " << summary_line(report.runs.front()) << "\n";
     out << "stopped: " << report.runs.front().stop_description << "\n";
+    if (!report.runs.front().members.empty()) out << "blend:   " << blend_line(report.runs.front()) << "\n";
   } else {
-    for (std::size_t i = 0; i < report.runs.size(); ++i)
+    for (std::size_t i = 0; i < report.runs.size(); ++i) {
       out << "run " << i + 1 << ":   " << summary_line(report.runs[i]) << "; " << report.runs[i].stop_description
           << "\n";
+      if (!report.runs[i].members.empty()) out << "         blend: " << blend_line(report.runs[i]) << "\n";
+    }
     const MeanInterval rmse = mean_ci95(collect(report.runs, rmse_of));
     const MeanInterval mae = mean_ci95(collect(report.runs, mae_of));
     char line[128];

@@ -222,7 +222,7 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
 }
 
 RunOutcome train_run(const TrainSettings& settings, const RunData& run,
-                     const std::function<void(const RunOutcome&)>& on_results) {
+                     const std::function<void(const RunOutcome&)>& on_results, std::unique_ptr<RatingModel>* trained) {
   CheckpointKeeper keeper(settings, run, install_interrupt_handler());
   const auto start = std::chrono::steady_clock::now();
   engine::Backend& backend = engine::backend_for(settings.device);
@@ -234,7 +234,7 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run,
   ModelRecord model_record = settings.model;
   model_record.rows = fit_rows.rows();
   model_record.inputs = fit_rows.cols();
-  const std::unique_ptr<RatingModel> built = make_model(model_record, settings.device);
+  std::unique_ptr<RatingModel> built = make_model(model_record, settings.device);
   RatingModel& model = *built;
   Trainer trainer(model, settings.train);
   std::optional<TrainingLog> log;
@@ -279,6 +279,7 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run,
   if (!outcome.interrupted) {
     if (on_results) on_results(outcome);
     outcome.saved_checkpoint = keeper.finish(model, trainer);
+    if (trained) *trained = std::move(built);
   }
   return outcome;
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "autorec/evaluate.h"
 #include "run_setup.h"
@@ -24,6 +25,15 @@ struct TrainSettings {
   std::optional<std::string> checkpoint;  // save here every `checkpoint_every` epochs and at the end
   int checkpoint_every = 1;
   std::optional<std::string> resume;
+};
+
+// One member of an ensemble run (--model item+user): its own early stopping and the blend's weight.
+struct MemberOutcome {
+  std::string name;  // item, user, mf, mf-user, baseline
+  double best_validation_rmse = 0.0;
+  int best_epoch = 0;  // 0 for the baseline
+  int epochs = 0;
+  double weight = 0.0;
 };
 
 struct RunOutcome {
@@ -43,13 +53,18 @@ struct RunOutcome {
   // and the same in words for the summary ("early stopping at epoch 24: ...").
   std::string stop_reason;
   std::string stop_description;
+  // An ensemble's members (the baseline last when it is one) and the blend's intercept; empty otherwise.
+  std::vector<MemberOutcome> members;
+  double blend_intercept = 0.0;
 };
 
 // `on_results` (optional) gets the finished run's outcome before the final checkpoint save, so that
 // the results are shown even when that save fails. A failed final save throws WriteError, after
 // trying an emergency copy in the temp folder; the message says where that copy went.
+// `trained` (optional) receives the model (with its best weights) when the run was not interrupted.
 RunOutcome train_run(const TrainSettings& settings, const RunData& run,
-                     const std::function<void(const RunOutcome&)>& on_results = nullptr);
+                     const std::function<void(const RunOutcome&)>& on_results = nullptr,
+                     std::unique_ptr<RatingModel>* trained = nullptr);
 
 // Throws UsageError naming the first option that changes the numbers (everything except --epochs and
 // --patience) whose value differs from the one `saved` was trained with, with both values.

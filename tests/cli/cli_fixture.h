@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "cli_runner.h"
 #include "data_test_support.h"
 
@@ -20,10 +22,15 @@ struct TinyData {
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }
-  // train on the tiny data with a small fast model, plus `extra` flags.
+  // train on the tiny data with a small fast model, plus `extra` flags. The model is I-AutoRec unless
+  // `extra` names one: these tests exercise training, logs, checkpoints and resume of one model (the
+  // default ensemble has its own tests, test_cli_ensemble.cpp).
   CliResult train(std::vector<std::string> extra) const {
     std::vector<std::string> args = {"train",   "--data",    data, "--hidden", "8",
                                      "--quiet", "--threads", "1",  "--lr",     "0.01"};
+    if (std::find(extra.begin(), extra.end(), "--model") == extra.end()) {
+      args.insert(args.end(), {"--model", "item"});
+    }
     args.insert(args.end(), extra.begin(), extra.end());
     return run_cli(dir.path(), args);
   }

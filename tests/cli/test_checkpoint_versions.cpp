@@ -1,4 +1,4 @@
-// Checkpoint versions: a version-3 file (AutoRec's fields instead of a model record, as written before
+// Checkpoint versions: version-3 and version-4 files (AutoRec's fields instead of a model record, as written before
 // the model interface) still loads, as the same model with the same weights.
 #include <catch2/catch.hpp>
 
@@ -72,7 +72,9 @@ TEST_CASE("a version 3 checkpoint loads as the same AutoRec model", "[checkpoint
   put(old_payload, run.model.dropout);
   put(old_payload, run.model.seed);
   put(old_payload, model->n_inputs());
-  old_payload += payload.substr(skip_model_record(payload, 0));
+  // Versions 3 and 4 end with the optimizer state: no member count (version 5's last 8 bytes, 0 here).
+  const std::string v4_payload = payload.substr(0, payload.size() - 8);
+  old_payload += v4_payload.substr(skip_model_record(v4_payload, 0));
   std::string old_file = bytes.substr(0, 8);
   put(old_file, std::uint32_t{3});
   put(old_file, std::uint32_t{0});
@@ -81,6 +83,17 @@ TEST_CASE("a version 3 checkpoint loads as the same AutoRec model", "[checkpoint
   old_file += old_payload;
   const auto old_path = dir.path() / "v3.ckpt";
   std::ofstream(old_path, std::ios::binary) << old_file;
+
+  std::string v4_file = bytes.substr(0, 8);
+  put(v4_file, std::uint32_t{4});
+  put(v4_file, std::uint32_t{0});
+  put(v4_file, static_cast<std::uint64_t>(v4_payload.size()));
+  put(v4_file, fnv1a64(v4_payload));
+  v4_file += v4_payload;
+  std::ofstream(dir.path() / "v4-written.ckpt", std::ios::binary) << v4_file;
+  const Checkpoint v4 = load_checkpoint(dir.path() / "v4-written.ckpt");
+  CHECK(v4.model == model->record());
+  CHECK(v4.member_parameters.empty());
 
   const Checkpoint current = load_checkpoint(path);
   const Checkpoint old = load_checkpoint(old_path);
@@ -92,12 +105,12 @@ TEST_CASE("a version 3 checkpoint loads as the same AutoRec model", "[checkpoint
   const auto loaded = load_trained_model(old, engine::Device::cpu());
   CHECK(parameters_record(loaded->parameters()) == parameters_record(model->parameters()));
 
-  // Versions outside [3, 4] are refused, naming both.
+  // Versions outside [3, 5] are refused, naming both.
   std::string future = bytes;
-  const std::uint32_t five = 5;
-  std::memcpy(future.data() + 8, &five, 4);
-  std::ofstream(dir.path() / "v5.ckpt", std::ios::binary) << future;
-  CHECK_THROWS_WITH(load_checkpoint(dir.path() / "v5.ckpt"), Catch::Contains("version 5") && Catch::Contains("3 to 4"));
+  const std::uint32_t six = 6;
+  std::memcpy(future.data() + 8, &six, 4);
+  std::ofstream(dir.path() / "v6.ckpt", std::ios::binary) << future;
+  CHECK_THROWS_WITH(load_checkpoint(dir.path() / "v6.ckpt"), Catch::Contains("version 6") && Catch::Contains("3 to 5"));
 }
 
 }  // namespace

@@ -139,7 +139,7 @@ struct StringIdModel : TinyData {
       out << "u," << user << ";i\"" << item << ";" << rating << "\n";
     }
     dir.write("quoted.txt", out.str());
-    const CliResult r = run_cli(dir.path(), {"train", "--data", "quoted.txt", "--sep", ";", "--hidden", "8", "--quiet",
+    const CliResult r = run_cli(dir.path(), {"train", "--data", "quoted.txt", "--model", "item", "--sep", ";", "--hidden", "8", "--quiet",
                                              "--epochs", "1", "--checkpoint", "m.ckpt"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);

@@ -67,7 +67,7 @@ TEST_CASE("train --model mf resumes its own checkpoint and refuses another model
   REQUIRE(resumed.exit_code == 0);
   CHECK(json_value(resumed.out, "test_rmse") == json_value(direct.out, "test_rmse"));
 
-  const CliResult other = run_cli(tiny.dir.path(), {"train", "--data", "tiny.csv", "--hidden", "8", "--quiet",
+  const CliResult other = run_cli(tiny.dir.path(), {"train", "--data", "tiny.csv", "--model", "item", "--hidden", "8", "--quiet",
                                                     "--threads", "1", "--epochs", "4", "--resume", "half.ckpt"});
   CHECK(other.exit_code == 2);
   CHECK(other.err.find("--model mf, this command gives item") != std::string::npos);
@@ -78,7 +78,7 @@ TEST_CASE("options of the other model are usage errors", "[cli][mf][errors]") {
   const CliResult hidden = run_cli(tiny.dir.path(), mf_train({"--hidden", "8"}));
   CHECK(hidden.exit_code == 2);
   CHECK(hidden.err.find("--hidden") != std::string::npos);
-  const CliResult factors = run_cli(tiny.dir.path(), {"train", "--data", "tiny.csv", "--factors", "8"});
+  const CliResult factors = run_cli(tiny.dir.path(), {"train", "--data", "tiny.csv", "--model", "item", "--factors", "8"});
   CHECK(factors.exit_code == 2);
   CHECK(factors.err.find("--factors") != std::string::npos);
   const CliResult unknown = run_cli(tiny.dir.path(), {"train", "--data", "tiny.csv", "--model", "svd"});

@@ -59,7 +59,7 @@ TEST_CASE("no command writes over its own input", "[cli][reliability]") {
   fs::create_directory(t.at("sub"));
   fs::create_directory(t.at("e"));
   fs::copy_file(t.at("model.ckpt"), t.at("e") / "codes.npy");
-  const std::vector<std::string> fit = {"--hidden", "8", "--epochs", "1", "--threads", "1"};
+  const std::vector<std::string> fit = {"--model", "item", "--hidden", "8", "--epochs", "1", "--threads", "1"};
   struct Case {
     std::vector<std::string> args;
     std::string kept;  // the input that must come out unchanged
@@ -116,9 +116,9 @@ TEST_CASE("an existing file of another kind is overwritten only with --force", "
     std::string target;
   };
   const std::vector<Case> cases = {
-      {{"train", "--data", "tiny.csv", "--hidden", "8", "--epochs", "1", "--checkpoint", "notes.txt"}, "notes.txt"},
-      {{"train", "--data", "tiny.csv", "--hidden", "8", "--epochs", "1", "--cache", "notes.txt"}, "notes.txt"},
-      {{"train", "--data", "tiny.csv", "--hidden", "8", "--epochs", "1", "--log-dir", "logs"}, "logs/train.jsonl"},
+      {{"train", "--data", "tiny.csv", "--model", "item", "--hidden", "8", "--epochs", "1", "--checkpoint", "notes.txt"}, "notes.txt"},
+      {{"train", "--data", "tiny.csv", "--model", "item", "--hidden", "8", "--epochs", "1", "--cache", "notes.txt"}, "notes.txt"},
+      {{"train", "--data", "tiny.csv", "--model", "item", "--hidden", "8", "--epochs", "1", "--log-dir", "logs"}, "logs/train.jsonl"},
       {{"synth", "--n-users", "10", "--n-items", "10", "--n-ratings", "50", "--out", "notes.txt"}, "notes.txt"},
       {{"predict", "--model-file", "model.ckpt", "--input", "pairs.csv", "--output", "notes.txt"}, "notes.txt"},
       {{"recommend", "--model-file", "model.ckpt", "--users", "1", "--output", "notes.txt"}, "notes.txt"},

@@ -129,7 +129,7 @@ TEST_CASE("train 2 epochs + resume to 4 gives the same result as 4 epochs", "[cl
 TEST_CASE("Ctrl-C saves a checkpoint and exits with 130", "[cli][interrupt]") {
   TinyData tiny;
   const int pid = start_cli(tiny.dir.path(),
-                            {"train", "--data", tiny.data, "--hidden", "8", "--threads", "1", "--epochs", "1000000",
+                            {"train", "--data", tiny.data, "--model", "item", "--hidden", "8", "--threads", "1", "--epochs", "1000000",
                              "--patience", "1000000", "--checkpoint", "run.ckpt", "--checkpoint-every", "1000000"});
   // Wait until training runs (the log line of epoch 1 on stderr), then interrupt.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

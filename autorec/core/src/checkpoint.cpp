@@ -4,6 +4,9 @@
 #include <cmath>
 #include <sstream>
 
+#include "autorec/ensemble.h"
+#include "autorec/error.h"
+
 namespace autorec {
 
 std::string RunIdentity::describe() const {
@@ -56,6 +59,24 @@ Checkpoint capture_checkpoint(const RatingModel& model, Trainer& trainer, const 
   return checkpoint;
 }
 
+Checkpoint capture_ensemble_checkpoint(const EnsembleModel& model, const TrainConfig& train, const RunIdentity& run,
+                                       const TrainingProgress& progress, const PredictionRules& rules,
+                                       std::shared_ptr<const Ratings> inputs, std::shared_ptr<const Ratings> test) {
+  Checkpoint checkpoint;
+  checkpoint.model = model.record();
+  checkpoint.train = train;
+  checkpoint.run = run;
+  checkpoint.progress = progress;
+  checkpoint.rules = rules;
+  checkpoint.inputs = std::move(inputs);
+  checkpoint.test = std::move(test);
+  checkpoint.parameters = parameters_record(model.parameters());
+  for (std::size_t m = 0; m < model.member_count(); ++m) {
+    checkpoint.member_parameters.push_back(parameters_record(model.member(m).parameters()));
+  }
+  return checkpoint;
+}
+
 void restore_training(const Checkpoint& checkpoint, RatingModel& model, Trainer& trainer) {
   load_parameters_record(model.parameters(), checkpoint.parameters);
   load_optimizer_record(trainer.optimizer(), checkpoint.optimizer_state);
@@ -70,6 +91,15 @@ std::unique_ptr<RatingModel> load_trained_model(const Checkpoint& checkpoint, en
   auto model = make_model(checkpoint.model, device);
   const std::string& weights = checkpoint.best_parameters.empty() ? checkpoint.parameters : checkpoint.best_parameters;
   load_parameters_record(model->parameters(), weights);
+  if (auto* ensemble = dynamic_cast<EnsembleModel*>(model.get())) {
+    AUTOREC_CONFIG_CHECK(checkpoint.member_parameters.size() == ensemble->member_count(), "the checkpoint holds ",
+                         checkpoint.member_parameters.size(), " member weight records for an ensemble of ",
+                         ensemble->member_count());
+    for (std::size_t m = 0; m < ensemble->member_count(); ++m) {
+      load_parameters_record(ensemble->member(m).parameters(), checkpoint.member_parameters[m]);
+    }
+    ensemble->bind_inputs(checkpoint.inputs);
+  }
   return model;
 }
 

@@ -13,6 +13,7 @@
 //              u64 count + count blobs
 //   ratings:   inputs then test, each: array<i32> users, array<i32> items, array<f32> values, f32 min, f32 max
 //   weights:   blob parameters, blob best parameters, blob optimizer state
+//   members:   (version 5) u64 count, per ensemble member blob parameters
 #include "checkpoint_payload.h"
 
 #include <bit>
@@ -279,6 +280,8 @@ std::string encode_checkpoint_payload(const Checkpoint& checkpoint) {
   out.blob(checkpoint.parameters);
   out.blob(checkpoint.best_parameters);
   out.blob(checkpoint.optimizer_state);
+  out.pod(static_cast<std::uint64_t>(checkpoint.member_parameters.size()));
+  for (const std::string& member : checkpoint.member_parameters) out.blob(member);
   return out.take();
 }
 
@@ -294,6 +297,12 @@ Checkpoint decode_checkpoint_payload(const std::string& payload, std::uint32_t v
   checkpoint.parameters = in.blob("parameters");
   checkpoint.best_parameters = in.blob("best parameters");
   checkpoint.optimizer_state = in.blob("optimizer state");
+  if (version >= 5) {
+    const auto members = in.pod<std::uint64_t>("member count");
+    if (members > in.remaining() / 8) throw std::runtime_error("payload ends inside the member weights");
+    checkpoint.member_parameters.resize(members);
+    for (std::string& member : checkpoint.member_parameters) member = in.blob("member parameters");
+  }
   if (in.remaining() != 0) throw std::runtime_error(std::to_string(in.remaining()) + " unexpected bytes at the end");
   return checkpoint;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "autorec/ensemble.h"
 #include "autorec/error.h"
 #include "autorec/matrix_factorization.h"
 #include "autorec/model.h"
@@ -41,10 +42,22 @@ std::string matrix_factorization_summary(const ModelRecord& record) {
          (c.orientation == Orientation::ItemBased ? "items" : "users");
 }
 
+std::unique_ptr<RatingModel> make_ensemble(const ModelRecord& record, engine::Device device) {
+  return std::make_unique<EnsembleModel>(record, device);
+}
+
+std::string ensemble_summary(const ModelRecord& record) {
+  std::string text;
+  for (const ModelRecord& member : ensemble_members(record)) text += (text.empty() ? "" : " + ") + model_summary(member);
+  if (ensemble_has_baseline(record)) text += " + bias baseline";
+  return text + ", blended on validation";
+}
+
 std::vector<ModelKind>& kinds() {
   static std::vector<ModelKind> table = {
       {"autorec", make_autorec, autorec_summary},
       {"mf", make_matrix_factorization, matrix_factorization_summary},
+      {kEnsembleKind, make_ensemble, ensemble_summary},
   };
   return table;
 }

@@ -26,8 +26,9 @@
 namespace autorec {
 
 // 2: the train config holds AdamW's weight decay; 3: and the update mode (exact or lazy); 4: the model
-// is a ModelRecord (kind, shape, settings) instead of AutoRec's fields. Version 3 files still load.
-inline constexpr std::uint32_t kCheckpointVersion = 4;
+// is a ModelRecord (kind, shape, settings) instead of AutoRec's fields; 5: and one weights record per
+// member of an ensemble (ensemble.h). Version 3 and 4 files still load.
+inline constexpr std::uint32_t kCheckpointVersion = 5;
 inline constexpr std::uint32_t kOldestReadableCheckpointVersion = 3;
 
 // A missing, truncated, corrupt or incompatible checkpoint: the message starts with the file name.
@@ -73,6 +74,9 @@ struct Checkpoint {
   std::string parameters;       // the weights as they are after the last finished epoch
   std::string best_parameters;  // the weights of the best validation epoch; empty = same as parameters
   std::string optimizer_state;
+  // An ensemble's members' weights (ParameterStore::save_values), in member order; empty otherwise.
+  // `parameters` then holds the blend weights.
+  std::vector<std::string> member_parameters;
 };
 
 // Writes atomically (AtomicFile: missing folders are created); throws WriteError naming `path` and the
@@ -91,10 +95,17 @@ void check_checkpoint_destination(const std::filesystem::path& path);
 Checkpoint capture_checkpoint(const RatingModel& model, Trainer& trainer, const TrainConfig& train,
                               const RunIdentity& run, const PredictionRules& rules,
                               std::shared_ptr<const Ratings> inputs, std::shared_ptr<const Ratings> test);
+// Snapshot of a trained ensemble (each member holding its best weights, the blend fitted); `progress`
+// is the ensemble's (its blended validation RMSE), `train` the first member's settings.
+class EnsembleModel;
+Checkpoint capture_ensemble_checkpoint(const EnsembleModel& model, const TrainConfig& train, const RunIdentity& run,
+                                       const TrainingProgress& progress, const PredictionRules& rules,
+                                       std::shared_ptr<const Ratings> inputs, std::shared_ptr<const Ratings> test);
 // Puts a checkpoint's weights, optimizer state and progress back into a model and trainer built from
 // the checkpoint's configs, so that Trainer::fit continues the run.
 void restore_training(const Checkpoint& checkpoint, RatingModel& model, Trainer& trainer);
 // A model with the checkpoint's best weights (or its last ones when no best was kept), for prediction.
+// An ensemble gets its members' weights and is bound to the checkpoint's input ratings.
 std::unique_ptr<RatingModel> load_trained_model(const Checkpoint& checkpoint, engine::Device device);
 
 // A ParameterStore's values / an optimizer's state as an in-memory binary record, and back.
