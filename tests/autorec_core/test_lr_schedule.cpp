@@ -154,3 +154,23 @@ TEST_CASE("a schedule needs an optimizer with a learning rate", "[lr-schedule]")
     CHECK_NOTHROW(Trainer(model, t));
   }
 }
+
+TEST_CASE("restored epochs get their scheduled rates back", "[lr-schedule]") {
+  ModelConfig model_config;
+  model_config.hidden = {4};
+  AutoRecModel model(model_config, 10, engine::Device::cpu());
+  TrainConfig t;
+  t.learning_rate = 0.01f;
+  t.lr_schedule.kind = LrScheduleKind::Plateau;
+  t.lr_schedule.plateau_patience = 1;
+  t.lr_schedule.factor = 0.5f;
+  Trainer trainer(model, t);
+  // Epoch 2 is no better: epoch 3 runs at half the rate, epoch 4 (after a worse epoch 3) at a quarter.
+  trainer.restore_progress(validation_history({1.0, 1.1, 1.2, 0.9}), 4, 0.9);
+  const auto& history = trainer.history();
+  REQUIRE(history.size() == 4);
+  CHECK(history[0].learning_rate == Approx(0.01));
+  CHECK(history[1].learning_rate == Approx(0.01));
+  CHECK(history[2].learning_rate == Approx(0.005));
+  CHECK(history[3].learning_rate == Approx(0.0025));
+}
