@@ -1,9 +1,14 @@
 // autorec tune end to end: the trial budget (--trials, --time), the same trials for the same seed,
 // the test data refused, the JSON-lines log, the best configuration written as a config file that
 // autorec train reads back to the same validation RMSE, and bad spaces and flags refused naming them.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "cli_fixture.h"
 
@@ -146,6 +151,31 @@ TEST_CASE("the best configuration is a config file that autorec train reads back
   REQUIRE(tune(tiny, {"--trials", "1", "--output", "best.conf", "--force"}).exit_code == 0);
   for (const auto& entry : fs::directory_iterator(tiny.dir.path()))
     CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+}
+
+TEST_CASE("Ctrl-C stops the search, keeping the finished trials and the best of them", "[cli][tune]") {
+  TinyData tiny;
+  // With seed 9 trial 1 draws 3 epochs and trial 2 a million: it is interrupted.
+  std::ofstream(tiny.dir.path() / "long.json") << R"({"epochs": [3, 1000000]})";
+  const int pid = start_cli(tiny.dir.path(), {"tune", "--data", tiny.data, "--space", "long.json", "--seed", "9",
+                                              "--hidden", "4", "--patience", "1000000", "--threads", "1", "--log",
+                                              "trials.jsonl", "--output", "best.conf"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (read_text(tiny.dir.path() / ".stderr").find("trial 1/20") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // into trial 2
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const std::string out = read_text(tiny.dir.path() / ".stdout");
+  INFO(read_text(tiny.dir.path() / ".stderr") << out);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(out.find("interrupted by Ctrl-C during trial 2") != std::string::npos);
+  CHECK(lines(tiny.dir.path() / "trials.jsonl").size() == 1);
+  CHECK(read_text(tiny.dir.path() / "best.conf").find("epochs = 3\n") != std::string::npos);
 }
 
 TEST_CASE("tune never takes test data", "[cli][tune]") {
