@@ -12,5 +12,6 @@ int run_recommend(const Options& options);
 int run_export(const Options& options);
 int run_info(const Options& options);
 int run_synth(const Options& options);
+int run_tune(const Options& options);
 
 }  // namespace autorec::cli

@@ -20,7 +20,7 @@ using CommandFn = int (*)(const Options&);
 const std::map<std::string, CommandFn>& dispatch_table() {
   static const std::map<std::string, CommandFn> table = {
       {"train", run_train},   {"eval", run_eval}, {"predict", run_predict}, {"recommend", run_recommend},
-      {"export", run_export}, {"info", run_info}, {"synth", run_synth}};
+      {"export", run_export}, {"info", run_info}, {"synth", run_synth}, {"tune", run_tune}};
   return table;
 }
 

@@ -37,6 +37,33 @@ void check_optimizer_options(const Options& options) {
   }
 }
 
+// --lr-schedule's parameters apply to some schedules only; a plateau needs validation RMSEs and a
+// patience below early stopping's (or early stopping ends the run before the rate drops).
+void check_schedule_options(const Options& options) {
+  const TrainConfig config = train_config(options, 0);
+  const std::string schedule = lr_schedule_name(config.lr_schedule.kind);
+  const std::string because = "--lr-schedule " + schedule + (options.has("lr-schedule") ? "" : " (the default)");
+  const std::vector<std::string> applicable = lr_schedule_parameters(schedule);
+  for (const char* name : {"lr-factor", "lr-step", "lr-patience", "lr-min"}) {
+    if (options.has(name) && std::find(applicable.begin(), applicable.end(), name) == applicable.end())
+      inapplicable(options, name, because);
+  }
+  if (config.lr_schedule.kind == LrScheduleKind::Constant) return;
+  if (config.optimizer == OptimizerKind::Rprop)
+    inapplicable(options, "lr-schedule", "--optimizer rprop (its step sizes adapt on their own)");
+  if (options.has("lr-min") && config.lr_schedule.min_rate >= config.learning_rate)
+    options.invalid("lr-min", "must be below the learning rate (--lr " + options.text("lr", "the default") + ")");
+  if (config.lr_schedule.kind != LrScheduleKind::Plateau) return;
+  if (options.real("validation-fraction", 0.1, 0.0, 0.9) == 0.0)
+    inapplicable(options, "lr-schedule", "--validation-fraction 0 (a plateau is seen in validation RMSEs)");
+  if (config.lr_schedule.plateau_patience >= config.patience) {
+    throw UsageError(named(options, options.has("lr-patience") ? "lr-patience" : "lr-schedule") + ": --lr-patience " +
+                     std::to_string(config.lr_schedule.plateau_patience) + " must be below --patience " +
+                     std::to_string(config.patience) +
+                     " (early stopping would end the run before the learning rate drops)");
+  }
+}
+
 void check_split_options(const Options& options) {
   const std::string kind = split_kind(options);
   const std::string because = "--split " + kind + (options.has("split") ? "" : " (the default)");
@@ -110,11 +137,23 @@ void check_files(const Options& options) {
 
 }  // namespace
 
-void validate_train_options(const Options& options) {
-  load_options(options);  // --format, --sep, columns, header, duplicates: values and combinations
+std::vector<std::string> lr_schedule_parameters(const std::string& schedule) {
+  if (schedule == "step") return {"lr-factor", "lr-step", "lr-min"};
+  if (schedule == "cosine") return {"lr-min"};
+  if (schedule == "plateau") return {"lr-factor", "lr-patience", "lr-min"};
+  return {};
+}
+
+void validate_training_options(const Options& options) {
   model_record(options, 0);
   train_config(options, 0);
   check_optimizer_options(options);
+  check_schedule_options(options);
+}
+
+void validate_train_options(const Options& options) {
+  load_options(options);  // --format, --sep, columns, header, duplicates: values and combinations
+  validate_training_options(options);
   check_split_options(options);
   options.integer("checkpoint-every", 1, 1, 1000000);
   options.integer("threads", 1, 1, 4096);

@@ -11,6 +11,13 @@
 
 namespace autorec::cli {
 
+// The options that tune a --lr-schedule ("step": lr-factor, lr-step, lr-min; none for "constant").
+std::vector<std::string> lr_schedule_parameters(const std::string& schedule);
+
+// The model and training options alone (values, optimizer and schedule combinations): what a tune
+// trial checks.
+void validate_training_options(const Options& options);
+
 // `autorec train`: every value parsed and every combination checked, without loading anything.
 void validate_train_options(const Options& options);
 

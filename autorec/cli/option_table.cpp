@@ -68,6 +68,11 @@ const Group kTrain = {
     {"weight-decay", "D", "adamw only: decoupled decay per step, w -= lr * D * w (default 0)"},
     {"batch-size", "N", "rows per mini-batch (default 256; 0 = full batch)"},
     {"updates", "MODE", "exact (default): every weight row steps each batch; lazy: only the rows the batch touches"},
+    {"lr-schedule", "KIND", "learning rate per epoch: constant (default), step, cosine (over --epochs) or plateau"},
+    {"lr-factor", "F", "step, plateau: multiply the rate by F at each decay (default 0.5)"},
+    {"lr-step", "N", "step: decay every N epochs (default 20)"},
+    {"lr-patience", "N", "plateau: decay after N epochs without a better validation RMSE (default 3)"},
+    {"lr-min", "RATE", "step, cosine, plateau: the lowest rate (cosine's end point; default 0)"},
     {"epochs", "N", "maximum number of epochs (default 200)"},
     {"patience", "N", "stop after N epochs without a better validation RMSE (default 10)"},
     {"seed", "S", "seed of the initialisation, batch order and dropout (default 1)"},
@@ -136,11 +141,46 @@ const Group kJsonOnly = {
     {"json", nullptr, "print the result as one JSON object on stdout"},
 };
 
+// autorec tune: the data is split into fitting and validation parts only; the test split is never
+// read (--test-file is accepted only to be refused with a clear message).
+const Group kTuneProtocol = {
+    {"validation-fraction", "F", "share of --data held out to score each trial (default 0.1)"},
+    {"split-seed", "S", "seed of the validation split (default 1)"},
+    {"test-file", "PATH", "refused: tune never reads test data (give it to autorec train)"},
+};
+
+const Group kTune = {
+    {"space", "FILE", "search space as JSON (default: lr, lambda, hidden, dropout, batch-size, lr-schedule, epochs)"},
+    {"trials", "N", "number of trials (default 20 unless --time is given)"},
+    {"time", "SECONDS", "start no trial after SECONDS (the trial running then finishes)"},
+    {"seed", "S", "seed of the search and of every trial's training (default 1): the same seed, the same trials"},
+    {"log", "FILE", "write one JSON line per trial (parameters, validation RMSE, epochs, seconds)"},
+    {"output", "FILE", "write the best configuration here, a config file for autorec train --config"},
+    {"quiet", nullptr, "no progress output"},
+};
+
+// The training options of kTrain without its --seed (tune's own --seed is in kTune).
+std::vector<const OptionSpec*> train_options_without_seed() {
+  std::vector<const OptionSpec*> specs;
+  for (const OptionSpec& spec : kTrain)
+    if (std::string(spec.name) != "seed") specs.push_back(&spec);
+  return specs;
+}
+
 std::vector<const OptionSpec*> merge(std::initializer_list<const Group*> groups) {
   std::vector<const OptionSpec*> specs;
   for (const Group* group : groups) {
     for (const OptionSpec& spec : *group) specs.push_back(&spec);
   }
+  return specs;
+}
+
+std::vector<const OptionSpec*> tune_options() {
+  std::vector<const OptionSpec*> specs = merge({&kConfig, &kData, &kTuneProtocol, &kModel});
+  const std::vector<const OptionSpec*> training = train_options_without_seed();
+  specs.insert(specs.end(), training.begin(), training.end());
+  const std::vector<const OptionSpec*> rest = merge({&kTune, &kRuntime, &kForce});
+  specs.insert(specs.end(), rest.begin(), rest.end());
   return specs;
 }
 
@@ -160,6 +200,8 @@ const std::vector<CommandInfo>& commands() {
        merge({&kConfig, &kModelFile, &kExport, &kRuntime, &kForce})},
       {"info", "devices, backends and build configuration", merge({&kJsonOnly})},
       {"synth", "write a synthetic rating file of any size (streaming)", merge({&kConfig, &kSynth, &kForce})},
+      {"tune", "random search over training settings, scored on a validation split (never the test data)",
+       tune_options()},
   };
   return table;
 }

@@ -29,6 +29,8 @@ std::string kind_name(OutputKind kind) {
       return "an SVG training curve";
     case OutputKind::export_folder:
       return "an autorec export folder";
+    case OutputKind::config_file:
+      return "empty (a config file is never replaced without --force)";
   }
   return "a file of this kind";
 }
@@ -89,6 +91,8 @@ bool looks_like(const fs::path& file, OutputKind kind) {
       return line.rfind("<svg", 0) == 0 || line.rfind("<?xml", 0) == 0;
     case OutputKind::export_folder:
       return fs::exists(file / "manifest.json") || fs::is_empty(file, error);
+    case OutputKind::config_file:
+      return false;  // not empty (above): someone's settings
   }
   return false;
 }

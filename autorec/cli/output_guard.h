@@ -22,6 +22,7 @@ enum class OutputKind {
   log_jsonl,      // train.jsonl: one JSON object per line
   svg,            // training_curve.svg
   export_folder,  // a folder: empty, or holding the manifest.json of an earlier export
+  config_file,    // tune's --output: any existing file that is not empty needs --force
 };
 
 class OutputGuard {

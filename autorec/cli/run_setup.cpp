@@ -229,6 +229,18 @@ ModelRecord matrix_factorization_options(const Options& options, const std::stri
   return matrix_factorization_record(model, 0, 0);
 }
 
+// --lr-schedule and its parameters (their combinations: option_rules.cpp).
+LrSchedule lr_schedule(const Options& options, const LrSchedule& defaults) {
+  LrSchedule s;
+  s.kind = parse_named(options, "lr-schedule", lr_schedule_name(defaults.kind),
+                       [](const std::string& name) { return parse_lr_schedule(name); });
+  s.factor = static_cast<float>(options.real("lr-factor", defaults.factor, 1e-6, 0.999999));
+  s.step_epochs = static_cast<int>(options.integer("lr-step", defaults.step_epochs, 1, 1000000));
+  s.plateau_patience = static_cast<int>(options.integer("lr-patience", defaults.plateau_patience, 1, 1000000));
+  s.min_rate = static_cast<float>(options.real("lr-min", defaults.min_rate, 0.0, 1e6));
+  return s;
+}
+
 }  // namespace
 
 // Flags override the library's defaults (ModelConfig{} and TrainConfig{}: one source of truth).
@@ -283,6 +295,7 @@ TrainConfig train_config_for(const Options& options, const std::string& kind, in
   train.max_epochs = static_cast<int>(options.integer("epochs", defaults.max_epochs, 0, 1000000));
   train.patience = static_cast<int>(options.integer("patience", defaults.patience, 1, 1000000));
   train.seed = options.seed("seed", defaults.seed) + static_cast<std::uint64_t>(run_index);
+  train.lr_schedule = lr_schedule(options, defaults.lr_schedule);
   return train;
 }
 

@@ -211,6 +211,11 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
       {"--loss", saved.train.loss == LossKind::Mean ? "mean" : "sum", t.loss == LossKind::Mean ? "mean" : "sum"},
       {"--batch-size", text_of(saved.train.batch_size), text_of(t.batch_size)},
       {"--updates", saved.train.lazy_updates ? "lazy" : "exact", t.lazy_updates ? "lazy" : "exact"},
+      {"--lr-schedule", lr_schedule_name(saved.train.lr_schedule.kind), lr_schedule_name(t.lr_schedule.kind)},
+      {"--lr-factor", text_of(saved.train.lr_schedule.factor), text_of(t.lr_schedule.factor)},
+      {"--lr-step", text_of(saved.train.lr_schedule.step_epochs), text_of(t.lr_schedule.step_epochs)},
+      {"--lr-patience", text_of(saved.train.lr_schedule.plateau_patience), text_of(t.lr_schedule.plateau_patience)},
+      {"--lr-min", text_of(saved.train.lr_schedule.min_rate), text_of(t.lr_schedule.min_rate)},
   };
   options.insert(options.end(), train_options.begin(), train_options.end());
   for (const auto& [name, before, now] : options) {
@@ -218,6 +223,12 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
       throw UsageError("--resume " + path + ": the checkpoint was trained with " + name + " " + before +
                        ", this command gives " + now + " (only --epochs and --patience may change on resume)");
     }
+  }
+  // The cosine schedule runs over the epoch limit: another limit would change the rates still to come.
+  if (t.lr_schedule.kind == LrScheduleKind::Cosine && saved.train.max_epochs != t.max_epochs) {
+    throw UsageError("--resume " + path + ": the checkpoint was trained with --epochs " +
+                     text_of(saved.train.max_epochs) + " and --lr-schedule cosine, which anneals over --epochs; this "
+                     "command gives --epochs " + text_of(t.max_epochs) + " (keep it to continue the schedule)");
   }
 }
 

@@ -27,6 +27,7 @@ void TrainingLog::add_line(const EpochRecord& record) {
       .field("train_rmse", record.train_rmse)
       .field("validation_rmse", record.validation_rmse)
       .field("seconds", record.seconds)
+      .field("learning_rate", record.learning_rate)
       .end_object();
   jsonl_ += json.str() + '\n';
 }

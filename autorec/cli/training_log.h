@@ -1,5 +1,5 @@
 // --log-dir: train.jsonl (one JSON object per epoch: epoch, train_loss, train_rmse,
-// validation_rmse, seconds) and training_curve.svg beside it, both rewritten whole and atomically
+// validation_rmse, seconds, learning_rate) and training_curve.svg beside it, both rewritten whole and atomically
 // (AtomicFile) as epochs finish, so they can be watched during a long run and are never half-written.
 // A resumed run starts the files from the saved history. A write error throws WriteError.
 #pragma once

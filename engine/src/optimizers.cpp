@@ -100,6 +100,10 @@ std::size_t Optimizer::group_of(const ParameterStore& store, ParameterId id) con
 
 void Optimizer::set_l2(const std::string& group, float coefficient) { l2_[group_index(group)] = coefficient; }
 
+void Optimizer::set_learning_rate(float) {
+  throw Error(name() + ": this optimizer has no learning rate to schedule (its step sizes adapt on their own)");
+}
+
 FusedUpdate Optimizer::update_for(ParameterStore&, ParameterId) {
   throw Error(name() + ": this optimizer cannot update parameters inside the products (use step())");
 }

@@ -30,6 +30,7 @@ struct Shape {
   int epochs = 3;
   float dropout = 0.1f;
   float learning_rate = 0.01f;
+  LrSchedule schedule;
 };
 
 RunResult train_on(engine::Device device, const Split& split, const Shape& shape = {}) {
@@ -41,6 +42,7 @@ RunResult train_on(engine::Device device, const Split& split, const Shape& shape
   train_config.batch_size = shape.batch_size;
   train_config.lambda = 10.0f;
   train_config.learning_rate = shape.learning_rate;
+  train_config.lr_schedule = shape.schedule;
   const engine::SparseMatrix rows = to_matrix(split.train, model_config.orientation);
   AutoRecModel model(model_config, rows.cols(), device);
   Trainer trainer(model, train_config);
@@ -88,6 +90,27 @@ TEST_CASE("I-AutoRec trains, predicts and ranks the same on the emulated CUDA de
   CHECK(cuda.ranking.ndcg == Approx(cpu.ranking.ndcg).margin(1e-6));
 }
 
+TEST_CASE("a learning-rate schedule drives the emulated CUDA device as it drives the CPU",
+          "[emulated_cuda][training][lr-schedule]") {
+  SynthOptions data;
+  data.n_users = 60;
+  data.n_items = 40;
+  data.n_ratings = 700;
+  data.seed = 3;
+  const Split split = random_holdout(generate_ratings(data), 0.1, 2);
+  Shape shape;
+  shape.learning_rate = 0.05f;
+  shape.schedule.kind = LrScheduleKind::Step;
+  shape.schedule.step_epochs = 1;
+  shape.schedule.factor = 0.2f;
+  const RunResult cpu = train_on(engine::Device::cpu(), split, shape);
+  const RunResult cuda = train_on(engine::Device::cuda(), split, shape);
+  check_same_history(cpu, cuda);
+  const RunResult constant = train_on(engine::Device::cuda(), split, Shape{.learning_rate = 0.05f, .schedule = {}});
+  CHECK(cuda.history[0].train_loss == Approx(constant.history[0].train_loss).epsilon(1e-6));  // the same first epoch
+  CHECK(cuda.history[2].train_loss != Approx(constant.history[2].train_loss).epsilon(1e-4));   // then a smaller rate
+}
+
 TEST_CASE("I-AutoRec at k = 500 with rows and batch columns above 512 nonzeros: emulated CUDA matches the CPU",
           "[emulated_cuda][training]") {
   SynthOptions data;
@@ -101,7 +124,7 @@ TEST_CASE("I-AutoRec at k = 500 with rows and batch columns above 512 nonzeros: 
   const std::vector<kernels::offset_t> offsets = rows.csr_offsets_host();
   for (std::size_t i = 0; i + 1 < offsets.size(); ++i) longest_row = std::max(longest_row, offsets[i + 1] - offsets[i]);
   REQUIRE(longest_row > 512);  // the products' block-wide long-row phase
-  const Shape shape{500, 530, 2, 0.0f, 0.001f};  // a 530-item batch: user columns of more than 512 entries
+  const Shape shape{500, 530, 2, 0.0f, 0.001f, {}};  // a 530-item batch: user columns of more than 512 entries
   const RunResult cpu = train_on(engine::Device::cpu(), split, shape);
   const RunResult cuda = train_on(engine::Device::cuda(), split, shape);
   check_same_history(cpu, cuda);

@@ -2,6 +2,8 @@
 // checkpoint gives exactly the run that was never interrupted.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include "checkpoint_fixture.h"
 #include "data_test_support.h"
 
@@ -129,6 +131,71 @@ TEST_CASE("train 2 epochs, checkpoint, resume to 4 == train 4 directly", "[check
   check_same_history(resumed_trainer.history(), direct_trainer.history());
   CHECK(resumed_trainer.best_epoch() == direct_trainer.best_epoch());
   CHECK(same_values(resumed->parameters(), direct->parameters()));
+}
+
+// Each schedule: 6 epochs straight, or 3 epochs, a checkpoint (the run stopped like Ctrl-C), and a
+// resume to 6 from the file. The rates, the history and the weights must be the same. The epoch limit
+// stays 6 both times (the cosine schedule runs over it).
+TEST_CASE("a resumed run continues its learning-rate schedule exactly", "[checkpoint][resume][lr-schedule]") {
+  LrSchedule step;
+  step.kind = LrScheduleKind::Step;
+  step.step_epochs = 2;
+  LrSchedule cosine;
+  cosine.kind = LrScheduleKind::Cosine;
+  cosine.min_rate = 0.001f;
+  LrSchedule plateau;
+  plateau.kind = LrScheduleKind::Plateau;
+  plateau.plateau_patience = 1;
+  plateau.factor = 0.3f;
+  for (const LrSchedule& schedule : {step, cosine, plateau}) {
+    INFO(lr_schedule_name(schedule.kind));
+    auto configure = [&](TinyRun& run) {
+      run.train.lr_schedule = schedule;
+      run.train.learning_rate = 0.05f;  // large steps: validation RMSE does not improve every epoch
+      run.train.patience = 100;
+    };
+    TinyRun direct_run(6);
+    configure(direct_run);
+    auto direct = direct_run.make_model();
+    Trainer direct_trainer(*direct, direct_run.train);
+    direct_trainer.fit(direct_run.fit_rows, direct_run.validation_fn(), {});
+    REQUIRE(direct_trainer.history().size() == 6);
+    const auto& rates = direct_trainer.history();
+    CHECK(rates.back().learning_rate < rates.front().learning_rate);  // the schedule did decay
+
+    TinyRun first_half(6);
+    configure(first_half);
+    auto half = first_half.make_model();
+    Trainer half_trainer(*half, first_half.train);
+    std::optional<Checkpoint> snapshot;
+    std::atomic<bool> stop{false};
+    TrainCallbacks callbacks;
+    callbacks.on_epoch = [&](const EpochRecord& r) {
+      if (r.epoch == 3) {
+        snapshot = first_half.capture(*half, half_trainer);
+        stop = true;
+      }
+    };
+    half_trainer.fit(first_half.fit_rows, first_half.validation_fn(), callbacks, &stop);
+    REQUIRE(snapshot);
+    TempDir dir;
+    save_checkpoint(dir.path() / "half.ckpt", *snapshot);
+
+    const Checkpoint loaded = load_checkpoint(dir.path() / "half.ckpt");
+    CHECK(loaded.train.lr_schedule == schedule);
+    TinyRun second_half(6);
+    second_half.train = loaded.train;  // the schedule comes back from the file
+    auto resumed = second_half.make_model();
+    Trainer resumed_trainer(*resumed, second_half.train);
+    restore_training(loaded, *resumed, resumed_trainer);
+    resumed_trainer.fit(second_half.fit_rows, second_half.validation_fn(), {});
+
+    check_same_history(resumed_trainer.history(), direct_trainer.history());
+    for (std::size_t e = 0; e < rates.size(); ++e) {
+      CHECK(resumed_trainer.history()[e].learning_rate == rates[e].learning_rate);
+    }
+    CHECK(same_values(resumed->parameters(), direct->parameters()));
+  }
 }
 
 }  // namespace

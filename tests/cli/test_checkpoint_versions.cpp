@@ -48,6 +48,67 @@ std::size_t skip_model_record(const std::string& payload, std::size_t position) 
   return position;
 }
 
+// The train section after a model record at `position`: returns where version 5's learning-rate
+// schedule begins (after the seed) and sets `end` to where it ends.
+std::size_t schedule_position(const std::string& payload, std::size_t position, std::size_t& end) {
+  auto blob = [&] {
+    std::uint64_t size = 0;
+    std::memcpy(&size, payload.data() + position, 8);
+    position += 8 + size;
+  };
+  blob();                         // optimizer
+  position += 4 * 4;              // learning rate, momentum, lambda, weight decay
+  blob();                         // loss
+  blob();                         // updates
+  position += 8 + 4 + 4 + 8;      // batch size, max epochs, patience, seed
+  const std::size_t start = position;
+  blob();                         // schedule
+  position += 4 + 4 + 4 + 4;      // factor, step epochs, plateau patience, min rate
+  end = position;
+  return start;
+}
+
+// A version-4 payload from a version-5 one of a single model: without the learning-rate schedule, and
+// without the ensemble member count that ends version 5 (8 bytes, 0 here): version 4 ends with the
+// optimizer state.
+std::string as_version_4(const std::string& payload) {
+  std::size_t end = 0;
+  const std::size_t start = schedule_position(payload, skip_model_record(payload, 0), end);
+  return payload.substr(0, start) + payload.substr(end, payload.size() - 8 - end);
+}
+
+std::string file_of_version(const std::string& current_file, std::uint32_t version, const std::string& payload) {
+  std::string file = current_file.substr(0, 8);
+  put(file, version);
+  put(file, std::uint32_t{0});
+  put(file, static_cast<std::uint64_t>(payload.size()));
+  put(file, fnv1a64(payload));
+  return file + payload;
+}
+
+TEST_CASE("a version 4 checkpoint loads with a constant learning rate", "[checkpoint][lr-schedule]") {
+  test::TinyRun run(1);
+  run.train.lr_schedule.kind = LrScheduleKind::Step;
+  run.train.lr_schedule.step_epochs = 7;
+  auto model = run.make_model();
+  Trainer trainer(*model, run.train);
+  trainer.fit(run.fit_rows, run.validation_fn(), {});
+  test::TempDir dir;
+  const auto path = dir.path() / "v5.ckpt";
+  save_checkpoint(path, run.capture(*model, trainer));
+  const Checkpoint current = load_checkpoint(path);
+  CHECK(current.train.lr_schedule == run.train.lr_schedule);
+
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const auto old_path = dir.path() / "v4.ckpt";
+  std::ofstream(old_path, std::ios::binary) << file_of_version(bytes, 4, as_version_4(bytes.substr(32)));
+  const Checkpoint old = load_checkpoint(old_path);
+  CHECK(old.train.lr_schedule == LrSchedule{});
+  CHECK(old.model == current.model);
+  CHECK(old.parameters == current.parameters);
+}
+
 TEST_CASE("a version 3 checkpoint loads as the same AutoRec model", "[checkpoint]") {
   test::TinyRun run(1);
   run.model.hidden = {8, 4, 8};
@@ -61,7 +122,6 @@ TEST_CASE("a version 3 checkpoint loads as the same AutoRec model", "[checkpoint
 
   std::ifstream in(path, std::ios::binary);
   const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  const std::string payload = bytes.substr(32);
   // Version 3's model section: orientation, hidden sizes, activations, dropout, seed, inputs.
   std::string old_payload;
   put_blob(old_payload, "item");
@@ -72,8 +132,7 @@ TEST_CASE("a version 3 checkpoint loads as the same AutoRec model", "[checkpoint
   put(old_payload, run.model.dropout);
   put(old_payload, run.model.seed);
   put(old_payload, model->n_inputs());
-  // Versions 3 and 4 end with the optimizer state: no member count (version 5's last 8 bytes, 0 here).
-  const std::string v4_payload = payload.substr(0, payload.size() - 8);
+  const std::string v4_payload = as_version_4(bytes.substr(32));
   old_payload += v4_payload.substr(skip_model_record(v4_payload, 0));
   std::string old_file = bytes.substr(0, 8);
   put(old_file, std::uint32_t{3});

@@ -190,3 +190,29 @@ TEST_CASE("set_l2 adds lambda * w to the weights' gradient inside the update, ne
   CHECK(t.wv() == Approx(0.9).epsilon(1e-5));
   CHECK(t.bv() == 0.0f);
 }
+
+TEST_CASE("set_learning_rate changes the next step of every group, and RProp has none", "[optimizers]") {
+  for (const std::string name : {"sgd", "adam", "adagrad", "lion"}) {
+    INFO(name);
+    // Two identical runs of two steps; the second run halves the rate before its second step.
+    Tiny a(1.0f, 1.0f), b(1.0f, 1.0f);
+    const auto first = engine::make_optimizer(name, a.store, {{"learning_rate", 0.1f}});
+    const auto second = engine::make_optimizer(name, b.store, {{"learning_rate", 0.1f}});
+    CHECK(first->has_learning_rate());
+    for (int step = 0; step < 2; ++step) {
+      if (step == 1) second->set_learning_rate(0.05f);
+      a.set_grads(0.5f, 0.5f);
+      b.set_grads(0.5f, 0.5f);
+      first->step(a.store);
+      second->step(b.store);
+      if (step == 0) CHECK(a.wv() == b.wv());
+    }
+    const float moved_a = 1.0f - a.wv(), moved_b = 1.0f - b.wv();
+    CHECK(moved_b < moved_a);       // the weights' group took a smaller second step
+    CHECK(a.bv() - b.bv() < 0.0f);  // and so did the biases'
+  }
+  const Tiny t(1.0f, 0.0f);
+  const auto rprop = engine::make_optimizer("rprop", t.store);
+  CHECK_FALSE(rprop->has_learning_rate());
+  CHECK_THROWS_WITH(rprop->set_learning_rate(0.1f), Catch::Contains("rprop") && Catch::Contains("no learning rate"));
+}

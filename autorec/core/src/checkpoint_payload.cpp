@@ -4,7 +4,8 @@
 //              blob hidden activation, blob output activation, f32 dropout, u64 seed, i64 n_inputs)
 //   train:     blob optimizer, f32 learning rate, f32 momentum, f32 lambda, f32 weight decay,
 //              blob loss ("sum"/"mean"), blob updates ("exact"/"lazy"),
-//              i64 batch size, i32 max epochs, i32 patience, u64 seed
+//              i64 batch size, i32 max epochs, i32 patience, u64 seed,
+//              (version 5 on) blob lr schedule, f32 factor, i32 step epochs, i32 plateau patience, f32 min rate
 //   run:       blob source, blob protocol, u64 n_ratings, u64 n_users, u64 n_items
 //   progress:  u64 epochs, per epoch {i32 epoch, f64 train_loss, f64 train_rmse, f64 validation_rmse,
 //              f64 seconds}, i32 best epoch, f64 best validation RMSE
@@ -117,6 +118,11 @@ void write_configs(PayloadWriter& out, const Checkpoint& c) {
   out.pod(c.train.max_epochs);
   out.pod(c.train.patience);
   out.pod(c.train.seed);
+  out.blob(lr_schedule_name(c.train.lr_schedule.kind));
+  out.pod(c.train.lr_schedule.factor);
+  out.pod(c.train.lr_schedule.step_epochs);
+  out.pod(c.train.lr_schedule.plateau_patience);
+  out.pod(c.train.lr_schedule.min_rate);
 }
 
 // Version 3 stored AutoRec's fields; they become its record.
@@ -162,6 +168,13 @@ void read_configs(PayloadReader& in, Checkpoint& c, std::uint32_t version) {
   c.train.max_epochs = in.pod<int>("max epochs");
   c.train.patience = in.pod<int>("patience");
   c.train.seed = in.pod<std::uint64_t>("train seed");
+  if (version >= 5) {  // older files trained with a constant rate
+    c.train.lr_schedule.kind = parse_lr_schedule(in.blob("lr schedule"));
+    c.train.lr_schedule.factor = in.pod<float>("lr factor");
+    c.train.lr_schedule.step_epochs = in.pod<int>("lr step epochs");
+    c.train.lr_schedule.plateau_patience = in.pod<int>("lr plateau patience");
+    c.train.lr_schedule.min_rate = in.pod<float>("lr min rate");
+  }
 }
 
 void write_run_and_progress(PayloadWriter& out, const Checkpoint& c) {

@@ -72,10 +72,25 @@ Trainer::Trainer(RatingModel& model, const TrainConfig& config)
   optimizer_->set_lazy(config.lazy_updates);
   AUTOREC_CONFIG_CHECK(config.batch_size >= 0, "batch size must be >= 0 (0 = full batch)");
   AUTOREC_CONFIG_CHECK(config.max_epochs >= 0 && config.patience >= 1, "epochs must be >= 0 and patience >= 1");
+  check_lr_schedule(config.lr_schedule);
+  AUTOREC_CONFIG_CHECK(config.lr_schedule.kind == LrScheduleKind::Constant || optimizer_->has_learning_rate(),
+                       "the ", lr_schedule_name(config.lr_schedule.kind), " learning-rate schedule needs an optimizer "
+                       "with a learning rate; ", optimizer_->name(), " adapts its own step sizes");
+}
+
+float Trainer::learning_rate_of(int epoch) const {
+  return scheduled_learning_rate(config_.lr_schedule, config_.learning_rate, config_.max_epochs, epoch, history_);
 }
 
 void Trainer::restore_progress(std::vector<EpochRecord> history, int best_epoch, double best_validation_rmse) {
   history_ = std::move(history);
+  // The rates are not saved: the schedule gives them again from the earlier epochs.
+  std::vector<EpochRecord> done;
+  for (EpochRecord& record : history_) {
+    record.learning_rate = scheduled_learning_rate(config_.lr_schedule, config_.learning_rate, config_.max_epochs,
+                                                   record.epoch, done);
+    done.push_back(record);
+  }
   best_epoch_ = best_epoch;
   best_validation_rmse_ = best_validation_rmse;
 }
@@ -152,6 +167,9 @@ void Trainer::fit(const engine::SparseMatrix& train, const ValidationFn& validat
     const auto start = std::chrono::steady_clock::now();
     EpochRecord record;
     record.epoch = epoch;
+    record.learning_rate = learning_rate_of(epoch);
+    if (config_.lr_schedule.kind != LrScheduleKind::Constant)
+      optimizer_->set_learning_rate(static_cast<float>(record.learning_rate));
     if (!run_epoch(batches, resident, epoch, callbacks, stop, record)) {
       interrupted_ = true;
       return;  // the caller may checkpoint; weights stay as they are mid-epoch

@@ -87,6 +87,12 @@ class Optimizer {
   void set_lazy(bool lazy) { lazy_ = lazy; }
   bool lazy() const { return lazy_; }
 
+  // The learning rate of every group's rule, for learning-rate schedules (set between steps). An
+  // optimizer whose rule has none (RProp adapts a step size per weight) says no in
+  // has_learning_rate(), and its set_learning_rate() throws engine::Error.
+  virtual bool has_learning_rate() const { return false; }
+  virtual void set_learning_rate(float rate);
+
   // Optimizer state (moments, step sizes, step counter) for checkpoints; load checks sizes.
   virtual void save_state(std::ostream& out) const = 0;
   virtual void load_state(std::istream& in) = 0;
@@ -107,6 +113,10 @@ class Sgd final : public Optimizer {
  public:
   Sgd(const ParameterStore& store, const SgdParams& defaults);
   SgdParams& settings(const std::string& group) { return settings_[group_index(group)]; }
+  bool has_learning_rate() const override { return true; }
+  void set_learning_rate(float rate) override {
+    for (SgdParams& s : settings_) s.learning_rate = rate;
+  }
   void step(ParameterStore& store) override;
   bool supports_fused_updates() const override { return true; }
   FusedUpdate update_for(ParameterStore& store, ParameterId id) override;
@@ -124,6 +134,10 @@ class Adam final : public Optimizer {
  public:
   Adam(const ParameterStore& store, const AdamParams& defaults);
   AdamParams& settings(const std::string& group) { return settings_[group_index(group)]; }
+  bool has_learning_rate() const override { return true; }
+  void set_learning_rate(float rate) override {
+    for (AdamParams& s : settings_) s.learning_rate = rate;
+  }
   void step(ParameterStore& store) override;
   bool supports_fused_updates() const override { return true; }
   void begin_step() override { ++step_; }

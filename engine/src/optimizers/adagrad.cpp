@@ -27,6 +27,10 @@ class Adagrad final : public Optimizer {
 
   std::string name() const override { return "adagrad"; }
   bool supports_fused_updates() const override { return true; }
+  bool has_learning_rate() const override { return true; }
+  void set_learning_rate(float rate) override {
+    for (kernels::AdagradParams& s : settings_) s.learning_rate = rate;
+  }
 
   void step(ParameterStore& store) override {
     optimizer_unit::require_same_layout(store, sum_of_squares_, settings_.size(), "adagrad");

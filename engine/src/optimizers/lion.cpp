@@ -15,6 +15,10 @@ class Lion final : public Optimizer {
 
   std::string name() const override { return "lion"; }
   bool supports_fused_updates() const override { return true; }
+  bool has_learning_rate() const override { return true; }
+  void set_learning_rate(float rate) override {
+    for (kernels::LionParams& s : settings_) s.learning_rate = rate;
+  }
 
   void step(ParameterStore& store) override {
     optimizer_unit::require_same_layout(store, momentum_, settings_.size(), "lion");

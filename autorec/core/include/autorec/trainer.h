@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "autorec/lr_schedule.h"
 #include "autorec/rating_model.h"
 #include "engine/optimizers.h"
 #include "engine/row_batches.h"
@@ -43,6 +44,9 @@ struct TrainConfig {
   int max_epochs = 200;
   int patience = 10;               // epochs without validation improvement before stopping
   std::uint64_t seed = 1;          // batch order and dropout
+  // The learning rate per epoch (lr_schedule.h); cosine runs over max_epochs. Anything but constant
+  // needs an optimizer with a learning rate (not RProp).
+  LrSchedule lr_schedule;
 };
 
 struct EpochRecord {
@@ -51,6 +55,7 @@ struct EpochRecord {
   double train_rmse = 0.0;       // from the epoch's training errors (before each batch's update)
   double validation_rmse = 0.0;  // NaN without a validation set
   double seconds = 0.0;
+  double learning_rate = 0.0;    // the rate of this epoch (TrainConfig::lr_schedule); not saved, recomputed
 };
 
 // Called after every batch (batches done in this epoch, batches per epoch) and after every epoch.
@@ -93,6 +98,7 @@ class Trainer {
   bool run_epoch(engine::RowBatches& row_batches, const engine::SparseMatrix& train, int epoch,
                  const TrainCallbacks& callbacks, const std::atomic<bool>* stop, EpochRecord& record);
   void set_l2_term(double row_fraction);
+  float learning_rate_of(int epoch) const;  // the schedule's rate, from the history before `epoch`
 
   RatingModel& model_;
   TrainConfig config_;
