@@ -1,7 +1,10 @@
 // Mini-batches formed where the data lives: the rows of a CSR matrix gathered in a given order, and the
 // CSC twin of a CSR pattern. The CPU versions of kernels/cuda/batching.cu (same outputs exactly: the CSC
 // lists each column's rows in ascending order).
+#include <omp.h>
+
 #include <algorithm>
+#include <vector>
 
 #include "kernels/cpu.h"
 #include "parallel.h"
@@ -29,11 +32,65 @@ void gather_rows(const CsrPattern& a, const float* values, const index_t* rows, 
   }
 }
 
+namespace {
+
+// Above this many nonzeros the CSC twin is built by all threads (a training mini-batch stays below it).
+constexpr offset_t kParallelCscNnz = offset_t{1} << 22;
+
+// The first row of part t of `parts` with about equal nonzeros.
+index_t row_split(const CsrPattern& a, int t, int parts) {
+  const offset_t target = a.nnz * t / parts;
+  return static_cast<index_t>(std::lower_bound(a.offsets, a.offsets + a.rows, target) - a.offsets);
+}
+
+// Each thread counts the columns of its own block of rows, the counts become per-thread cursors (thread
+// t's entries of a column after those of threads < t), then each thread places its rows: the same
+// output as the serial sort, each column's rows ascending.
+void csr_to_csc_parallel(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions) {
+  const int max_threads = omp_get_max_threads();
+  const auto stride = static_cast<std::size_t>(a.cols);
+  std::vector<offset_t> cursor(static_cast<std::size_t>(max_threads) * stride, 0);
+#pragma omp parallel num_threads(max_threads)
+  {
+    const int team = omp_get_num_threads(), t = omp_get_thread_num();
+    const index_t first = row_split(a, t, team), last = t + 1 == team ? a.rows : row_split(a, t + 1, team);
+    offset_t* mine = cursor.data() + static_cast<std::size_t>(t) * stride;
+    for (offset_t p = a.offsets[first]; p < a.offsets[last]; ++p) ++mine[a.indices[p]];
+#pragma omp barrier
+#pragma omp single
+    {
+      csc_offsets[0] = 0;
+      for (std::size_t j = 0; j < stride; ++j) {
+        offset_t base = csc_offsets[j];
+        for (int u = 0; u < team; ++u) {
+          const offset_t count = cursor[static_cast<std::size_t>(u) * stride + j];
+          cursor[static_cast<std::size_t>(u) * stride + j] = base;
+          base += count;
+        }
+        csc_offsets[j + 1] = base;
+      }
+    }
+    for (index_t i = first; i < last; ++i) {
+      for (offset_t p = a.offsets[i]; p < a.offsets[i + 1]; ++p) {
+        const offset_t slot = mine[a.indices[p]]++;
+        csc_rows[slot] = i;
+        csc_positions[slot] = p;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 // A counting sort by column; walking the rows in order leaves each column's rows ascending.
 void csr_to_csc(const CsrPattern& a, offset_t* csc_offsets, index_t* csc_rows, offset_t* csc_positions,
                 offset_t* scratch) {
   detail::require_csr(a, "A");
   kernels::detail::require_csr_to_csc(a, csc_offsets, csc_rows, csc_positions, scratch);
+  if (a.nnz > kParallelCscNnz && omp_get_max_threads() > 1) {
+    csr_to_csc_parallel(a, csc_offsets, csc_rows, csc_positions);
+    return;
+  }
   std::fill(csc_offsets, csc_offsets + a.cols + 1, offset_t{0});
   for (offset_t p = 0; p < a.nnz; ++p) ++csc_offsets[a.indices[p] + 1];
   for (index_t j = 0; j < a.cols; ++j) csc_offsets[j + 1] += csc_offsets[j];

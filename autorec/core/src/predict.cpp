@@ -47,15 +47,13 @@ engine::SparseMatrix to_matrix(const Ratings& ratings, Orientation orientation, 
   const engine::index_t rows = by_item ? ratings.n_items() : ratings.n_users();
   const engine::index_t cols = by_item ? ratings.n_users() : ratings.n_items();
   try {
-    engine::CooTriplets t;
-    t.rows = by_item ? ratings.items : ratings.users;
-    t.cols = by_item ? ratings.users : ratings.items;
-    t.values = ratings.values;
-    return engine::SparseMatrix::from_coo(rows, cols, t, engine::DuplicatePolicy::Error, device);
+    return engine::SparseMatrix::from_coo(rows, cols, by_item ? ratings.items : ratings.users,
+                                          by_item ? ratings.users : ratings.items, ratings.values,
+                                          engine::DuplicatePolicy::Error, device);
   } catch (const std::bad_alloc&) {  // say what for and how much, not just "std::bad_alloc"
     throw std::runtime_error("out of host memory building the " + std::to_string(rows) + " x " +
                              std::to_string(cols) + " rating matrix (" + std::to_string(ratings.size()) +
-                             " entries, about " + std::to_string(24 * ratings.size()) + " bytes while it is built)");
+                             " entries, about " + std::to_string(20 * ratings.size()) + " bytes for CSR and CSC)");
   }
 }
 
