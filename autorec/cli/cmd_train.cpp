@@ -103,7 +103,7 @@ int run_train(const Options& options) {
     check_resume_settings(*first.resume, load_checkpoint(*first.resume), first);
     // Not kept: train_run reads it again rather than holding its ratings and weights through the run.
   }
-  const LoadedData data = load_data(options, quiet);
+  LoadedData data = load_data(options, quiet);
 
   TrainReport report;
   report.source = data.source;
@@ -114,6 +114,10 @@ int run_train(const Options& options) {
   int stdout_error = -1;
   for (int r = 0; r < runs; ++r) {
     const RunData run = prepare_run(options, data, r);
+    if (r + 1 == runs) {  // the last run's parts are made: the whole data set is not needed any more
+      data.all.reset();
+      data.files.reset();
+    }
     if (r == 0) {
       report.protocol = run.identity.protocol;
       report.train_ratings = run.train->size();

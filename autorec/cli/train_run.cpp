@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include <unistd.h>
 
@@ -228,12 +229,13 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run,
   engine::Backend& backend = engine::backend_for(settings.device);
   backend.reset_peak_memory();
   const Orientation orientation = settings.model.orientation;
-  // On the host: the trainer slices batches there and moves each one to the model's device.
-  const engine::SparseMatrix fit_rows = to_matrix(*run.fit, orientation);
+  // On the host: the trainer uploads it once to the model's device. Released after training, before
+  // the test pass builds the whole training part's matrix (at Netflix size each is ~1.6 GB).
+  std::optional<engine::SparseMatrix> fit_rows(to_matrix(*run.fit, orientation));
 
   ModelRecord model_record = settings.model;
-  model_record.rows = fit_rows.rows();
-  model_record.inputs = fit_rows.cols();
+  model_record.rows = fit_rows->rows();
+  model_record.inputs = fit_rows->cols();
   const std::unique_ptr<RatingModel> built = make_model(model_record, settings.device);
   RatingModel& model = *built;
   Trainer trainer(model, settings.train);
@@ -257,7 +259,8 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run,
     if (log) log->on_epoch(record, trainer.best_epoch());
     keeper.on_epoch(model, trainer, record.epoch);
   };
-  trainer.fit(fit_rows, make_validation(run, fit_rows, orientation), callbacks, keeper.stop_flag());
+  trainer.fit(*fit_rows, make_validation(run, *fit_rows, orientation), callbacks, keeper.stop_flag());
+  fit_rows.reset();
   progress.clear_bar();
 
   RunOutcome outcome;

@@ -2,6 +2,7 @@
 // LoadOptions::format names it. Every problem in the input throws autorec::DataError "file:line: reason".
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -55,6 +56,10 @@ struct LoadOptions {
   Format format = Format::automatic;
   DelimitedOptions delimited;  // used when format == delimited
   DuplicatePolicy duplicates = DuplicatePolicy::error;
+  // A delimited file of at least twice this many bytes is parsed in byte ranges of at least this size
+  // by up to omp_get_max_threads() threads at once; the result and every error message are the same
+  // as a sequential parse's (docs/data.md). Tests make it small to exercise the ranges.
+  std::uint64_t parallel_range_bytes = std::uint64_t{32} << 20;
 };
 
 // The format load_ratings would use for `path` (never Format::automatic). For a file whose separator is
