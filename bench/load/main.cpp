@@ -93,6 +93,7 @@ autorec::Ratings load(const fs::path& csv, const std::optional<fs::path>& cache,
     return ratings;
   }
   const std::uint64_t fingerprint = autorec::data_fingerprint(csv, options);
+  table.done("fingerprint (hash of the file)");
   if (fs::exists(*cache) && autorec::ratings_cache_fingerprint(*cache) == fingerprint) {
     autorec::Ratings ratings = autorec::load_ratings_cache(*cache);
     table.done("read cache " + cache->filename().string());
