@@ -103,7 +103,8 @@ Ratings load_ratings(const fs::path& path, const LoadOptions& options, const IdM
   try {
     if (format != Format::netflix) {  // a large file in byte ranges at once; nullopt: too small for that
       loaded = detail::load_delimited_parallel(path.string(), detail::delimited_spec(format, custom), initial_users,
-                                               initial_items, options.parallel_range_bytes);
+                                               initial_items, options.parallel_range_bytes,
+                                               options.parallel_ranges);
     }
     if (!loaded) {
       builder.reserve(estimated_ratings(path));

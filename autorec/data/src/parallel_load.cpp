@@ -1,7 +1,9 @@
 #include "parallel_load.h"
 
 #include <fcntl.h>
+#ifdef _OPENMP  // the fuzz build compiles the data layer without OpenMP: the ranges then run one by one
 #include <omp.h>
+#endif
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +19,14 @@ namespace autorec::detail {
 namespace {
 
 constexpr std::size_t kSampleBytes = std::size_t{1} << 20;
+
+int thread_count() {
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
 
 // Reads up to `length` bytes at `offset` (fewer at the end of the file).
 std::string read_at(int fd, std::uint64_t offset, std::size_t length, const std::string& path) {
@@ -111,12 +121,13 @@ void append_range(RatingsBuilder& whole, RatingsBuilder& part) {
 
 std::optional<Ratings> load_delimited_parallel(const std::string& path, const DelimitedSpec& spec,
                                                const IdMap& initial_users, const IdMap& initial_items,
-                                               std::uint64_t min_range_bytes) {
-  const int threads = omp_get_max_threads();
+                                               std::uint64_t min_range_bytes, int max_ranges) {
+  const int wanted = max_ranges > 0 ? max_ranges : thread_count();
   struct stat info {};
-  if (threads < 2 || ::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
+  if (wanted < 2 || ::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
   const auto size = static_cast<std::uint64_t>(info.st_size);
-  const auto parts = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(threads), size / std::max<std::uint64_t>(min_range_bytes, 1)));
+  const auto parts = static_cast<int>(
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(wanted), size / std::max<std::uint64_t>(min_range_bytes, 1)));
   if (parts < 2) return std::nullopt;
   const Layout layout = plan_ranges(path, size, parts);
   const std::size_t ranges = layout.bounds.size() - 1;

@@ -12,11 +12,12 @@
 
 namespace autorec::detail {
 
-// nullopt when a sequential parse is the right one: one thread, a file below 2 x min_range_bytes, not a
-// regular file, or a first non-blank line outside the first range. Ids are interned through copies of the
+// nullopt when a sequential parse is the right one: fewer than 2 ranges wanted (max_ranges, or 0 for
+// one per OpenMP thread), a file below 2 x min_range_bytes, not a regular file, or a first non-blank
+// line outside the first range. Ids are interned through copies of the
 // given maps (known ids keep their index, new ones are appended), as load_ratings documents.
 std::optional<Ratings> load_delimited_parallel(const std::string& path, const DelimitedSpec& spec,
                                                const IdMap& initial_users, const IdMap& initial_items,
-                                               std::uint64_t min_range_bytes);
+                                               std::uint64_t min_range_bytes, int max_ranges);
 
 }  // namespace autorec::detail
