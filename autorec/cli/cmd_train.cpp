@@ -113,7 +113,7 @@ int run_train(const Options& options) {
   if (data.synthetic) report.noise_floor = synthetic_noise_floor(*data.synthetic);
   int stdout_error = -1;
   for (int r = 0; r < runs; ++r) {
-    const RunData run = prepare_run(options, data, r);
+    RunData run = prepare_run(options, data, r);
     if (r + 1 == runs) {  // the last run's parts are made: the whole data set is not needed any more
       data.all.reset();
       data.files.reset();
@@ -133,7 +133,8 @@ int run_train(const Options& options) {
       if (!std::cout) stdout_error = errno;  // reported after the final save, which must still happen
     };
     const RunOutcome outcome =
-        train_run(r == 0 ? first : settings_for_run(options, r, runs, device), run, r + 1 == runs ? print : nullptr);
+        train_run(r == 0 ? first : settings_for_run(options, r, runs, device), std::move(run),
+                  r + 1 == runs ? print : nullptr);
     if (outcome.interrupted) {
       report_interrupt(outcome);
       return kExitInterrupted;
