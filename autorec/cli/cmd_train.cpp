@@ -113,7 +113,7 @@ int run_train(const Options& options) {
     check_resume_settings(*first.resume, load_checkpoint(*first.resume), first);
     // Not kept: train_run reads it again rather than holding its ratings and weights through the run.
   }
-  const LoadedData data = load_data(options, quiet);
+  LoadedData data = load_data(options, quiet);
 
   TrainReport report;
   report.source = data.source;
@@ -123,7 +123,11 @@ int run_train(const Options& options) {
   if (data.synthetic) report.noise_floor = synthetic_noise_floor(*data.synthetic);
   int stdout_error = -1;
   for (int r = 0; r < runs; ++r) {
-    const RunData run = prepare_run(options, data, r);
+    RunData run = prepare_run(options, data, r);
+    if (r + 1 == runs) {  // the last run's parts are made: the whole data set is not needed any more
+      data.all.reset();
+      data.files.reset();
+    }
     if (r == 0) {
       report.protocol = run.identity.protocol;
       report.train_ratings = run.train->size();
@@ -143,7 +147,7 @@ int run_train(const Options& options) {
     const RunOutcome outcome =
         is_ensemble(options)
             ? train_ensemble_run(settings, ensemble_member_settings(options, settings, r), run, on_results)
-            : train_run(settings, run, on_results);
+            : train_run(settings, std::move(run), on_results);
     if (outcome.interrupted) {
       report_interrupt(outcome);
       return kExitInterrupted;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include <unistd.h>
 
@@ -32,11 +33,10 @@ std::string text_of(const T& value) {
   return error == std::errc() ? std::string(text, end) : std::string("?");
 }
 
-// The bias baseline's test RMSE on the model's footing: fitted on the ratings the model was fitted on
-// (the training part less validation), and a test pair whose user or item has no training rating gets
+// The bias baseline's test RMSE on the model's footing: `baseline` fitted on the ratings the model was
+// fitted on (the training part less validation), and a test pair whose user or item has no training rating gets
 // the model's default, as predict_pairs gives it.
-double baseline_rmse(const RunData& run) {
-  const BiasBaseline baseline = BiasBaseline::fit(*run.fit);
+double baseline_rmse(const RunData& run, const BiasBaseline& baseline) {
   std::vector<bool> user_known(static_cast<std::size_t>(run.train->n_users()), false);
   std::vector<bool> item_known(static_cast<std::size_t>(run.train->n_items()), false);
   for (std::size_t r = 0; r < run.train->size(); ++r) {
@@ -232,19 +232,26 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
   }
 }
 
-RunOutcome train_run(const TrainSettings& settings, const RunData& run,
+RunOutcome train_run(const TrainSettings& settings, RunData run,
                      const std::function<void(const RunOutcome&)>& on_results, std::unique_ptr<RatingModel>* trained) {
   CheckpointKeeper keeper(settings, run, install_interrupt_handler());
   const auto start = std::chrono::steady_clock::now();
   engine::Backend& backend = engine::backend_for(settings.device);
   backend.reset_peak_memory();
   const Orientation orientation = settings.model.orientation;
-  // On the host: the trainer slices batches there and moves each one to the model's device.
-  const engine::SparseMatrix fit_rows = to_matrix(*run.fit, orientation);
+  // On the host: the trainer uploads it once to the model's device. Released after training, before
+  // the test pass builds the whole training part's matrix (at Netflix size each is ~1.6 GB).
+  std::optional<engine::SparseMatrix> fit_rows(to_matrix(*run.fit, orientation));
+  // The baseline is fitted now (it is reported after the test pass) so that the fit ratings can go: at
+  // Netflix size they are 1 GB that training does not need.
+  const auto baseline_start = std::chrono::steady_clock::now();
+  const BiasBaseline baseline = BiasBaseline::fit(*run.fit);
+  const auto baseline_time = std::chrono::steady_clock::now() - baseline_start;  // not part of the run's time
+  run.fit.reset();
 
   ModelRecord model_record = settings.model;
-  model_record.rows = fit_rows.rows();
-  model_record.inputs = fit_rows.cols();
+  model_record.rows = fit_rows->rows();
+  model_record.inputs = fit_rows->cols();
   std::unique_ptr<RatingModel> built = make_model(model_record, settings.device);
   RatingModel& model = *built;
   Trainer trainer(model, settings.train);
@@ -268,7 +275,8 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run,
     if (log) log->on_epoch(record, trainer.best_epoch());
     keeper.on_epoch(model, trainer, record.epoch);
   };
-  trainer.fit(fit_rows, make_validation(run, fit_rows, orientation), callbacks, keeper.stop_flag());
+  trainer.fit(*fit_rows, make_validation(run, *fit_rows, orientation), callbacks, keeper.stop_flag());
+  fit_rows.reset();
   progress.clear_bar();
 
   RunOutcome outcome;
@@ -285,8 +293,8 @@ RunOutcome train_run(const TrainSettings& settings, const RunData& run,
     outcome.test = rating_metrics(predictions, *run.test, train_rows, orientation);
   }
   outcome.peak_memory_bytes = backend.memory_stats().peak_bytes;
-  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!outcome.interrupted) outcome.baseline_rmse = baseline_rmse(run);  // not part of the run's time
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start - baseline_time).count();
+  if (!outcome.interrupted) outcome.baseline_rmse = baseline_rmse(run, baseline);  // not part of the run's time
   if (!outcome.interrupted) {
     if (on_results) on_results(outcome);
     outcome.saved_checkpoint = keeper.finish(model, trainer);

@@ -60,9 +60,12 @@ struct RunOutcome {
 
 // `on_results` (optional) gets the finished run's outcome before the final checkpoint save, so that
 // the results are shown even when that save fails. A failed final save throws WriteError, after
-// trying an emergency copy in the temp folder; the message says where that copy went.
+// trying an emergency copy in the temp folder; the message says where that copy went. `run` is taken
+// by value so that its fit part (the training ratings less validation) is freed once its matrix and
+// the bias baseline are built: pass it with std::move to let that happen (an ensemble passes copies:
+// the shared ratings then stay for its next member).
 // `trained` (optional) receives the model (with its best weights) when the run was not interrupted.
-RunOutcome train_run(const TrainSettings& settings, const RunData& run,
+RunOutcome train_run(const TrainSettings& settings, RunData run,
                      const std::function<void(const RunOutcome&)>& on_results = nullptr,
                      std::unique_ptr<RatingModel>* trained = nullptr);
 

@@ -4,75 +4,12 @@
 #include <cmath>
 #include <numeric>
 
+#include "coo_to_csr.h"
 #include "engine/backend.h"
 #include "kernels/batching.h"
 
 namespace engine {
 namespace {
-
-std::string entry(index_t row, index_t col) {
-  return "(" + std::to_string(row) + ", " + std::to_string(col) + ")";
-}
-
-void validate_triplets(index_t rows, index_t cols, const CooTriplets& t) {
-  ENGINE_CHECK(rows >= 0 && cols >= 0, "SparseMatrix::from_coo: negative shape (", rows, ", ", cols, ")");
-  ENGINE_CHECK(t.rows.size() == t.cols.size() && t.rows.size() == t.values.size(),
-               "SparseMatrix::from_coo: triplet arrays differ in length (rows ", t.rows.size(), ", cols ",
-               t.cols.size(), ", values ", t.values.size(), ")");
-  for (std::size_t p = 0; p < t.rows.size(); ++p) {
-    ENGINE_CHECK(t.rows[p] >= 0 && t.rows[p] < rows && t.cols[p] >= 0 && t.cols[p] < cols,
-                 "SparseMatrix::from_coo: triplet ", p, " at ", entry(t.rows[p], t.cols[p]),
-                 " is outside a matrix of shape (", rows, ", ", cols, ")");
-    ENGINE_CHECK(std::isfinite(t.values[p]), "SparseMatrix::from_coo: triplet ", p, " at ",
-                 entry(t.rows[p], t.cols[p]), " has a non-finite value");
-  }
-}
-
-// Positions of the triplets ordered by (row, col), ties in input order (a stable counting sort by
-// row, then a stable sort of each row by column).
-std::vector<std::size_t> sorted_order(index_t rows, const CooTriplets& t, std::vector<offset_t>& row_offsets) {
-  row_offsets.assign(static_cast<std::size_t>(rows) + 1, 0);
-  for (index_t r : t.rows) ++row_offsets[static_cast<std::size_t>(r) + 1];
-  std::partial_sum(row_offsets.begin(), row_offsets.end(), row_offsets.begin());
-  std::vector<std::size_t> order(t.rows.size());
-  std::vector<offset_t> next(row_offsets.begin(), row_offsets.end() - 1);
-  for (std::size_t p = 0; p < t.rows.size(); ++p) order[static_cast<std::size_t>(next[t.rows[p]]++)] = p;
-  for (index_t r = 0; r < rows; ++r) {
-    std::stable_sort(order.begin() + row_offsets[r], order.begin() + row_offsets[r + 1],
-                     [&](std::size_t a, std::size_t b) { return t.cols[a] < t.cols[b]; });
-  }
-  return order;
-}
-
-// Collapses runs of equal (row, col) in sorted order according to the policy.
-void merge_duplicates(index_t rows, const CooTriplets& t, const std::vector<std::size_t>& order,
-                      const std::vector<offset_t>& sorted_offsets, DuplicatePolicy policy,
-                      std::vector<offset_t>& offsets, std::vector<index_t>& indices, std::vector<float>& values) {
-  offsets.assign(static_cast<std::size_t>(rows) + 1, 0);
-  indices.reserve(order.size());
-  values.reserve(order.size());
-  for (index_t r = 0; r < rows; ++r) {
-    for (offset_t q = sorted_offsets[r]; q < sorted_offsets[r + 1];) {
-      const std::size_t first = order[static_cast<std::size_t>(q)];
-      offset_t run_end = q + 1;
-      while (run_end < sorted_offsets[r + 1] && t.cols[order[static_cast<std::size_t>(run_end)]] == t.cols[first]) {
-        ++run_end;
-      }
-      const std::size_t last = order[static_cast<std::size_t>(run_end - 1)];
-      ENGINE_CHECK(run_end - q == 1 || policy != DuplicatePolicy::Error, "SparseMatrix::from_coo: duplicate entry ",
-                   entry(r, t.cols[first]), " (triplets ", first, " and ", order[static_cast<std::size_t>(q + 1)], ")");
-      double sum = 0.0;
-      for (offset_t s = q; s < run_end; ++s) sum += t.values[order[static_cast<std::size_t>(s)]];
-      float value = t.values[last];
-      if (policy == DuplicatePolicy::KeepFirst) value = t.values[first];
-      if (policy == DuplicatePolicy::Average) value = static_cast<float>(sum / static_cast<double>(run_end - q));
-      indices.push_back(t.cols[first]);
-      values.push_back(value);
-      q = run_end;
-    }
-    offsets[static_cast<std::size_t>(r) + 1] = static_cast<offset_t>(indices.size());
-  }
-}
 
 template <class T>
 const T* host_pointer(const DeviceArray<T>& array, std::vector<T>& staging) {
@@ -85,14 +22,14 @@ const T* host_pointer(const DeviceArray<T>& array, std::vector<T>& staging) {
 
 SparseMatrix SparseMatrix::from_coo(index_t rows, index_t cols, const CooTriplets& triplets, DuplicatePolicy duplicates,
                                     Device device) {
-  validate_triplets(rows, cols, triplets);
-  std::vector<offset_t> sorted_offsets;
-  const std::vector<std::size_t> order = sorted_order(rows, triplets, sorted_offsets);
-  std::vector<offset_t> offsets;
-  std::vector<index_t> indices;
-  std::vector<float> values;
-  merge_duplicates(rows, triplets, order, sorted_offsets, duplicates, offsets, indices, values);
-  return SparseMatrix(rows, cols, offsets, indices, values, device);
+  return from_coo(rows, cols, triplets.rows, triplets.cols, triplets.values, duplicates, device);
+}
+
+SparseMatrix SparseMatrix::from_coo(index_t rows, index_t cols, std::span<const index_t> row_ids,
+                                    std::span<const index_t> col_ids, std::span<const float> values,
+                                    DuplicatePolicy duplicates, Device device) {
+  detail::HostCsr csr = detail::coo_to_csr(rows, cols, row_ids, col_ids, values, duplicates);
+  return assemble(rows, cols, std::move(csr.offsets), std::move(csr.indices), std::move(csr.values), device);
 }
 
 SparseMatrix SparseMatrix::from_csr(index_t rows, index_t cols, std::vector<offset_t> offsets,
@@ -118,29 +55,43 @@ SparseMatrix SparseMatrix::from_csr(index_t rows, index_t cols, std::vector<offs
 }
 
 SparseMatrix::SparseMatrix(index_t rows, index_t cols, const std::vector<offset_t>& offsets,
-                           const std::vector<index_t>& indices, const std::vector<float>& values, Device device)
-    : rows_(rows), cols_(cols), nnz_(static_cast<offset_t>(indices.size())) {
-  // The CSC twin by a counting sort over columns; visiting rows in order keeps each column's rows sorted.
-  const std::size_t nnz = indices.size();
-  std::vector<offset_t> col_offsets(static_cast<std::size_t>(cols) + 1, 0);
-  for (index_t c : indices) ++col_offsets[static_cast<std::size_t>(c) + 1];
-  std::partial_sum(col_offsets.begin(), col_offsets.end(), col_offsets.begin());
-  std::vector<index_t> col_rows(nnz);
-  std::vector<offset_t> positions(nnz);
-  std::vector<offset_t> next(col_offsets.begin(), col_offsets.end() - 1);
-  for (index_t r = 0; r < rows; ++r) {
-    for (offset_t p = offsets[r]; p < offsets[r + 1]; ++p) {
-      const offset_t slot = next[indices[static_cast<std::size_t>(p)]]++;
-      col_rows[static_cast<std::size_t>(slot)] = r;
-      positions[static_cast<std::size_t>(slot)] = p;
-    }
+                           const std::vector<index_t>& indices, const std::vector<float>& values, Device device) {
+  *this = assemble(rows, cols, DeviceArray<offset_t>::from_host(offsets, Device::cpu()),
+                   DeviceArray<index_t>::from_host(indices, Device::cpu()),
+                   DeviceArray<float>::from_host(values, Device::cpu()), device);
+}
+
+SparseMatrix SparseMatrix::assemble(index_t rows, index_t cols, DeviceArray<offset_t> offsets,
+                                    DeviceArray<index_t> indices, DeviceArray<float> values, Device device) {
+  SparseMatrix m;
+  m.rows_ = rows;
+  m.cols_ = cols;
+  m.nnz_ = static_cast<offset_t>(indices.size());
+  // The CSC twin on the host (the CPU kernel: a counting sort over columns, parallel for large
+  // matrices; each column's rows ascending), then everything placed on `device`.
+  const Device cpu = Device::cpu();
+  DeviceArray<offset_t> col_offsets(std::int64_t{cols} + 1, cpu);
+  DeviceArray<index_t> col_rows(m.nnz_, cpu);
+  DeviceArray<offset_t> positions(m.nnz_, cpu);
+  {
+    DeviceArray<offset_t> scratch(kernels::csr_to_csc_scratch(cols), cpu);
+    const kernels::CsrPattern pattern{rows, cols, m.nnz_, offsets.data(), indices.data()};
+    backend_for(cpu).csr_to_csc(pattern, col_offsets.data(), col_rows.data(), positions.data(), scratch.data());
   }
-  csr_offsets_ = DeviceArray<offset_t>::from_host(offsets, device);
-  csr_indices_ = DeviceArray<index_t>::from_host(indices, device);
-  values_ = DeviceArray<float>::from_host(values, device);
-  csc_offsets_ = DeviceArray<offset_t>::from_host(col_offsets, device);
-  csc_rows_ = DeviceArray<index_t>::from_host(col_rows, device);
-  csc_positions_ = DeviceArray<offset_t>::from_host(positions, device);
+  const auto place = [device](auto& array) {
+    using T = std::remove_reference_t<decltype(*array.data())>;
+    if (device.is_cpu()) return std::move(array);
+    auto placed = DeviceArray<T>::from_host(std::span<const T>(array.data(), static_cast<std::size_t>(array.size())), device);
+    array = {};  // free the host copy before the next upload
+    return placed;
+  };
+  m.csr_offsets_ = place(offsets);
+  m.csr_indices_ = place(indices);
+  m.values_ = place(values);
+  m.csc_offsets_ = place(col_offsets);
+  m.csc_rows_ = place(col_rows);
+  m.csc_positions_ = place(positions);
+  return m;
 }
 
 std::string SparseMatrix::shape() const {

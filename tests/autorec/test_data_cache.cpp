@@ -134,7 +134,7 @@ TEST_CASE("the source fingerprint follows load options, path, size, mtime and co
   std::filesystem::last_write_time(file, mtime + std::chrono::seconds(5));
   CHECK(autorec::data_fingerprint(file, defaults) != base);
   std::filesystem::last_write_time(file, mtime);
-  // Same size and mtime, other content (issue 10: the old cache was served): sampled content tells.
+  // Same size and mtime, other content (issue 10: the old cache was served): the content tells.
   CHECK(autorec::data_fingerprint(file, defaults) != base);
   dir.write("r.csv", "1,1,5\n2,1,3\n");
   std::filesystem::last_write_time(file, mtime);
@@ -146,6 +146,18 @@ TEST_CASE("the source fingerprint follows load options, path, size, mtime and co
   dir.write("r.csv", "1,1,5\n2,1,3\n3,1,1\n");
   std::filesystem::last_write_time(file, mtime);
   CHECK(autorec::data_fingerprint(file, defaults) != base);
+
+  // A large file changed at one byte that no 64 KiB sample at 0/8 ... 7/8 or the end covers (the
+  // fingerprint before issue 8 sampled, and served such an edit from the stale cache), size and mtime
+  // kept: every byte counts now.
+  std::string big(2u << 20, '\n');
+  const auto large = dir.write("large.csv", big);
+  const auto large_mtime = std::filesystem::last_write_time(large);
+  const std::uint64_t large_base = autorec::data_fingerprint(large, defaults);
+  big[100000] = ' ';
+  dir.write("large.csv", big);
+  std::filesystem::last_write_time(large, large_mtime);
+  CHECK(autorec::data_fingerprint(large, defaults) != large_base);
 
   // A folder: a changed file inside changes the fingerprint even when the folder's mtime does not.
   dir.write("set/mv_1.txt", "1:\n5,3,2005-01-01\n");

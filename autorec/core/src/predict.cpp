@@ -26,10 +26,22 @@ struct Counts {
 Counts count_entries(const engine::SparseMatrix& train_rows) {
   Counts counts{std::vector<std::int64_t>(static_cast<std::size_t>(train_rows.rows())),
                 std::vector<std::int64_t>(static_cast<std::size_t>(train_rows.cols()))};
+  if (train_rows.device().is_cpu()) {  // both offset arrays are host memory: no copy of the indices
+    const kernels::CsrPattern csr = train_rows.csr();
+    const kernels::CscPattern csc = train_rows.csc();
+    for (engine::index_t r = 0; r < csr.rows; ++r) counts.per_row[r] = csr.offsets[r + 1] - csr.offsets[r];
+    for (engine::index_t c = 0; c < csc.cols; ++c) counts.per_col[c] = csc.offsets[c + 1] - csc.offsets[c];
+    return counts;
+  }
   const auto offsets = train_rows.csr_offsets_host();
   for (engine::index_t r = 0; r < train_rows.rows(); ++r) counts.per_row[r] = offsets[r + 1] - offsets[r];
   for (engine::index_t c : train_rows.csr_indices_host()) ++counts.per_col[c];
   return counts;
+}
+
+// `m` on `device`: moved when it is there already (to() would copy it).
+engine::SparseMatrix on_device(engine::SparseMatrix m, engine::Device device) {
+  return m.device() == device ? std::move(m) : m.to(device);
 }
 
 bool is_cold(const Counts& counts, RowCol rc) {
@@ -47,15 +59,13 @@ engine::SparseMatrix to_matrix(const Ratings& ratings, Orientation orientation, 
   const engine::index_t rows = by_item ? ratings.n_items() : ratings.n_users();
   const engine::index_t cols = by_item ? ratings.n_users() : ratings.n_items();
   try {
-    engine::CooTriplets t;
-    t.rows = by_item ? ratings.items : ratings.users;
-    t.cols = by_item ? ratings.users : ratings.items;
-    t.values = ratings.values;
-    return engine::SparseMatrix::from_coo(rows, cols, t, engine::DuplicatePolicy::Error, device);
+    return engine::SparseMatrix::from_coo(rows, cols, by_item ? ratings.items : ratings.users,
+                                          by_item ? ratings.users : ratings.items, ratings.values,
+                                          engine::DuplicatePolicy::Error, device);
   } catch (const std::bad_alloc&) {  // say what for and how much, not just "std::bad_alloc"
     throw std::runtime_error("out of host memory building the " + std::to_string(rows) + " x " +
                              std::to_string(cols) + " rating matrix (" + std::to_string(ratings.size()) +
-                             " entries, about " + std::to_string(24 * ratings.size()) + " bytes while it is built)");
+                             " entries, about " + std::to_string(20 * ratings.size()) + " bytes for CSR and CSC)");
   }
 }
 
@@ -102,8 +112,8 @@ std::vector<float> predict_pairs(RatingModel& model, const engine::SparseMatrix&
     if (offsets[last] == offsets[first]) continue;
     std::vector<engine::index_t> rows(static_cast<std::size_t>(last - first));
     std::iota(rows.begin(), rows.end(), first);
-    const engine::SparseMatrix inputs = train_rows.slice_rows(rows).to(device);
-    const engine::SparseMatrix block_pattern = pattern.slice_rows(rows).to(device);
+    const engine::SparseMatrix inputs = on_device(train_rows.slice_rows(rows), device);
+    const engine::SparseMatrix block_pattern = on_device(pattern.slice_rows(rows), device);
     engine::Tensor out(1, block_pattern.nnz(), device);
     model.predict_at(RowBlock{inputs, rows}, block_pattern, out);
     const std::vector<float> values = out.to_host();

@@ -17,6 +17,19 @@ constexpr std::size_t kChunk = 256u << 10;  // small enough to stay in L2 from r
 
 }  // namespace
 
+LineReader::LineReader(const std::string& path, std::uint64_t begin, std::uint64_t end) : LineReader(path) {
+  if (begin == 0 && end >= expected_size_) return;
+  if (end > expected_size_ || begin > end) {
+    throw DataError(path, 0, "byte range " + std::to_string(begin) + "-" + std::to_string(end) + " outside the file");
+  }
+  if (::lseek(fd_, static_cast<off_t>(begin), SEEK_SET) < 0) {
+    throw DataError(path, 0, std::string("cannot seek: ") + std::strerror(errno));
+  }
+  expected_size_ = end - begin;
+  limit_ = expected_size_;
+  started_ = begin > 0;  // no byte-order mark in the middle of a file
+}
+
 LineReader::LineReader(const std::string& path) : path_(path) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw DataError(path, 0, std::string("cannot open: ") + std::strerror(errno));
@@ -45,7 +58,10 @@ bool LineReader::refill() {
   }
   if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a line longer than the buffer
   for (;;) {
-    const ssize_t got = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+    const std::size_t room = buffer_.size() - end_;
+    const std::size_t wanted =
+        limit_ == kNoLimit ? room : static_cast<std::size_t>(std::min<std::uint64_t>(room, limit_ - read_size_));
+    const ssize_t got = wanted == 0 ? 0 : ::read(fd_, buffer_.data() + end_, wanted);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw DataError(path_, 0, std::string("read error: ") + std::strerror(errno));
     if (got == 0) {

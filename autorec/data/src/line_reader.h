@@ -14,6 +14,9 @@ namespace autorec::detail {
 class LineReader {
  public:
   explicit LineReader(const std::string& path);  // throws DataError "path: cannot open ..."
+  // Only the bytes [begin, end) of a regular file (begin at a line start); lines are numbered from 1
+  // within the range, and the byte-order mark is looked for only when begin is 0.
+  LineReader(const std::string& path, std::uint64_t begin, std::uint64_t end);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -28,7 +31,9 @@ class LineReader {
 
   std::string path_;
   int fd_ = -1;
+  static constexpr std::uint64_t kNoLimit = ~std::uint64_t{0};
   std::uint64_t expected_size_ = 0, read_size_ = 0;
+  std::uint64_t limit_ = kNoLimit;  // bytes to read (a range), or the whole file
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // the unconsumed bytes
   bool at_end_ = false, started_ = false;

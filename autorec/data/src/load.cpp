@@ -8,49 +8,14 @@
 #include "autorec/data/error.h"
 #include "autorec/data/load.h"
 #include "duplicates.h"
+#include "parallel_load.h"
+#include "ratings_builder.h"
 #include "parsers.h"
 
 namespace autorec {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Interns ids and appends triplets. Remembers the last id text of each kind: files sorted by user
-// (ratings.dat) or grouped by movie (Netflix) then skip most hash lookups.
-class RatingsBuilder final : public detail::RecordSink {
- public:
-  RatingsBuilder(IdMap users, IdMap items) : users_(std::move(users)), items_(std::move(items)) {}
-
-  void add(std::string_view user, std::string_view item, float rating, const detail::SourcePosition&) override {
-    const std::int32_t u = intern_cached(users_, user, last_user_text_, last_user_);
-    const std::int32_t i = intern_cached(items_, item, last_item_text_, last_item_);
-    ratings_.push_back(u, i, rating);
-  }
-
-  void reserve(std::size_t n) { ratings_.reserve(n); }
-  std::size_t count() const { return ratings_.size(); }
-
-  Ratings finish() {
-    ratings_.user_ids = std::make_shared<const IdMap>(std::move(users_));
-    ratings_.item_ids = std::make_shared<const IdMap>(std::move(items_));
-    ratings_.recompute_range();
-    return std::move(ratings_);
-  }
-
- private:
-  static std::int32_t intern_cached(IdMap& map, std::string_view text, std::string& last_text, std::int32_t& last) {
-    if (last >= 0 && text == last_text) return last;
-    last_text.assign(text);
-    last = map.intern(text);
-    return last;
-  }
-
-  IdMap users_;
-  IdMap items_;
-  Ratings ratings_;
-  std::string last_user_text_, last_item_text_;
-  std::int32_t last_user_ = -1, last_item_ = -1;
-};
 
 // Re-reads a file to find where two records (by index) came from; used only to report a duplicate,
 // so a load never stores a line number per rating.
@@ -132,13 +97,20 @@ Ratings load_ratings(const fs::path& path, const LoadOptions& options, const IdM
       detail::parse_delimited(path.string(), detail::delimited_spec(format, custom), sink);
     }
   };
-  RatingsBuilder builder(initial_users, initial_items);
+  detail::RatingsBuilder builder(initial_users, initial_items);
   std::optional<Ratings> loaded;
   std::optional<detail::DuplicatePair> duplicate;
   try {
-    builder.reserve(estimated_ratings(path));
-    parse(builder);
-    loaded = builder.finish();
+    if (format != Format::netflix) {  // a large file in byte ranges at once; nullopt: too small for that
+      loaded = detail::load_delimited_parallel(path.string(), detail::delimited_spec(format, custom), initial_users,
+                                               initial_items, options.parallel_range_bytes,
+                                               options.parallel_ranges);
+    }
+    if (!loaded) {
+      builder.reserve(estimated_ratings(path));
+      parse(builder);
+      loaded = builder.finish();
+    }
     duplicate = detail::resolve_duplicates(*loaded, options.duplicates);
   } catch (const std::bad_alloc&) {  // what for and how much, not just "std::bad_alloc"
     const std::size_t count = loaded ? loaded->size() : builder.count();

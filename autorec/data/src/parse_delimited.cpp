@@ -82,14 +82,16 @@ DelimitedSpec delimited_spec(Format format, const DelimitedOptions& custom) {
   }
 }
 
-void parse_delimited(const std::string& path, const DelimitedSpec& spec, RecordSink& sink) {
+namespace {
+
+// The line loop. `expected_fields` is 0 until the first non-blank line fixes it (that line may be a
+// header); a range after the first line is parsed with it given.
+RangeCount parse_lines(LineReader& lines, const DelimitedSpec& spec, std::size_t& expected_fields, RecordSink& sink) {
   const DelimitedOptions& options = spec.options;
-  check_options(options, path);
-  LineReader lines(path);
+  const std::string& path = lines.path();
   Fields fields;
   std::string_view line;
-  std::size_t expected_fields = 0;  // 0 until the first non-blank line
-  std::size_t records = 0;
+  RangeCount count;
   while (lines.next(line)) {
     if (is_blank(line)) continue;
     split_fields(line, options.separator, fields);
@@ -107,9 +109,52 @@ void parse_delimited(const std::string& path, const DelimitedSpec& spec, RecordS
     const float rating = parse_rating(fields.field[static_cast<std::size_t>(options.rating_column)], path,
                                       lines.number());
     sink.add(user, item, rating, SourcePosition{&path, lines.number()});
-    ++records;
+    ++count.records;
   }
+  count.lines = lines.number();
+  return count;
+}
+
+}  // namespace
+
+void check_has_records(const std::string& path, std::size_t records, std::size_t expected_fields) {
   if (records == 0) throw DataError(path, 0, expected_fields == 0 ? "empty file (no ratings)" : "no ratings after the header");
+}
+
+RangeCount parse_delimited_head(const std::string& path, const DelimitedSpec& spec, std::uint64_t end,
+                                std::size_t& expected_fields, RecordSink& sink) {
+  check_options(spec.options, path);
+  LineReader lines(path, 0, end);
+  expected_fields = 0;
+  return parse_lines(lines, spec, expected_fields, sink);
+}
+
+RangeCount parse_delimited_range(const std::string& path, const DelimitedSpec& spec, std::uint64_t begin,
+                                 std::uint64_t end, std::size_t expected_fields, RecordSink& sink) {
+  check_options(spec.options, path);
+  LineReader lines(path, begin, end);
+  return parse_lines(lines, spec, expected_fields, sink);
+}
+
+std::size_t first_line_field_count(const std::string& path, const DelimitedSpec& spec, std::uint64_t end) {
+  check_options(spec.options, path);
+  LineReader lines(path, 0, end);
+  Fields fields;
+  std::string_view line;
+  while (lines.next(line)) {
+    if (is_blank(line)) continue;
+    split_fields(line, spec.options.separator, fields);
+    return check_first_line_field_count(fields, spec, path, lines.number());
+  }
+  return 0;
+}
+
+void parse_delimited(const std::string& path, const DelimitedSpec& spec, RecordSink& sink) {
+  check_options(spec.options, path);
+  LineReader lines(path);
+  std::size_t expected_fields = 0;
+  const std::size_t records = parse_lines(lines, spec, expected_fields, sink).records;
+  check_has_records(path, records, expected_fields);  // after the parse: it sets expected_fields
 }
 
 }  // namespace autorec::detail

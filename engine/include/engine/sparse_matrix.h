@@ -35,6 +35,12 @@ class SparseMatrix {
   // different lengths, or (policy Error) a duplicate (row, col).
   static SparseMatrix from_coo(index_t rows, index_t cols, const CooTriplets& triplets,
                                DuplicatePolicy duplicates = DuplicatePolicy::Error, Device device = Device::cpu());
+  // The same from three parallel arrays (no copy of them is made): a counting sort by row straight
+  // into the matrix's own arrays, rows sorted by column only where they are not already, the CSC twin
+  // by a parallel counting sort. Holds 8 bytes per triplet beyond the input while it runs.
+  static SparseMatrix from_coo(index_t rows, index_t cols, std::span<const index_t> row_ids,
+                               std::span<const index_t> col_ids, std::span<const float> values,
+                               DuplicatePolicy duplicates = DuplicatePolicy::Error, Device device = Device::cpu());
   // From a ready CSR (offsets, sorted column indices without duplicates, values): validated.
   static SparseMatrix from_csr(index_t rows, index_t cols, std::vector<offset_t> offsets,
                                std::vector<index_t> indices, std::vector<float> values,
@@ -74,6 +80,9 @@ class SparseMatrix {
   // Takes a validated host CSR, builds the CSC twin and uploads all of it.
   SparseMatrix(index_t rows, index_t cols, const std::vector<offset_t>& offsets, const std::vector<index_t>& indices,
                const std::vector<float>& values, Device device);
+  // The same from a validated CSR already in CPU memory (taken over, not copied, when device is the CPU).
+  static SparseMatrix assemble(index_t rows, index_t cols, DeviceArray<offset_t> offsets, DeviceArray<index_t> indices,
+                               DeviceArray<float> values, Device device);
 
   index_t rows_ = 0;
   index_t cols_ = 0;

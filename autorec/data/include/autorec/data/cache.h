@@ -14,8 +14,8 @@ namespace autorec {
 inline constexpr std::uint32_t kRatingsCacheVersion = 2;
 
 // Identifies what a cache was parsed from: the load options (format, separator, columns, header,
-// duplicates) and the data's size and modification time, or for a folder (Netflix training_set/)
-// those of every regular file in it. Any change gives another value (up to hash collisions), so a
+// duplicates) and the data's path, size, modification time and every byte of its contents, or for a
+// folder (Netflix training_set/) those of every regular file in it. Any change gives another value (up to hash collisions), so a
 // cache is reused only for the same parse of the same bytes. Throws DataError when `data` is missing.
 std::uint64_t data_fingerprint(const std::filesystem::path& data, const LoadOptions& options);
 

@@ -2,6 +2,7 @@
 // LoadOptions::format names it. Every problem in the input throws autorec::DataError "file:line: reason".
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -55,6 +56,12 @@ struct LoadOptions {
   Format format = Format::automatic;
   DelimitedOptions delimited;  // used when format == delimited
   DuplicatePolicy duplicates = DuplicatePolicy::error;
+  // A delimited file of at least twice this many bytes is parsed in byte ranges of at least this size,
+  // at most parallel_ranges of them (0: one per OpenMP thread), all at once; the result and every
+  // error message are the same as a sequential parse's (docs/data.md). Tests and the fuzzer make the
+  // ranges tiny to exercise them.
+  std::uint64_t parallel_range_bytes = std::uint64_t{32} << 20;
+  int parallel_ranges = 0;
 };
 
 // The format load_ratings would use for `path` (never Format::automatic). For a file whose separator is
