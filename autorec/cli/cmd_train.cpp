@@ -22,6 +22,7 @@ std::string optimizer_summary(const TrainConfig& t) {
   out << optimizer_name(t.optimizer) << " lr " << t.learning_rate << ", lambda " << t.lambda << ", batch "
       << (t.batch_size == 0 || t.optimizer == OptimizerKind::Rprop ? "full" : std::to_string(t.batch_size)) << ", loss "
       << (t.loss == LossKind::Mean ? "mean" : "sum");
+  if (t.precision != Precision::Fp32) out << ", " << precision_name(t.precision) << " tables";
   return out.str();
 }
 

@@ -37,6 +37,16 @@ void check_optimizer_options(const Options& options) {
   }
 }
 
+// bf16 tables are AutoRec's (its sparse layers' V and W); matrix factorisation has no such option.
+void check_precision_option(const Options& options) {
+  const TrainConfig config = train_config(options, 0);  // parses --precision: a bad value is named now
+  const std::string model = options.text("model", "item");
+  if (config.precision == Precision::Bf16 && model.rfind("mf", 0) == 0) {
+    throw UsageError(named(options, "precision") + " bf16 applies to AutoRec's sparse layers, not to --model " + model +
+                     ": remove it");
+  }
+}
+
 void check_split_options(const Options& options) {
   const std::string kind = split_kind(options);
   const std::string because = "--split " + kind + (options.has("split") ? "" : " (the default)");
@@ -115,6 +125,7 @@ void validate_train_options(const Options& options) {
   model_record(options, 0);
   train_config(options, 0);
   check_optimizer_options(options);
+  check_precision_option(options);
   check_split_options(options);
   options.integer("checkpoint-every", 1, 1, 1000000);
   options.integer("threads", 1, 1, 4096);

@@ -56,6 +56,7 @@ const Group kTrain = {
     {"weight-decay", "D", "adamw only: decoupled decay per step, w -= lr * D * w (default 0)"},
     {"batch-size", "N", "rows per mini-batch (default 256; 0 = full batch)"},
     {"updates", "MODE", "exact (default): every weight row steps each batch; lazy: only the rows the batch touches"},
+    {"precision", "P", "fp32 (default) or bf16: AutoRec's gathered tables V, W read as bfloat16 (fp32 sums and master weights)"},
     {"epochs", "N", "maximum number of epochs (default 200)"},
     {"patience", "N", "stop after N epochs without a better validation RMSE (default 10)"},
     {"seed", "S", "seed of the initialisation, batch order and dropout (default 1)"},

@@ -211,6 +211,7 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
       {"--loss", saved.train.loss == LossKind::Mean ? "mean" : "sum", t.loss == LossKind::Mean ? "mean" : "sum"},
       {"--batch-size", text_of(saved.train.batch_size), text_of(t.batch_size)},
       {"--updates", saved.train.lazy_updates ? "lazy" : "exact", t.lazy_updates ? "lazy" : "exact"},
+      {"--precision", precision_name(saved.train.precision), precision_name(t.precision)},
   };
   options.insert(options.end(), train_options.begin(), train_options.end());
   for (const auto& [name, before, now] : options) {

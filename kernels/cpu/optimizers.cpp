@@ -40,11 +40,25 @@ void apply_update(float* params, const float* grads, std::int64_t n, const Weigh
   detail::require_array(grads, n, "grads");
   kernels::detail::require_weight_update(u, MatrixView<float>{params, 1, n, n});
   detail::parallel_chunks(n, kChunk, [=](std::int64_t begin, std::int64_t end) {
-    detail::update_span(u, params + begin, grads + begin, begin, end - begin);
+    detail::update_span_with_copy(u, params + begin, grads + begin, begin, end - begin);
+  });
+}
+
+// Rounding is elementwise and cheap (a few integer operations per element): plain chunks, vectorised.
+void round_to_bfloat16(const float* x, bfloat16* out, std::int64_t n) {
+  detail::require_array(x, n, "x");
+  detail::require_array(out, n, "out");
+  detail::parallel_chunks(n, kChunk, [=](std::int64_t begin, std::int64_t end) {
+    detail::round_span(x + begin, out + begin, end - begin);
   });
 }
 
 namespace detail {
+
+void round_span(const float* __restrict x, bfloat16* __restrict out, std::int64_t n) {
+  for (std::int64_t e = 0; e < n; ++e) out[e] = to_bfloat16(x[e]);
+}
+
 namespace {
 
 // One plain loop for rule R (chosen once per span, not per element), so GCC vectorises it. Not
@@ -74,6 +88,12 @@ void update_span(const WeightUpdate& u, float* __restrict w, const float* __rest
     KERNELS_OPTIMIZER_RULES(KERNELS_RULE_SPAN)
 #undef KERNELS_RULE_SPAN
   }
+}
+
+void update_span_with_copy(const WeightUpdate& u, float* w, const float* g, std::int64_t state_offset, std::int64_t n) {
+  update_span(u, w, g, state_offset, n);
+  // The span is still in L1: its bf16 copy costs one more pass over it, no memory traffic for w.
+  if (u.bf16_copy != nullptr) round_span(w, u.bf16_copy + state_offset, n);
 }
 
 }  // namespace detail

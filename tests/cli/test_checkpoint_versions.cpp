@@ -1,5 +1,5 @@
 // Checkpoint versions: a version-3 file (AutoRec's fields instead of a model record, as written before
-// the model interface) still loads, as the same model with the same weights.
+// the model interface, and no precision) still loads, as the same model with the same weights.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -48,6 +48,24 @@ std::size_t skip_model_record(const std::string& payload, std::size_t position) 
   return position;
 }
 
+// The train config at `position` (after the model section) without version 5's precision blob: the
+// optimizer blob, four floats, the loss and update-mode blobs, then the precision blob is dropped.
+std::string without_precision(const std::string& payload, std::size_t position) {
+  const std::size_t start = position;
+  auto blob = [&] {
+    std::uint64_t size = 0;
+    std::memcpy(&size, payload.data() + position, 8);
+    position += 8 + size;
+  };
+  blob();             // optimizer
+  position += 4 * 4;  // learning rate, momentum, lambda, weight decay
+  blob();             // loss
+  blob();             // update mode
+  const std::size_t precision_start = position;
+  blob();             // precision (version 5)
+  return payload.substr(start, precision_start - start) + payload.substr(position);
+}
+
 TEST_CASE("a version 3 checkpoint loads as the same AutoRec model", "[checkpoint]") {
   test::TinyRun run(1);
   run.model.hidden = {8, 4, 8};
@@ -72,7 +90,7 @@ TEST_CASE("a version 3 checkpoint loads as the same AutoRec model", "[checkpoint
   put(old_payload, run.model.dropout);
   put(old_payload, run.model.seed);
   put(old_payload, model->n_inputs());
-  old_payload += payload.substr(skip_model_record(payload, 0));
+  old_payload += without_precision(payload, skip_model_record(payload, 0));
   std::string old_file = bytes.substr(0, 8);
   put(old_file, std::uint32_t{3});
   put(old_file, std::uint32_t{0});
@@ -92,12 +110,12 @@ TEST_CASE("a version 3 checkpoint loads as the same AutoRec model", "[checkpoint
   const auto loaded = load_trained_model(old, engine::Device::cpu());
   CHECK(parameters_record(loaded->parameters()) == parameters_record(model->parameters()));
 
-  // Versions outside [3, 4] are refused, naming both.
+  // Versions outside [3, 5] are refused, naming both.
   std::string future = bytes;
-  const std::uint32_t five = 5;
-  std::memcpy(future.data() + 8, &five, 4);
-  std::ofstream(dir.path() / "v5.ckpt", std::ios::binary) << future;
-  CHECK_THROWS_WITH(load_checkpoint(dir.path() / "v5.ckpt"), Catch::Contains("version 5") && Catch::Contains("3 to 4"));
+  const std::uint32_t six = 6;
+  std::memcpy(future.data() + 8, &six, 4);
+  std::ofstream(dir.path() / "v6.ckpt", std::ios::binary) << future;
+  CHECK_THROWS_WITH(load_checkpoint(dir.path() / "v6.ckpt"), Catch::Contains("version 6") && Catch::Contains("3 to 5"));
 }
 
 }  // namespace

@@ -112,6 +112,7 @@ void write_configs(PayloadWriter& out, const Checkpoint& c) {
   out.pod(c.train.weight_decay);
   out.blob(loss_name(c.train.loss));
   out.blob(c.train.lazy_updates ? "lazy" : "exact");
+  out.blob(precision_name(c.train.precision));
   out.pod(c.train.batch_size);
   out.pod(c.train.max_epochs);
   out.pod(c.train.patience);
@@ -157,6 +158,11 @@ void read_configs(PayloadReader& in, Checkpoint& c, std::uint32_t version) {
   const std::string updates = in.blob("update mode");
   if (updates != "exact" && updates != "lazy") throw std::runtime_error("unknown update mode '" + updates + "'");
   c.train.lazy_updates = updates == "lazy";
+  if (version >= 5) {
+    const std::string precision = in.blob("precision");
+    if (precision != "fp32" && precision != "bf16") throw std::runtime_error("unknown precision '" + precision + "'");
+    c.train.precision = parse_precision(precision);
+  }
   c.train.batch_size = in.pod<std::int64_t>("batch size");
   c.train.max_epochs = in.pod<int>("max epochs");
   c.train.patience = in.pod<int>("patience");

@@ -26,8 +26,9 @@
 namespace autorec {
 
 // 2: the train config holds AdamW's weight decay; 3: and the update mode (exact or lazy); 4: the model
-// is a ModelRecord (kind, shape, settings) instead of AutoRec's fields. Version 3 files still load.
-inline constexpr std::uint32_t kCheckpointVersion = 4;
+// is a ModelRecord (kind, shape, settings) instead of AutoRec's fields; 5: the train config holds the
+// precision of the gathered tables (fp32 or bf16; earlier versions: fp32). Version 3 files still load.
+inline constexpr std::uint32_t kCheckpointVersion = 5;
 inline constexpr std::uint32_t kOldestReadableCheckpointVersion = 3;
 
 // A missing, truncated, corrupt or incompatible checkpoint: the message starts with the file name.
