@@ -29,6 +29,16 @@ __device__ __forceinline__ float load_bf16(const bfloat16* __restrict__ x) {
   return __uint_as_float(std::uint32_t{__ldg(&x->bits)} << 16);
 }
 
+// One element, or four adjacent ones (a float4, or two bf16x2 words: 8 bytes), of an fp32 or bf16 table
+// row, widened to fp32: the kernels that gather table rows are written once for both element types.
+__device__ __forceinline__ float load1(const float* __restrict__ x) { return __ldg(x); }
+__device__ __forceinline__ float load1(const bfloat16* __restrict__ x) { return load_bf16(x); }
+__device__ __forceinline__ float4 load4(const float* __restrict__ x) { return __ldg(reinterpret_cast<const float4*>(x)); }
+__device__ __forceinline__ float4 load4(const bfloat16* __restrict__ x) {
+  const uint2 pairs = __ldg(reinterpret_cast<const uint2*>(x));
+  return make_float4(low_bf16(pairs.x), high_bf16(pairs.x), low_bf16(pairs.y), high_bf16(pairs.y));
+}
+
 // KERNELS_UNROLL(4) before a loop: nvcc's `#pragma unroll`, GCC's `#pragma GCC unroll` under the emulation.
 #define KERNELS_PRAGMA(text) _Pragma(#text)
 #if defined(__CUDACC__)

@@ -52,39 +52,21 @@ __global__ void __launch_bounds__(kThreads) number_segments_kernel(const offset_
 }
 
 // The lane's columns of a k-long row: x[t][v] = row[t * 32 * V + lane * V + v], zero past k.
-template <int V>
-__device__ __forceinline__ void load_lane_columns(const float* __restrict__ row, std::int64_t k, int lane,
+// T: fp32 (H, or W) or bf16 (W's copy): float4 loads or 8-byte bf16x2 pair loads, widened in registers.
+template <int V, class T>
+__device__ __forceinline__ void load_lane_columns(const T* __restrict__ row, std::int64_t k, int lane,
                                                   float (&x)[kColumnsPerLane / V][V]) {
   KERNELS_UNROLL(16)
   for (int t = 0; t < kColumnsPerLane / V; ++t) {
     const std::int64_t column = std::int64_t{t} * detail::kWarp * V + lane * V;
     if constexpr (V == 4) {
-      const float4 value = column < k ? __ldg(reinterpret_cast<const float4*>(row + column)) : make_float4(0, 0, 0, 0);
+      const float4 value = column < k ? detail::load4(row + column) : make_float4(0, 0, 0, 0);
       x[t][0] = value.x;
       x[t][1] = value.y;
       x[t][2] = value.z;
       x[t][3] = value.w;
     } else {
-      x[t][0] = column < k ? __ldg(row + column) : 0.0f;
-    }
-  }
-}
-
-// The same from a bf16 table row: x[t][v] = the widened row[...], zero past k (V = 4: two bf16x2 words).
-template <int V>
-__device__ __forceinline__ void load_lane_columns(const bfloat16* __restrict__ row, std::int64_t k, int lane,
-                                                  float (&x)[kColumnsPerLane / V][V]) {
-  KERNELS_UNROLL(16)
-  for (int t = 0; t < kColumnsPerLane / V; ++t) {
-    const std::int64_t column = std::int64_t{t} * detail::kWarp * V + lane * V;
-    if constexpr (V == 4) {
-      const uint2 value = column < k ? __ldg(reinterpret_cast<const uint2*>(row + column)) : make_uint2(0, 0);
-      x[t][0] = detail::low_bf16(value.x);
-      x[t][1] = detail::high_bf16(value.x);
-      x[t][2] = detail::low_bf16(value.y);
-      x[t][3] = detail::high_bf16(value.y);
-    } else {
-      x[t][0] = column < k ? detail::load_bf16(row + column) : 0.0f;
+      x[t][0] = column < k ? detail::load1(row + column) : 0.0f;
     }
   }
 }

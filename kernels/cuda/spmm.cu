@@ -100,30 +100,17 @@ __device__ __forceinline__ void finish_element(const SpmmParams<TB>& p, std::int
   }
 }
 
-// acc += weight * b_row[0 .. V).
-template <int V>
-__device__ __forceinline__ void add_scaled(float (&acc)[V], float weight, const float* __restrict__ b_row) {
+// acc += weight * b_row[0 .. V), b_row fp32 or bf16 (V = 4: one float4 or one 8-byte bf16x2 pair load).
+template <int V, class TB>
+__device__ __forceinline__ void add_scaled(float (&acc)[V], float weight, const TB* __restrict__ b_row) {
   if constexpr (V == 4) {
-    const float4 x = __ldg(reinterpret_cast<const float4*>(b_row));
+    const float4 x = detail::load4(b_row);
     acc[0] += weight * x.x;
     acc[1] += weight * x.y;
     acc[2] += weight * x.z;
     acc[3] += weight * x.w;
   } else {
-    acc[0] += weight * __ldg(b_row);
-  }
-}
-// The same from a bf16 table: V = 4 is two bf16x2 words (one 8-byte load), widened in registers.
-template <int V>
-__device__ __forceinline__ void add_scaled(float (&acc)[V], float weight, const bfloat16* __restrict__ b_row) {
-  if constexpr (V == 4) {
-    const uint2 x = __ldg(reinterpret_cast<const uint2*>(b_row));
-    acc[0] += weight * detail::low_bf16(x.x);
-    acc[1] += weight * detail::high_bf16(x.x);
-    acc[2] += weight * detail::low_bf16(x.y);
-    acc[3] += weight * detail::high_bf16(x.y);
-  } else {
-    acc[0] += weight * detail::load_bf16(b_row);
+    acc[0] += weight * detail::load1(b_row);
   }
 }
 

@@ -2,7 +2,8 @@
 // shapes (batch 256, k = 500, a row of 1,200 nonzeros: the block-wide and the split long-row paths,
 // CSC columns up to 256 long), against the double reference on the widened table and, bit for bit where
 // the arithmetic is the same, against the CPU twins: spmm over bf16x2 loads (plain and split), the fused
-// output layer gathering W from its copy, the fused update's epilogue writing the copy, and the rounding.
+// update's epilogue writing the copy, and the rounding. (The fused output layer gathering W from its
+// copy is tested with its fp32 case in test_output_backprop.cpp.)
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cstring>
@@ -13,7 +14,6 @@
 #include "kernels/cuda.h"
 #include "testsupport/bf16_tables.h"
 #include "testsupport/catch_close.h"
-#include "testsupport/output_backprop.h"
 #include "testsupport/reference.h"
 
 namespace {
@@ -63,47 +63,6 @@ TEST_CASE("cuda spmm over a bf16 table matches the reference on the widened tabl
                   tolerance_for(problem, a));
       CHECK(c.padding_untouched());
     }
-  }
-}
-
-TEST_CASE("cuda fused output layer gathers W from its bf16 copy", "[simt][bf16]") {
-  for (const testsupport::BackpropProblem& problem : testsupport::backprop_problems()) {
-    INFO(problem.name);
-    testsupport::BackpropOperands in = testsupport::backprop_operands(problem);
-    const DeviceSparse pattern(problem.pattern);
-    const DeviceMatrix h(in.h);
-    const DeviceMatrix w(in.w);
-    const DeviceArray<kernels::bfloat16> table(testsupport::bf16_table(in.w));
-    const DeviceMatrix dh(in.dh);
-    const DeviceArray<float> bias(in.bias);
-    const DeviceArray<float> ratings(in.ratings);
-    DeviceArray<float> errors(in.errors.size());
-    const DeviceArray<double> loss = cudatest::device_scalar(0.0);
-    kernels::OutputLayerBackprop layer;
-    layer.pattern = pattern.pattern();
-    layer.h = h.cview();
-    layer.w = w.cview();  // the fp32 weights: must not be read
-    layer.w_bf16 = table_view(table, in.w);
-    layer.bias = problem.bias ? bias.data() : nullptr;
-    layer.ratings = ratings.data();
-    layer.f = problem.f;
-    layer.alpha = problem.alpha;
-    layer.errors = errors.data();
-    layer.dh = dh.view();
-    const kernels::cuda::OutputLayerBackpropScratch need = kernels::cuda::sddmm_squared_error_backprop_scratch(
-        problem.pattern.rows(), problem.pattern.nnz(), problem.k);
-    DeviceArray<kernels::offset_t> segment_offsets(static_cast<std::size_t>(need.segment_offsets));
-    DeviceArray<float> partials(static_cast<std::size_t>(need.partials));
-    kernels::cuda::sddmm_squared_error_backprop(layer, loss.data(), segment_offsets.data(), partials.data(), nullptr);
-
-    testsupport::BackpropOperands widened_in = testsupport::backprop_operands(problem);
-    widened_in.w = testsupport::widened(in.w);
-    const testsupport::BackpropExpected expected = testsupport::backprop_reference(problem, widened_in);
-    CHECK_CLOSE(errors.download(), expected.errors, expected.errors_tolerance);
-    const HostMatrix dh_out = dh.download(in.dh);
-    CHECK_CLOSE(dh_out.view(), expected.dh, expected.dh_tolerance);
-    CHECK(dh_out.padding_untouched());
-    CHECK(cudatest::read_scalar(loss) == Approx(expected.loss).epsilon(expected.loss_tolerance.rel));
   }
 }
 
