@@ -24,6 +24,7 @@ std::string optimizer_summary(const TrainConfig& t) {
       << (t.batch_size == 0 || t.optimizer == OptimizerKind::Rprop ? "full" : std::to_string(t.batch_size)) << ", loss "
       << (t.loss == LossKind::Mean ? "mean" : "sum");
   if (t.lr_schedule.kind != LrScheduleKind::Constant) out << ", lr schedule " << lr_schedule_name(t.lr_schedule.kind);
+  if (t.precision != Precision::Fp32) out << ", " << precision_name(t.precision) << " tables";
   return out.str();
 }
 

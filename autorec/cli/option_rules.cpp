@@ -1,10 +1,13 @@
 #include "option_rules.h"
 
+#include "ensemble_options.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
 
 #include "autorec/data/load.h"
+#include "ensemble_options.h"
 #include "run_setup.h"
 #include "usage_error.h"
 
@@ -61,6 +64,18 @@ void check_schedule_options(const Options& options) {
                      std::to_string(config.lr_schedule.plateau_patience) + " must be below --patience " +
                      std::to_string(config.patience) +
                      " (early stopping would end the run before the learning rate drops)");
+  }
+}
+
+// bf16 tables are AutoRec's (its sparse layers' V and W); matrix factorisation has no such option. In an
+// ensemble it applies to the AutoRec members (the MF members train in fp32).
+void check_precision_option(const Options& options) {
+  // As given (train_config sets MF kinds to fp32); a bad value is named by train_config already.
+  const bool bf16 = options.text("precision", "fp32") == "bf16";
+  const std::string model = options.text("model", kDefaultModel);
+  if (bf16 && model.rfind("mf", 0) == 0 && model.find('+') == std::string::npos) {
+    throw UsageError(named(options, "precision") + " bf16 applies to AutoRec's sparse layers, not to --model " + model +
+                     ": remove it");
   }
 }
 
@@ -149,6 +164,7 @@ void validate_training_options(const Options& options) {
   train_config(options, 0);
   check_optimizer_options(options);
   check_schedule_options(options);
+  check_precision_option(options);
 }
 
 void validate_train_options(const Options& options) {

@@ -73,6 +73,7 @@ const Group kTrain = {
     {"lr-step", "N", "step: decay every N epochs (default 20)"},
     {"lr-patience", "N", "plateau: decay after N epochs without a better validation RMSE (default 3)"},
     {"lr-min", "RATE", "step, cosine, plateau: the lowest rate (cosine's end point; default 0)"},
+    {"precision", "P", "fp32 (default) or bf16: AutoRec's gathered tables V, W read as bfloat16 (fp32 sums and master weights)"},
     {"epochs", "N", "maximum number of epochs (default 200)"},
     {"patience", "N", "stop after N epochs without a better validation RMSE (default 10)"},
     {"seed", "S", "seed of the initialisation, batch order and dropout (default 1)"},

@@ -292,6 +292,10 @@ TrainConfig train_config_for(const Options& options, const std::string& kind, in
   train.loss = mean_loss ? LossKind::Mean : LossKind::Sum;
   train.batch_size = options.integer("batch-size", defaults.batch_size, 0, INT32_MAX);
   train.lazy_updates = options.choice("updates", defaults.lazy_updates ? "lazy" : "exact", {"exact", "lazy"}) == "lazy";
+  train.precision = parse_precision(options.choice("precision", precision_name(defaults.precision), {"fp32", "bf16"}));
+  // bf16 tables are AutoRec's sparse layers': an ensemble's MF members train in fp32 (a lone MF model
+  // refuses --precision bf16, option_rules.cpp).
+  if (kind.rfind("mf", 0) == 0) train.precision = Precision::Fp32;
   train.max_epochs = static_cast<int>(options.integer("epochs", defaults.max_epochs, 0, 1000000));
   train.patience = static_cast<int>(options.integer("patience", defaults.patience, 1, 1000000));
   train.seed = options.seed("seed", defaults.seed) + static_cast<std::uint64_t>(run_index);

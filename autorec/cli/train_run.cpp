@@ -216,6 +216,7 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
       {"--lr-step", text_of(saved.train.lr_schedule.step_epochs), text_of(t.lr_schedule.step_epochs)},
       {"--lr-patience", text_of(saved.train.lr_schedule.plateau_patience), text_of(t.lr_schedule.plateau_patience)},
       {"--lr-min", text_of(saved.train.lr_schedule.min_rate), text_of(t.lr_schedule.min_rate)},
+      {"--precision", precision_name(saved.train.precision), precision_name(t.precision)},
   };
   options.insert(options.end(), train_options.begin(), train_options.end());
   for (const auto& [name, before, now] : options) {

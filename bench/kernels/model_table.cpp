@@ -57,6 +57,11 @@ std::vector<ModeledOp> model_ops(const std::vector<GpuSpec>& gpus, const std::st
     ModeledOp row{problem, {shape.rows, shape.cols, shape.nnz, k}, name, {}};
     for (const GpuSpec& gpu : gpus) row.per_gpu.push_back(model_kernel(gpu, name, shape));
     modeled.push_back(std::move(row));
+    if (name == "spmm") {  // the same product over a bf16 table (`--precision bf16`): modeled beside it
+      ModeledOp bf16{problem, {shape.rows, shape.cols, shape.nnz, k}, "spmm_bf16", {}};
+      for (const GpuSpec& gpu : gpus) bf16.per_gpu.push_back(model_kernel(gpu, "spmm_bf16", shape));
+      modeled.push_back(std::move(bf16));
+    }
   }
   return modeled;
 }

@@ -24,9 +24,9 @@ double gather_bandwidth(const GpuSpec& gpu, double table_bytes) {
 }
 
 std::vector<double> sparse_rows_blocks(const std::vector<std::int64_t>& lengths, std::int64_t k, bool split,
-                                       double per_nonzero_extra) {
+                                       double per_nonzero_extra, double element_bytes) {
   const std::int64_t tiles = (k + kTileColumns - 1) / kTileColumns;
-  const double per_nonzero = kTileColumns * kFloat + per_nonzero_extra;
+  const double per_nonzero = kTileColumns * element_bytes + per_nonzero_extra;
   const auto rows = static_cast<std::int64_t>(lengths.size());
   std::vector<double> blocks;
   for (std::int64_t tile = 0; tile < tiles; ++tile) {

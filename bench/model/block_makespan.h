@@ -12,6 +12,7 @@ namespace bench::geometry {
 constexpr double kFloat = 4.0;
 constexpr double kIndex = 4.0;
 constexpr double kOffset = 8.0;
+constexpr double kBf16 = 2.0;  // an element of a bf16 table (`--precision bf16`)
 // 32-lane groups with float4 lanes for k >= 64, so a block of 256 threads owns 8 rows and a tile of
 // 128 columns; the fused output layer gives each warp a segment of at most 64 nonzeros of one row.
 constexpr std::int64_t kRowsPerBlock = 8;
@@ -35,7 +36,8 @@ double gather_bandwidth(const GpuSpec& gpu, double table_bytes);
 // for rows of the given lengths: 8 rows per block, one 128-column tile per block, `per_nonzero_extra`
 // bytes of index/value traffic per nonzero besides the gathered tile. Long rows stay in their block,
 // or (split) become blocks of 1,024 nonzeros per tile whose partial sums are written and added back.
+// element_bytes: of the gathered table (kFloat, or kBf16 for a bf16 table; the sums stay fp32).
 std::vector<double> sparse_rows_blocks(const std::vector<std::int64_t>& lengths, std::int64_t k, bool split,
-                                       double per_nonzero_extra);
+                                       double per_nonzero_extra, double element_bytes = kFloat);
 
 }  // namespace bench::geometry

@@ -63,15 +63,15 @@ Batch describe(const EpochShape& shape, std::size_t b) {
   return batch;
 }
 
-// An SpMM over the batch's rows gathering rows of an (n x kp) table.
+// An SpMM over the batch's rows gathering rows of an (n x kp) table of `element` bytes per entry.
 void sparse_rows_product(Ledger& ledger, const std::string& name, const GpuSpec& gpu, const EpochShape& shape,
-                         const Batch& batch, double table_rows, bool split) {
+                         const Batch& batch, double table_rows, bool split, double element = kFloat) {
   const std::int64_t kp = padded(shape.k);
-  const double bandwidth = gather_bandwidth(gpu, table_rows * kp * kFloat);
-  const double design = batch.nnz * (kp * kFloat + 2 * (kIndex + kFloat)) + batch.rows * kp * kFloat;
-  const double compulsory = batch.touched * shape.k * kFloat + batch.nnz * (kIndex + kFloat) + batch.rows * shape.k * kFloat;
+  const double bandwidth = gather_bandwidth(gpu, table_rows * kp * element);
+  const double design = batch.nnz * (kp * element + 2 * (kIndex + kFloat)) + batch.rows * kp * kFloat;
+  const double compulsory = batch.touched * shape.k * element + batch.nnz * (kIndex + kFloat) + batch.rows * shape.k * kFloat;
   ledger.add(name, gpu, split ? 4 : 1, compulsory, design, 2.0 * batch.nnz * shape.k,
-             makespan(sparse_rows_blocks(*batch.lengths, shape.k, split, kIndex + kFloat), gpu, bandwidth));
+             makespan(sparse_rows_blocks(*batch.lengths, shape.k, split, kIndex + kFloat, element), gpu, bandwidth));
 }
 
 }  // namespace
@@ -118,8 +118,9 @@ EpochShape epoch_shape(const std::string& dataset, const engine::SparseMatrix& t
   return shape;
 }
 
-StepCost model_fused_step(const GpuSpec& gpu, const EpochShape& shape, bool lazy) {
+StepCost model_fused_step(const GpuSpec& gpu, const EpochShape& shape, bool lazy, bool bf16_tables) {
   Ledger ledger;
+  const double table = bf16_tables ? kBf16 : kFloat;  // bytes per gathered element of V and W
   const double n = static_cast<double>(shape.users);
   const std::int64_t kp = padded(shape.k);
   const double k = static_cast<double>(shape.k);
@@ -132,21 +133,23 @@ StepCost model_fused_step(const GpuSpec& gpu, const EpochShape& shape, bool lazy
     ledger.stream("form batch on the device", gpu, 9, csr_csc,
                   csr_csc + nnz * (kIndex + kFloat) + 5 * n * kOffset + nnz * (kIndex + kOffset) +
                       2 * nnz * (kIndex + kOffset));
-    sparse_rows_product(ledger, "spmm X.V (long rows split)", gpu, shape, batch, n, true);
+    sparse_rows_product(ledger, "spmm X.V (long rows split)", gpu, shape, batch, n, true, table);
     ledger.stream("bias + activation", gpu, 1, 2 * rows * k * kFloat, 3 * rows * kp * kFloat);
     // Fused output layer: W rows once per nonzero, H once per segment, partials written and read back.
-    const double w_gathers = nnz * kp * kFloat;
+    const double w_gathers = nnz * kp * table;
     const double rest = static_cast<double>(batch.segments) * kp * kFloat * 3 + nnz * 4 * kFloat + rows * kp * kFloat;
     ledger.add("output layer: loss + dH = E.W (fused)", gpu, 3,
-               batch.touched * k * kFloat + 2 * rows * k * kFloat + 3 * nnz * kFloat, w_gathers + rest, 4.0 * nnz * k,
-               w_gathers / gather_bandwidth(gpu, n * kp * kFloat) + rest / gpu.dram_bytes_per_second);
+               batch.touched * k * table + 2 * rows * k * kFloat + 3 * nnz * kFloat, w_gathers + rest, 4.0 * nnz * k,
+               w_gathers / gather_bandwidth(gpu, n * kp * table) + rest / gpu.dram_bytes_per_second);
     // Each weight row of W and V: its Adam step (read and write w, m, v) with the gradient formed inside.
     const double stepped_rows = lazy ? static_cast<double>(batch.touched) : n;
     for (const char* name : {"W: dW = E^T.H + Adam (fused)", "V: dV = X^T.dZ + Adam (fused)"}) {
-      const double state = 6 * stepped_rows * kp * kFloat;
+      // (bf16 tables: the epilogue also writes each stepped weight's bf16 copy.)
+      const double state = stepped_rows * kp * (6 * kFloat + (bf16_tables ? kBf16 : 0.0));
       const double gathers = nnz * kp * kFloat;  // rows of H or dZ: the batch's, L2-resident
       const double csc = nnz * (kIndex + kOffset + kFloat) + (n + 1) * kOffset;
-      ledger.add(name, gpu, 1, 6 * stepped_rows * k * kFloat + rows * k * kFloat + nnz * (kIndex + kFloat),
+      ledger.add(name, gpu, 1,
+                 stepped_rows * k * (6 * kFloat + (bf16_tables ? kBf16 : 0.0)) + rows * k * kFloat + nnz * (kIndex + kFloat),
                  state + gathers + csc, 2.0 * nnz * k,
                  (state + csc) / gpu.dram_bytes_per_second + gathers / gpu.l2_bytes_per_second);
     }
@@ -154,7 +157,8 @@ StepCost model_fused_step(const GpuSpec& gpu, const EpochShape& shape, bool lazy
     ledger.stream("biases: column sums + Adam", gpu, 4, n * 7 * kFloat + nnz * kFloat,
                   n * (kOffset + 8 * kFloat) + nnz * (kOffset + kFloat) + rows * kp * kFloat);
   }
-  return ledger.take(lazy ? "fused step, lazy (this project)" : "fused step (this project)");
+  std::string name = lazy ? "fused step, lazy" : "fused step";
+  return ledger.take(name + (bf16_tables ? ", bf16 tables" : "") + " (this project)");
 }
 
 StepCost model_previous_step(const GpuSpec& gpu, const EpochShape& shape) {

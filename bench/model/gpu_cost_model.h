@@ -44,7 +44,9 @@ struct EpochShape {
 EpochShape epoch_shape(const std::string& dataset, const engine::SparseMatrix& train, std::int64_t k,
                        std::int64_t batch_size, std::uint64_t seed);
 
-StepCost model_fused_step(const GpuSpec& gpu, const EpochShape& shape, bool lazy);
+// bf16_tables: `--precision bf16`, the gathers of V and W read bf16 tables (2 bytes per element) and the
+// fused updates also write each stepped weight's bf16 copy.
+StepCost model_fused_step(const GpuSpec& gpu, const EpochShape& shape, bool lazy, bool bf16_tables = false);
 StepCost model_previous_step(const GpuSpec& gpu, const EpochShape& shape);
 StepCost model_dense_step(const GpuSpec& gpu, const EpochShape& shape);
 

@@ -19,18 +19,20 @@ KernelModel model_kernel(const GpuSpec& gpu, const std::string& op, const Kernel
   const double m = static_cast<double>(s.rows), n = static_cast<double>(s.cols);
   const double nnz = static_cast<double>(s.nnz), k = static_cast<double>(s.k);
   const double kp = static_cast<double>(padded(s.k));
-  if (op == "spmm" || op == "spmm_transposed") {
+  if (op == "spmm" || op == "spmm_bf16" || op == "spmm_transposed") {
     // spmm: C (m x k) = A.B, rows of B (n x k) gathered per nonzero; the engine runs it in split mode.
     // spmm_transposed: the same grid over the CSC columns, each value read through its CSR position;
     // long columns stay in one block (no split mode there).
+    // spmm_bf16: spmm gathering a bf16 table (`--precision bf16`): half the bytes per gathered row.
     const bool transposed = op == "spmm_transposed";
+    const double element = op == "spmm_bf16" ? kBf16 : kFloat;
     const std::vector<std::int64_t>& lengths = transposed ? s.col_lengths : s.row_lengths;
     const double out_rows = transposed ? n : m, table_rows = transposed ? m : n;
     const double extra = transposed ? kIndex + kOffset + kFloat : kIndex + kFloat;
-    const double design = nnz * (kp * kFloat + extra) + out_rows * kp * kFloat;
-    const double compulsory = table_rows * k * kFloat + nnz * extra + out_rows * k * kFloat;
-    const double seconds = makespan(sparse_rows_blocks(lengths, s.k, !transposed, extra), gpu,
-                                    gather_bandwidth(gpu, table_rows * kp * kFloat));
+    const double design = nnz * (kp * element + extra) + out_rows * kp * kFloat;
+    const double compulsory = table_rows * k * element + nnz * extra + out_rows * k * kFloat;
+    const double seconds = makespan(sparse_rows_blocks(lengths, s.k, !transposed, extra, element), gpu,
+                                    gather_bandwidth(gpu, table_rows * kp * element));
     return {compulsory, design, seconds + (transposed ? 1 : 4) * gpu.launch_seconds};
   }
   if (op == "sddmm" || op == "sddmm_squared_error") {

@@ -24,7 +24,7 @@ struct KernelModel {
   double seconds = 0.0;  // including one launch per kernel
 };
 
-// op: spmm, spmm_transposed, sddmm, sddmm_squared_error, bias_activation, column_sums, dense_gemm,
+// op: spmm, spmm_bf16 (spmm over a bf16 table, modeled only), spmm_transposed, sddmm, sddmm_squared_error, bias_activation, column_sums, dense_gemm,
 // adam_update (bench/kernels/ops.h); throws std::invalid_argument for any other name.
 KernelModel model_kernel(const GpuSpec& gpu, const std::string& op, const KernelShape& shape);
 

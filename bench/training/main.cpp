@@ -22,7 +22,7 @@ using namespace bench;
 
 constexpr const char* kUsage = R"(usage: bench_training [--device cpu|cuda|auto] [--data ml-1m,ml-10m,netflix]
                       [--kernels own,vendor] [--epochs N] [--warmup N] [--quick | --full]
-                      [--lambda L] [--lr R] [--hidden H] [--batch-size B] [--updates exact|lazy] [--seed S]
+                      [--lambda L] [--lr R] [--hidden H] [--batch-size B] [--updates exact|lazy] [--precision fp32|bf16] [--seed S]
                       [--split-dir DIR] [--json FILE] [--out DIR]
   --data      data set shapes (default: ml-1m on the CPU; ml-1m,ml-10m on CUDA; --full adds netflix)
   --kernels   CUDA only: engine kernel selections to compare (default own,vendor,alg2;
@@ -68,6 +68,9 @@ TrainingSpec base_spec(const Flags& flags, const std::string& device) {
   const std::string updates = flags.text("updates", "exact");
   if (updates != "exact" && updates != "lazy") throw std::invalid_argument("--updates is exact or lazy");
   spec.lazy_updates = updates == "lazy";
+  const std::string precision = flags.text("precision", "fp32");
+  if (precision != "fp32" && precision != "bf16") throw std::invalid_argument("--precision is fp32 or bf16");
+  spec.precision = autorec::parse_precision(precision);
   if (spec.timed_epochs < 1 || spec.warmup_epochs < 0) throw std::invalid_argument("--epochs >= 1, --warmup >= 0");
   return spec;
 }
@@ -115,8 +118,9 @@ void print_touched(std::ostream& out, const std::string& dataset, const Training
 }
 
 void print_model(std::ostream& out, const EpochShape& shape, const GpuSpec& gpu) {
-  const std::vector<StepCost> steps = {model_fused_step(gpu, shape, false), model_fused_step(gpu, shape, true),
-                                       model_previous_step(gpu, shape), model_dense_step(gpu, shape)};
+  const std::vector<StepCost> steps = {model_fused_step(gpu, shape, false), model_fused_step(gpu, shape, false, true),
+                                       model_fused_step(gpu, shape, true), model_previous_step(gpu, shape),
+                                       model_dense_step(gpu, shape)};
   char line[256];
   std::snprintf(line, sizeof line,
                 "\nGPU cost model, %s shape (%lld items x %lld users, %lld ratings, k = %lld, batch %lld, %zu batches), "
@@ -154,6 +158,7 @@ bench::Json result_json(const TrainingResult& r) {
           {"hidden", r.spec.hidden},
           {"batch_size", r.spec.batch_size},
           {"updates", r.spec.lazy_updates ? "lazy" : "exact"},
+          {"precision", autorec::precision_name(r.spec.precision)},
           {"learning_rate", static_cast<double>(r.spec.learning_rate)},
           {"lambda", static_cast<double>(r.spec.lambda)},
           {"warmup_epochs", r.spec.warmup_epochs},
@@ -185,7 +190,7 @@ void write_json(const std::string& path, const MachineInfo& machine, const std::
 int run(int argc, char** argv) {
   const Flags flags(argc, argv, {"quick", "full", "help", "profile", "touched", "no-train"},
                     {"device", "data", "kernels", "epochs", "warmup", "lambda", "lr", "hidden", "batch-size", "seed",
-                     "split-dir", "json", "out", "target-seconds", "updates", "model"});
+                     "split-dir", "json", "out", "target-seconds", "updates", "precision", "model"});
   if (flags.has("help")) {
     std::cout << kUsage;
     return 0;

@@ -40,6 +40,7 @@ autorec::TrainConfig train_config(const TrainingSpec& spec) {
   config.lambda = spec.lambda;
   config.batch_size = spec.batch_size;
   config.lazy_updates = spec.lazy_updates;
+  config.precision = spec.precision;
   config.max_epochs = spec.warmup_epochs + spec.timed_epochs;
   config.patience = config.max_epochs + 1;  // no validation: never stop early
   config.seed = spec.seed;

@@ -27,6 +27,7 @@ struct TrainingSpec {
   float learning_rate = autorec::TrainConfig{}.learning_rate;
   float lambda = autorec::TrainConfig{}.lambda;  // L2 strength on the summed loss
   bool lazy_updates = autorec::TrainConfig{}.lazy_updates;
+  autorec::Precision precision = autorec::TrainConfig{}.precision;  // of the gathered tables
   std::uint64_t seed = 1;
   std::string split_dir;            // when set: train.csv / test.csv of the split are written there
 };

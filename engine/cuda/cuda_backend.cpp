@@ -132,6 +132,19 @@ void CudaBackend::spmm(const CsrPattern& a, const float* a_values, ConstMatrix b
     if (auto* vendor = vendor_if_selected()) return vendor->spmm(a, a_values, b, c, alpha, beta, selected_spmm_algorithm());
   }
 #endif
+  split_spmm(a, a_values, b, c, alpha, beta);
+}
+
+// bf16 tables are ours only (the vendor baselines are fp32): the split-mode kernel over bf16x2 loads.
+void CudaBackend::spmm(const CsrPattern& a, const float* a_values, Bf16Matrix b, MutableMatrix c, float alpha,
+                       float beta) {
+  split_spmm(a, a_values, b, c, alpha, beta);
+}
+
+// Our spmm in split mode (long rows over many blocks), with its scratch from the allocator.
+template <class TB>
+void CudaBackend::split_spmm(const CsrPattern& a, const float* a_values, kernels::MatrixView<const TB> b,
+                             MutableMatrix c, float alpha, float beta) {
   const kernels::cuda::SpmmScratchSize need = kernels::cuda::spmm_scratch(a.rows, a.nnz, c.cols);
   OpScratch segments(*this, static_cast<std::size_t>(need.segment_offsets) * sizeof(kernels::offset_t));
   OpScratch partials(*this, static_cast<std::size_t>(need.partials) * sizeof(float));
@@ -245,6 +258,10 @@ void CudaBackend::scale(float* x, std::int64_t n, float alpha) { kernels::cuda::
 
 void CudaBackend::axpy(float alpha, const float* x, float* y, std::int64_t n) {
   kernels::cuda::axpy(alpha, x, y, n, stream());
+}
+
+void CudaBackend::round_to_bfloat16(const float* x, kernels::bfloat16* out, std::int64_t n) {
+  kernels::cuda::round_to_bfloat16(x, out, n, stream());
 }
 
 void CudaBackend::apply_update(float* params, const float* grads, std::int64_t n,

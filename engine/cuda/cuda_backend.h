@@ -49,6 +49,8 @@ class CudaBackend final : public Backend {
   CudaMemoryStats allocator_stats() const { return allocator_.stats(); }
   void release_cached_memory();
 
+  void spmm(const CsrPattern& a, const float* a_values, Bf16Matrix b, MutableMatrix c, float alpha,
+            float beta) override;
   void spmm(const CsrPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c, float alpha,
             float beta) override;
   void spmm_transposed(const CscPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c, float alpha,
@@ -78,6 +80,7 @@ class CudaBackend final : public Backend {
   void fill(float* x, std::int64_t n, float value) override;
   void scale(float* x, std::int64_t n, float alpha) override;
   void axpy(float alpha, const float* x, float* y, std::int64_t n) override;
+  void round_to_bfloat16(const float* x, kernels::bfloat16* out, std::int64_t n) override;
   void apply_update(float* params, const float* grads, std::int64_t n, const kernels::WeightUpdate& update) override;
   void mse_loss(ConstMatrix prediction, ConstMatrix target, float scale, MutableMatrix grad, double* loss_sum) override;
   void bce_with_logits_loss(ConstMatrix logits, ConstMatrix target, float scale, MutableMatrix grad,
@@ -88,6 +91,9 @@ class CudaBackend final : public Backend {
   void index_add_rows(ConstMatrix src, const index_t* indices, float alpha, MutableMatrix out) override;
 
  private:
+  template <class TB>
+  void split_spmm(const CsrPattern& a, const float* a_values, kernels::MatrixView<const TB> b, MutableMatrix c,
+                  float alpha, float beta);
   // Makes this backend's device current for the calling thread and returns its stream: every
   // runtime call goes through here, so several devices can be used from one thread.
   cudaStream_t stream();

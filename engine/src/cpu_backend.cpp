@@ -48,6 +48,10 @@ class CpuBackend final : public Backend {
             float beta) override {
     kernels::cpu::spmm(a, a_values, b, c, alpha, beta);
   }
+  void spmm(const CsrPattern& a, const float* a_values, Bf16Matrix b, MutableMatrix c, float alpha,
+            float beta) override {
+    kernels::cpu::spmm(a, a_values, b, c, alpha, beta);
+  }
   void spmm_transposed(const CscPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c, float alpha,
                        float beta) override {
     kernels::cpu::spmm_transposed(a, a_values, b, c, alpha, beta);
@@ -109,6 +113,9 @@ class CpuBackend final : public Backend {
   void fill(float* x, std::int64_t n, float value) override { kernels::cpu::fill(x, n, value); }
   void scale(float* x, std::int64_t n, float alpha) override { kernels::cpu::scale(x, n, alpha); }
   void axpy(float alpha, const float* x, float* y, std::int64_t n) override { kernels::cpu::axpy(alpha, x, y, n); }
+  void round_to_bfloat16(const float* x, kernels::bfloat16* out, std::int64_t n) override {
+    kernels::cpu::round_to_bfloat16(x, out, n);
+  }
   void apply_update(float* params, const float* grads, std::int64_t n, const kernels::WeightUpdate& update) override {
     kernels::cpu::apply_update(params, grads, n, update);
   }

@@ -1,6 +1,9 @@
 #include "engine/layers.h"
 
+#include <utility>
+
 #include "engine/ops.h"
+#include "fused_update_access.h"
 
 namespace engine {
 namespace {
@@ -17,7 +20,12 @@ void finish_dense_gradient(ParameterStore& store, ParameterId id, Optimizer* opt
 void finish_sparse_gradient(ParameterStore& store, ParameterId id, Optimizer* optimizer, const SparseMatrix& a,
                             ConstTensorView a_values, ConstTensorView b, float alpha) {
   if (optimizer != nullptr) {
-    ops::spmm_transposed_update(a, a_values, b, alpha, store.value(id), optimizer->update_for(store, id));
+    // With a bf16 table the epilogue writes each new weight's bf16 copy too: the copy stays current
+    // without a conversion pass per batch.
+    const ParameterStore::FusedWrite target = store.value_and_bf16_copy(id);
+    kernels::WeightUpdate update = FusedUpdateAccess::unwrap(optimizer->update_for(store, id));
+    update.bf16_copy = target.copy;
+    ops::spmm_transposed_update(a, a_values, b, alpha, target.value, FusedUpdateAccess::wrap(update));
   } else {
     ops::spmm_transposed(a, a_values, b, store.grad(id), alpha, 1.0f);
   }
@@ -48,7 +56,11 @@ ConstTensorView SparseInputLayer::forward(const ParameterStore& store, const Spa
   const ConstTensorView v = store.value(weight_);  // (n, k)
   TensorView z = z_.rows(x.rows(), v.cols(), x.device());  // (m, k)
   TensorView h = h_.rows(x.rows(), v.cols(), x.device());  // (m, k)
-  ops::spmm(x, v, z);
+  if (store.has_bf16_copy(weight_)) {
+    ops::spmm(x, store.bf16_copy(weight_), z);  // `--precision bf16`: gathers the bf16 table
+  } else {
+    ops::spmm(x, v, z);
+  }
   ops::bias_activation_forward(z, store.value(bias_), g_, h);
   return h;
 }
@@ -137,8 +149,11 @@ ConstTensorView SparseOutputLayer::forward_backward(ParameterStore& store, Const
   }
   TensorView errors = errors_.rows(1, targets.nnz(), targets.device());
   TensorView dh = dh_.rows(targets.rows(), h.cols(), targets.device());
-  ops::sddmm_squared_error_backprop(targets, h, store.value(weight_), store.value(bias_), f_, loss_scale, errors, dh,
-                                    sse);  // E and dH = s E W in one pass, before W changes
+  // E and dH = s E W in one pass, before W changes; W_j gathered from its bf16 table when it has one.
+  // (Read-only access: a mutable one would mark the bf16 copy stale.)
+  const ParameterStore& weights = std::as_const(store);
+  ops::sddmm_squared_error_backprop(targets, h, weights.value(weight_), weights.bf16_copy(weight_),
+                                    weights.value(bias_), f_, loss_scale, errors, dh, sse);
   finish_gradients(store, h, targets, errors, loss_scale, optimizer);
   return dh;
 }

@@ -67,6 +67,15 @@ void spmm(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b
   backend_for(pattern.device()).spmm(pattern.csr(), values.data(), b.matrix(), c.matrix(), alpha, beta);
 }
 
+void spmm(const SparseMatrix& a, Bf16TableView b, TensorView c, float alpha, float beta) {
+  check_values("spmm", a, a.values_view());
+  require_device("spmm", a.device(), b.device(), "B");
+  require_device("spmm", a.device(), c.device(), "C");
+  require_shape(!b.empty() && b.rows() == a.cols() && c.rows() == a.rows() && c.cols() == b.cols(), "spmm", "A ",
+                a.shape(), " . B (bf16) ", b.shape(), " -> C ", c.shape());
+  backend_for(a.device()).spmm(a.csr(), a.values(), b.matrix(), c.matrix(), alpha, beta);
+}
+
 void spmm_transposed(const SparseMatrix& a, ConstTensorView b, TensorView c, float alpha, float beta) {
   spmm_transposed(a, a.values_view(), b, c, alpha, beta);
 }
@@ -127,6 +136,12 @@ void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTe
 void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w,
                                   ConstTensorView bias, Activation f, float alpha, TensorView errors, TensorView dh,
                                   DeviceAccumulator& sse) {
+  sddmm_squared_error_backprop(targets, h, w, Bf16TableView(), bias, f, alpha, errors, dh, sse);
+}
+
+void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w,
+                                  Bf16TableView w_bf16, ConstTensorView bias, Activation f, float alpha,
+                                  TensorView errors, TensorView dh, DeviceAccumulator& sse) {
   const char* op = "sddmm_squared_error_backprop";
   require_device(op, targets.device(), h.device(), "H");
   require_device(op, targets.device(), w.device(), "W");
@@ -140,10 +155,16 @@ void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h
                 targets.cols(), ")");
   require_shape(is_vector(errors, targets.nnz()), op, "errors ", errors.shape(), " must be (1, ", targets.nnz(), ")");
   require_shape(dh.rows() == h.rows() && dh.cols() == h.cols(), op, "dH ", dh.shape(), " must match H ", h.shape());
+  if (!w_bf16.empty()) {
+    require_device(op, targets.device(), w_bf16.device(), "W bf16");
+    require_shape(w_bf16.rows() == w.rows() && w_bf16.cols() == w.cols(), op, "W bf16 ", w_bf16.shape(),
+                  " must match W ", w.shape());
+  }
   kernels::OutputLayerBackprop layer;
   layer.pattern = targets.csr();
   layer.h = h.matrix();
   layer.w = w.matrix();
+  layer.w_bf16 = w_bf16.matrix();
   layer.bias = bias.size() ? bias.data() : nullptr;
   layer.ratings = targets.values();
   layer.f = to_kernels(f);

@@ -69,6 +69,8 @@ void ParameterStore::finalize(Device device, std::uint64_t seed) {
   values_ = DeviceArray<float>::zeros(total_, device);
   grads_.clear();
   grads_.resize(groups_.size());
+  bf16_copies_.clear();
+  bf16_stale_.clear();
   finalized_ = true;
   for (ParameterId id = 0; id < count(); ++id) {
     value(id).copy_from_host(initial_values(params_[static_cast<std::size_t>(id)], id, seed));
@@ -87,13 +89,69 @@ ParameterId ParameterStore::find(const std::string& name) const {
   throw Error("ParameterStore: no parameter named '" + name + "'");
 }
 
-TensorView ParameterStore::value(ParameterId id) {
+TensorView ParameterStore::value_view(ParameterId id) const {
   const ParameterInfo& p = info(id);
   ENGINE_CHECK(finalized_, "ParameterStore: parameter '", p.name, "' used before finalize()");
-  return {device(), {values_.data() + p.offset, p.rows, p.cols, p.ld}};
+  return {device(), {const_cast<float*>(values_.data()) + p.offset, p.rows, p.cols, p.ld}};
 }
 
-ConstTensorView ParameterStore::value(ParameterId id) const { return const_cast<ParameterStore*>(this)->value(id); }
+// A mutable value may be written by anyone: its bf16 copy (if any) is rebuilt before its next use.
+TensorView ParameterStore::value(ParameterId id) {
+  const TensorView view = value_view(id);
+  if (has_bf16_copy(id)) bf16_stale_[static_cast<std::size_t>(id)] = 1;
+  return view;
+}
+
+ConstTensorView ParameterStore::value(ParameterId id) const { return value_view(id); }
+
+// ---- bf16 tables ----------------------------------------------------------------------------------
+
+void ParameterStore::keep_bf16_copy(ParameterId id) {
+  const ParameterInfo& p = info(id);
+  ENGINE_CHECK(finalized_, "ParameterStore::keep_bf16_copy('", p.name, "') before finalize()");
+  bf16_copies_.resize(params_.size());
+  bf16_stale_.resize(params_.size(), 0);
+  const auto i = static_cast<std::size_t>(id);
+  if (bf16_copies_[i].size() != p.rows * p.ld) bf16_copies_[i] = DeviceArray<kernels::bfloat16>(p.rows * p.ld, device());
+  rebuild_bf16_copy(id);
+}
+
+bool ParameterStore::has_bf16_copy(ParameterId id) const {
+  const auto i = static_cast<std::size_t>(id);
+  return i < bf16_copies_.size() && !bf16_copies_[i].empty();
+}
+
+void ParameterStore::rebuild_bf16_copy(ParameterId id) const {
+  const ParameterInfo& p = info(id);
+  const auto i = static_cast<std::size_t>(id);
+  // The whole rows * ld block: padding holds zeros in the fp32 buffer, and so it does in the copy.
+  backend_for(device()).round_to_bfloat16(values_.data() + p.offset,
+                                          const_cast<kernels::bfloat16*>(bf16_copies_[i].data()), p.rows * p.ld);
+  bf16_stale_[i] = 0;
+  ++bf16_rebuilds_;
+}
+
+Bf16TableView ParameterStore::bf16_copy(ParameterId id) const {
+  if (!has_bf16_copy(id)) return {};
+  const auto i = static_cast<std::size_t>(id);
+  if (bf16_stale_[i] != 0) rebuild_bf16_copy(id);
+  const ParameterInfo& p = info(id);
+  return {device(), {bf16_copies_[i].data(), p.rows, p.cols, p.ld}};
+}
+
+ParameterStore::FusedWrite ParameterStore::value_and_bf16_copy(ParameterId id) {
+  if (!has_bf16_copy(id)) return {value(id), nullptr};
+  const auto i = static_cast<std::size_t>(id);
+  if (bf16_stale_[i] != 0) rebuild_bf16_copy(id);
+  return {value_view(id), bf16_copies_[i].data()};
+}
+
+void ParameterStore::mark_bf16_copies_stale(std::int64_t offset, std::int64_t size) {
+  for (std::size_t i = 0; i < bf16_copies_.size(); ++i) {
+    const std::int64_t at = params_[i].offset;
+    if (!bf16_copies_[i].empty() && at >= offset && at < offset + size) bf16_stale_[i] = 1;
+  }
+}
 
 DeviceArray<float>& ParameterStore::gradient_buffer(std::size_t g) const {
   DeviceArray<float>& buffer = grads_.at(g);

@@ -17,9 +17,11 @@ namespace {
 // The output row (k floats, 2 KiB at k = 500) stays in L1 while each nonzero streams one whole,
 // contiguous B row through it: sequential reads that the hardware prefetcher follows. (Tiling k into
 // register-resident pieces was measured slower: it turns each B row into scattered 256-byte reads.)
-KERNELS_CPU_MULTIVERSION
-void spmm_row(float* __restrict c_row, std::int64_t k, const detail::SparseSlice& row, const float* __restrict b,
-              std::int64_t ldb, float alpha, float beta) {
+// TB: the table's element type (fp32, or bf16 for `--precision bf16`); the sums are fp32 either way.
+template <class TB>
+[[gnu::always_inline]] inline void spmm_row_impl(float* __restrict c_row, std::int64_t k,
+                                                 const detail::SparseSlice& row, const TB* __restrict b,
+                                                 std::int64_t ldb, float alpha, float beta) {
   if (beta == 0.0f) {
     std::fill(c_row, c_row + k, 0.0f);
   } else if (beta != 1.0f) {
@@ -31,19 +33,32 @@ void spmm_row(float* __restrict c_row, std::int64_t k, const detail::SparseSlice
   for (; q + 2 <= row.count; q += 2) {
     const float v0 = value(q);
     const float v1 = value(q + 1);
-    const float* __restrict b0 = b + row.indices[q] * ldb;
-    const float* __restrict b1 = b + row.indices[q + 1] * ldb;
-    for (std::int64_t j = 0; j < k; ++j) c_row[j] += v0 * b0[j] + v1 * b1[j];
+    const TB* __restrict b0 = b + row.indices[q] * ldb;
+    const TB* __restrict b1 = b + row.indices[q + 1] * ldb;
+    for (std::int64_t j = 0; j < k; ++j) c_row[j] += v0 * to_float(b0[j]) + v1 * to_float(b1[j]);
   }
   if (q < row.count) {
     const float v0 = value(q);
-    const float* __restrict b0 = b + row.indices[q] * ldb;
-    for (std::int64_t j = 0; j < k; ++j) c_row[j] += v0 * b0[j];
+    const TB* __restrict b0 = b + row.indices[q] * ldb;
+    for (std::int64_t j = 0; j < k; ++j) c_row[j] += v0 * to_float(b0[j]);
   }
 }
 
+// Plain functions per table type: only those can be multiversioned (simd.h).
+KERNELS_CPU_MULTIVERSION
+void spmm_row(float* __restrict c_row, std::int64_t k, const detail::SparseSlice& row, const float* __restrict b,
+              std::int64_t ldb, float alpha, float beta) {
+  spmm_row_impl(c_row, k, row, b, ldb, alpha, beta);
+}
+KERNELS_CPU_MULTIVERSION
+void spmm_row(float* __restrict c_row, std::int64_t k, const detail::SparseSlice& row, const bfloat16* __restrict b,
+              std::int64_t ldb, float alpha, float beta) {
+  spmm_row_impl(c_row, k, row, b, ldb, alpha, beta);
+}
+
 // C (slices.count x k) = alpha * S . B + beta * C, after the shape checks; C row r is slice r of S.
-void slices_times_dense(const detail::SparseSlices& slices, std::int64_t inner, MatrixView<const float> b,
+template <class TB>
+void slices_times_dense(const detail::SparseSlices& slices, std::int64_t inner, MatrixView<const TB> b,
                         MatrixView<float> c, float alpha, float beta) {
   detail::require_spmm_operands(slices.count, inner, b, c);
   if (c.cols == 0) return;
@@ -59,6 +74,14 @@ constexpr std::int64_t kGradientPiece = 1024;
 
 // C (m x k) = alpha * A (m x n) . B (n x k) + beta * C.
 void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
+          float beta) {
+  detail::require_csr(a, "A");
+  detail::require_array(a_values, a.nnz, "A values");
+  slices_times_dense(detail::csr_rows(a, a_values), a.cols, b, c, alpha, beta);
+}
+
+// The same with B a bf16 table (--precision bf16): widened per element, fp32 sums.
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const bfloat16> b, MatrixView<float> c, float alpha,
           float beta) {
   detail::require_csr(a, "A");
   detail::require_array(a_values, a.nnz, "A values");
@@ -92,7 +115,7 @@ void spmm_transposed_update(const CscPattern& a, const float* a_values, MatrixVi
     for (std::int64_t first = 0; first < w.cols; first += kGradientPiece) {
       const std::int64_t width = std::min(kGradientPiece, w.cols - first);
       spmm_row(gradient, width, column, b.data + first, b.ld, alpha, 0.0f);
-      detail::update_span(update, w.row(j) + first, gradient, j * w.ld + first, width);
+      detail::update_span_with_copy(update, w.row(j) + first, gradient, j * w.ld + first, width);
     }
   }
 }

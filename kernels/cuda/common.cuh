@@ -11,12 +11,33 @@
 
 #include "kernels/activation.h"
 #include "kernels/activation_dispatch.h"
+#include "kernels/bfloat16.h"
 #include "kernels/check.h"
 #include "kernels/cuda_launch.cuh"
 #include "kernels/preconditions.h"
 #include "kernels/views.h"
 
 namespace kernels::cuda::detail {
+
+// ---- bf16 tables ------------------------------------------------------------------------------------
+// A bf16x2 word (two adjacent bf16 elements, the lower address in the low half) widened to fp32: the
+// same shift and mask that __bfloat1622float2 compiles to, written on the bits so that the emulation
+// (which has no cuda_bf16.h) runs the very same code.
+__device__ __forceinline__ float low_bf16(std::uint32_t pair) { return __uint_as_float(pair << 16); }
+__device__ __forceinline__ float high_bf16(std::uint32_t pair) { return __uint_as_float(pair & 0xffff0000u); }
+__device__ __forceinline__ float load_bf16(const bfloat16* __restrict__ x) {
+  return __uint_as_float(std::uint32_t{__ldg(&x->bits)} << 16);
+}
+
+// One element, or four adjacent ones (a float4, or two bf16x2 words: 8 bytes), of an fp32 or bf16 table
+// row, widened to fp32: the kernels that gather table rows are written once for both element types.
+__device__ __forceinline__ float load1(const float* __restrict__ x) { return __ldg(x); }
+__device__ __forceinline__ float load1(const bfloat16* __restrict__ x) { return load_bf16(x); }
+__device__ __forceinline__ float4 load4(const float* __restrict__ x) { return __ldg(reinterpret_cast<const float4*>(x)); }
+__device__ __forceinline__ float4 load4(const bfloat16* __restrict__ x) {
+  const uint2 pairs = __ldg(reinterpret_cast<const uint2*>(x));
+  return make_float4(low_bf16(pairs.x), high_bf16(pairs.x), low_bf16(pairs.y), high_bf16(pairs.y));
+}
 
 // KERNELS_UNROLL(4) before a loop: nvcc's `#pragma unroll`, GCC's `#pragma GCC unroll` under the emulation.
 #define KERNELS_PRAGMA(text) _Pragma(#text)
@@ -38,6 +59,13 @@ inline constexpr int kFlatThreads = 256;
 // (kernels/preconditions.h, kernels/activation_dispatch.h). The index arrays live on the device, so
 // unlike the CPU kernels nothing beyond shapes and pointers is checked.
 using namespace kernels::detail;
+
+// Four-element vector loads of T (float4, or two bf16x2 words of a bf16 table) need 4 * sizeof(T)-byte
+// aligned addresses: the base pointer and every row start.
+template <class T>
+inline bool aligned_for_vector4(const T* data, std::int64_t ld) {
+  return reinterpret_cast<std::uintptr_t>(data) % (4 * sizeof(T)) == 0 && ld % 4 == 0;
+}
 
 // float4 loads and stores need 16-byte aligned addresses: the base pointer and every row start.
 inline bool aligned_for_float4(const void* data, std::int64_t ld) {

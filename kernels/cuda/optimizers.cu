@@ -29,7 +29,16 @@ __global__ void axpy_kernel(float alpha, const float* x, float* y, std::int64_t 
 __global__ void apply_update_kernel(float* __restrict__ params, const float* __restrict__ grads, std::int64_t n,
                                     WeightUpdate u) {
   const detail::GridStride g = detail::grid_stride();
-  for (std::int64_t i = g.first; i < n; i += g.stride) params[i] = detail::update_weight(u, params[i], grads[i], i);
+  for (std::int64_t i = g.first; i < n; i += g.stride) {
+    const float w = detail::update_weight(u, params[i], grads[i], i);
+    params[i] = w;
+    if (u.bf16_copy != nullptr) u.bf16_copy[i] = to_bfloat16(w);
+  }
+}
+
+__global__ void round_to_bfloat16_kernel(const float* __restrict__ x, bfloat16* __restrict__ out, std::int64_t n) {
+  const detail::GridStride g = detail::grid_stride();
+  for (std::int64_t i = g.first; i < n; i += g.stride) out[i] = to_bfloat16(x[i]);
 }
 
 // Launches a grid-stride kernel over n elements.
@@ -75,6 +84,12 @@ void apply_update(float* params, const float* grads, std::int64_t n, const Weigh
   detail::require_array(grads, n, "grads");
   detail::require_weight_update(u, MatrixView<float>{params, 1, n, n});
   launch_flat(n, stream, apply_update_kernel, params, grads, n, u);
+}
+
+void round_to_bfloat16(const float* x, bfloat16* out, std::int64_t n, cudaStream_t stream) {
+  detail::require_array(x, n, "x");
+  detail::require_array(out, n, "out");
+  launch_flat(n, stream, round_to_bfloat16_kernel, x, out, n);
 }
 
 void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,

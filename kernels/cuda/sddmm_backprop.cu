@@ -10,6 +10,9 @@
 // and for each nonzero reads W_j once into registers: the dot product (a butterfly over the warp), the
 // epilogue (every lane computes it; lane 0 stores the error), then acc += e * W_j from the same registers.
 //
+// bf16 table (layer.w_bf16 given): W_j is loaded as bf16x2 words (8 bytes per float4 lane, 4 per scalar
+// pair) and widened in registers; H, the sums and dH stay fp32.
+//
 // Determinism. Each warp writes its segment's partial dH (k floats) to scratch; a second kernel adds
 // every row's partials in segment order and scales by alpha. No float atomics on dH: the same bits on
 // every run. (The loss, a double, is added per block with one atomicAdd, as in sddmm.cu.) A first
@@ -49,25 +52,36 @@ __global__ void __launch_bounds__(kThreads) number_segments_kernel(const offset_
 }
 
 // The lane's columns of a k-long row: x[t][v] = row[t * 32 * V + lane * V + v], zero past k.
-template <int V>
-__device__ __forceinline__ void load_lane_columns(const float* __restrict__ row, std::int64_t k, int lane,
+// T: fp32 (H, or W) or bf16 (W's copy): float4 loads or 8-byte bf16x2 pair loads, widened in registers.
+template <int V, class T>
+__device__ __forceinline__ void load_lane_columns(const T* __restrict__ row, std::int64_t k, int lane,
                                                   float (&x)[kColumnsPerLane / V][V]) {
   KERNELS_UNROLL(16)
   for (int t = 0; t < kColumnsPerLane / V; ++t) {
     const std::int64_t column = std::int64_t{t} * detail::kWarp * V + lane * V;
     if constexpr (V == 4) {
-      const float4 value = column < k ? __ldg(reinterpret_cast<const float4*>(row + column)) : make_float4(0, 0, 0, 0);
+      const float4 value = column < k ? detail::load4(row + column) : make_float4(0, 0, 0, 0);
       x[t][0] = value.x;
       x[t][1] = value.y;
       x[t][2] = value.z;
       x[t][3] = value.w;
     } else {
-      x[t][0] = column < k ? __ldg(row + column) : 0.0f;
+      x[t][0] = column < k ? detail::load1(row + column) : 0.0f;
     }
   }
 }
 
-template <int V>
+// The W table the kernel gathers from: the fp32 weights, or their bf16 copy.
+template <class TW>
+__device__ __forceinline__ const TW* table_row(const OutputLayerBackprop& layer, index_t j) {
+  if constexpr (sizeof(TW) == sizeof(float)) {
+    return layer.w.row(j);
+  } else {
+    return layer.w_bf16.row(j);
+  }
+}
+
+template <int V, class TW>
 __global__ void __launch_bounds__(kThreads) backprop_segments_kernel(const BackpropParams p) {
   constexpr int kPieces = kColumnsPerLane / V;
   const OutputLayerBackprop& layer = p.layer;
@@ -86,7 +100,7 @@ __global__ void __launch_bounds__(kThreads) backprop_segments_kernel(const Backp
     for (offset_t q = begin; q < end; ++q) {
       const index_t j = __ldg(layer.pattern.indices + q);
       float w[kPieces][V];
-      load_lane_columns<V>(layer.w.row(j), k, lane, w);
+      load_lane_columns<V>(table_row<TW>(layer, j), k, lane, w);
       float partial = 0.0f;
       KERNELS_UNROLL(16)
       for (int t = 0; t < kPieces; ++t) {
@@ -129,6 +143,19 @@ __global__ void __launch_bounds__(kThreads) reduce_segments_kernel(const Backpro
   }
 }
 
+// float4 lanes (H and the table rows 4-element aligned) or scalar ones, gathering from table w.
+template <class TW>
+void launch_segments(const BackpropParams& p, MatrixView<const TW> w, dim3 grid, cudaStream_t stream) {
+  const OutputLayerBackprop& layer = p.layer;
+  const bool vectorizable = layer.h.cols % 4 == 0 && detail::aligned_for_float4(layer.h.data, layer.h.ld) &&
+                            detail::aligned_for_vector4(w.data, w.ld);
+  if (vectorizable) {
+    cuda::launch(grid, dim3(kThreads), 0, stream, backprop_segments_kernel<4, TW>, p);
+  } else {
+    cuda::launch(grid, dim3(kThreads), 0, stream, backprop_segments_kernel<1, TW>, p);
+  }
+}
+
 }  // namespace
 
 OutputLayerBackpropScratch sddmm_squared_error_backprop_scratch(index_t rows, offset_t nnz, std::int64_t k) {
@@ -143,6 +170,7 @@ void sddmm_squared_error_backprop(const OutputLayerBackprop& layer, double* loss
                                   float* partials, cudaStream_t stream) {
   detail::require_csr(layer.pattern, "pattern");
   detail::require_sddmm_operands(layer.pattern, layer.h, layer.w);
+  detail::require_bf16_copy(layer.w_bf16, layer.w);
   detail::require_array(layer.ratings, layer.pattern.nnz, "ratings");
   detail::require_array(layer.errors, layer.pattern.nnz, "errors");
   detail::require_matrix(layer.dh, "dH");
@@ -162,12 +190,10 @@ void sddmm_squared_error_backprop(const OutputLayerBackprop& layer, double* loss
                segment_offsets);
   const std::int64_t max_segments = need.partials / need.partial_ld;
   const dim3 grid(blocks_for(max_segments, kWarpsPerBlock));
-  const bool vectorizable = layer.h.cols % 4 == 0 && detail::aligned_for_float4(layer.h.data, layer.h.ld) &&
-                            detail::aligned_for_float4(layer.w.data, layer.w.ld);
-  if (vectorizable) {
-    cuda::launch(grid, dim3(kThreads), 0, stream, backprop_segments_kernel<4>, p);
+  if (layer.w_bf16.data != nullptr) {
+    launch_segments<bfloat16>(p, layer.w_bf16, grid, stream);
   } else {
-    cuda::launch(grid, dim3(kThreads), 0, stream, backprop_segments_kernel<1>, p);
+    launch_segments<float>(p, layer.w, grid, stream);
   }
   cuda::launch(dim3(static_cast<unsigned>(layer.pattern.rows)), dim3(kThreads), 0, stream, reduce_segments_kernel, p);
 }

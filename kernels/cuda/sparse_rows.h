@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "kernels/cuda_platform.h"
+#include "kernels/bfloat16.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
 
@@ -22,7 +23,9 @@ struct SparseRows {
 };
 
 // C (count x k) = alpha * S . B (inner x k) + beta * C, after checking the shapes (B must have `inner` rows).
-void sparse_rows_times_dense(const SparseRows& s, std::int64_t inner, MatrixView<const float> b, MatrixView<float> c,
+// TB: B's element type, float or bfloat16 (spmm.cu instantiates float for the transposed products).
+template <class TB>
+void sparse_rows_times_dense(const SparseRows& s, std::int64_t inner, MatrixView<const TB> b, MatrixView<float> c,
                              float alpha, float beta, cudaStream_t stream);
 
 // W (count x k) takes one optimizer step per element with gradient alpha * (S . B), formed in registers.

@@ -19,6 +19,11 @@
 // blocks, each writing its partial sums, which a last kernel adds per row in segment order: a 30,000-
 // rating item row then runs on dozens of SMs instead of one. No atomics: results are deterministic.
 //
+// Tables. B is fp32 or, for `--precision bf16`, a bf16 table (TB = bfloat16): a lane then loads its V
+// columns as V / 2 bf16x2 words (8 bytes for V = 4) and widens them with a shift and a mask; the sums
+// are fp32 either way. The update epilogue writes the new weight's bf16 copy beside it when the
+// WeightUpdate carries one, so the copy never needs its own conversion pass.
+//
 // Epilogue. The finished sums either go to C (alpha * sum + beta * C) or, for the fused optimizer
 // (spmm_transposed_update, kUpdate), are the gradient of the weights in C's place: each output element
 // takes its optimizer step right where its sum is complete, so the gradient never reaches memory.
@@ -36,12 +41,13 @@ constexpr int kLongRowChunks = 16;
 // Nonzeros per block task when long rows are split over blocks.
 constexpr offset_t kLongSegment = 1024;
 
+template <class TB>
 struct SpmmParams {
   const offset_t* __restrict__ offsets;    // (rows + 1)
   const index_t* __restrict__ indices;     // (nnz) the B row each nonzero selects
   const offset_t* __restrict__ positions;  // (nnz) where a nonzero's value lives, or null: at q
   const float* __restrict__ values;
-  const float* __restrict__ b;  // (inner, k), row-major, ld ldb
+  const TB* __restrict__ b;     // (inner, k), row-major, ld ldb
   float* __restrict__ c;        // (rows, k), row-major, ld ldc
   std::int64_t ldb;
   std::int64_t ldc;
@@ -78,36 +84,39 @@ __device__ SPMM_UPDATE_NOINLINE float fused_update(WeightUpdate::Rule rule, cons
 
 // The epilogue for one finished element: C = alpha * sum + beta * C, or (kUpdate) one optimizer step of
 // weight C with gradient alpha * sum. Lazy updates skip the rows with no nonzero (`touched` false).
-template <bool kUpdate>
-__device__ __forceinline__ void finish_element(const SpmmParams& p, std::int64_t row, std::int64_t column, float sum,
-                                               bool touched) {
+template <bool kUpdate, class TB>
+__device__ __forceinline__ void finish_element(const SpmmParams<TB>& p, std::int64_t row, std::int64_t column,
+                                               float sum, bool touched) {
   const std::int64_t at = row * p.ldc + column;
   if constexpr (kUpdate) {
     if (touched || !p.update.skip_untouched_rows) {
-      p.c[at] = fused_update(p.update.rule, p.update.constants, p.update.state0, p.update.state1, p.c[at], p.alpha * sum, at);
+      const float w =
+          fused_update(p.update.rule, p.update.constants, p.update.state0, p.update.state1, p.c[at], p.alpha * sum, at);
+      p.c[at] = w;
+      if (p.update.bf16_copy != nullptr) p.update.bf16_copy[at] = to_bfloat16(w);
     }
   } else {
     p.c[at] = detail::blend(sum, p.alpha, p.beta, p.c + at);
   }
 }
 
-// acc += weight * b_row[0 .. V).
-template <int V>
-__device__ __forceinline__ void add_scaled(float (&acc)[V], float weight, const float* __restrict__ b_row) {
+// acc += weight * b_row[0 .. V), b_row fp32 or bf16 (V = 4: one float4 or one 8-byte bf16x2 pair load).
+template <int V, class TB>
+__device__ __forceinline__ void add_scaled(float (&acc)[V], float weight, const TB* __restrict__ b_row) {
   if constexpr (V == 4) {
-    const float4 x = __ldg(reinterpret_cast<const float4*>(b_row));
+    const float4 x = detail::load4(b_row);
     acc[0] += weight * x.x;
     acc[1] += weight * x.y;
     acc[2] += weight * x.z;
     acc[3] += weight * x.w;
   } else {
-    acc[0] += weight * __ldg(b_row);
+    acc[0] += weight * detail::load1(b_row);
   }
 }
 
 // C(row, column .. column + V) = alpha * acc + beta * C(...), or the optimizer step (kUpdate).
-template <int V, bool kUpdate>
-__device__ __forceinline__ void store_output(const SpmmParams& p, std::int64_t row, std::int64_t column,
+template <int V, bool kUpdate, class TB>
+__device__ __forceinline__ void store_output(const SpmmParams<TB>& p, std::int64_t row, std::int64_t column,
                                              const float (&acc)[V], bool touched) {
   if constexpr (V == 4 && !kUpdate) {
     float* out = p.c + row * p.ldc + column;
@@ -124,7 +133,7 @@ __device__ __forceinline__ void store_output(const SpmmParams& p, std::int64_t r
     // Not unrolled: one call site of the optimizer rule (its sqrt slow path is a call whose ABI made
     // sm_80 spill when four copies were inlined).
     KERNELS_UNROLL(1)
-    for (int v = 0; v < V; ++v) finish_element<kUpdate>(p, row, column + v, acc[v], touched);
+    for (int v = 0; v < V; ++v) finish_element<kUpdate, TB>(p, row, column + v, acc[v], touched);
   }
 }
 
@@ -136,8 +145,8 @@ struct Stage {
 
 // acc += sum of value(q) * B(indices[q], column .. column + V) over q = first + chunk * stride + j,
 // chunk < chunks, j < G, q < end. `chunks` must be equal across the warp (it syncs the warp per chunk).
-template <int G, int V>
-__device__ __forceinline__ void gather_chunks(const SpmmParams& p, Stage stage, offset_t first, offset_t end,
+template <int G, int V, class TB>
+__device__ __forceinline__ void gather_chunks(const SpmmParams<TB>& p, Stage stage, offset_t first, offset_t end,
                                               offset_t stride, int chunks, std::int64_t column, float (&acc)[V]) {
   const int group_lane = static_cast<int>(threadIdx.x) % G;
   const int group_first = static_cast<int>(threadIdx.x) - group_lane;
@@ -168,15 +177,15 @@ __device__ __forceinline__ void gather_chunks(const SpmmParams& p, Stage stage, 
 // The sum over the nonzeros [begin, end) of one row by the whole block: group g takes chunks g,
 // g + 256 / G, ...; the groups' partial sums are then added column by column in group order
 // (deterministic). Returns the sum of column blockIdx.y * G * V + threadIdx.x on threads < G * V.
-template <int G, int V>
-__device__ __forceinline__ float block_row_sum(const SpmmParams& p, Stage stage, float* partials, offset_t begin,
+template <int G, int V, class TB>
+__device__ __forceinline__ float block_row_sum(const SpmmParams<TB>& p, Stage stage, float* partials, offset_t begin,
                                                offset_t end, std::int64_t column) {
   constexpr int kTile = G * V;
   constexpr int kGroups = kSpmmThreads / G;
   const int group = static_cast<int>(threadIdx.x) / G;
   const int chunks = static_cast<int>((end - begin + kSpmmThreads - 1) / kSpmmThreads);
   float acc[V] = {};
-  gather_chunks<G, V>(p, stage, begin + offset_t{group} * G, end, kSpmmThreads, chunks, column, acc);
+  gather_chunks<G, V, TB>(p, stage, begin + offset_t{group} * G, end, kSpmmThreads, chunks, column, acc);
   for (int v = 0; v < V; ++v) partials[threadIdx.x * V + v] = acc[v];  // = partials[group][lane * V + v]
   __syncthreads();
   float sum = 0.0f;
@@ -188,17 +197,17 @@ __device__ __forceinline__ float block_row_sum(const SpmmParams& p, Stage stage,
 }
 
 // One long row, by the whole block, finished into C.
-template <int G, int V, bool kUpdate>
-__device__ __forceinline__ void long_row(const SpmmParams& p, Stage stage, float* partials, std::int64_t row,
+template <int G, int V, bool kUpdate, class TB>
+__device__ __forceinline__ void long_row(const SpmmParams<TB>& p, Stage stage, float* partials, std::int64_t row,
                                          std::int64_t column) {
   constexpr int kTile = G * V;
-  const float sum = block_row_sum<G, V>(p, stage, partials, __ldg(p.offsets + row), __ldg(p.offsets + row + 1), column);
+  const float sum = block_row_sum<G, V, TB>(p, stage, partials, __ldg(p.offsets + row), __ldg(p.offsets + row + 1), column);
   const std::int64_t out_column = std::int64_t{blockIdx.y} * kTile + threadIdx.x;
-  if (threadIdx.x < kTile && out_column < p.k) finish_element<kUpdate>(p, row, out_column, sum, true);
+  if (threadIdx.x < kTile && out_column < p.k) finish_element<kUpdate, TB>(p, row, out_column, sum, true);
 }
 
-template <int G, int V, bool kUpdate>
-__global__ void __launch_bounds__(kSpmmThreads) sparse_rows_kernel(const SpmmParams p) {
+template <int G, int V, bool kUpdate, class TB>
+__global__ void __launch_bounds__(kSpmmThreads) sparse_rows_kernel(const SpmmParams<TB> p) {
   constexpr int kGroups = kSpmmThreads / G;  // rows per block
   __shared__ index_t stage_index[kSpmmThreads];
   __shared__ float stage_value[kSpmmThreads];
@@ -223,14 +232,14 @@ __global__ void __launch_bounds__(kSpmmThreads) sparse_rows_kernel(const SpmmPar
   if (threadIdx.x % G == 0) is_long[group] = is_long_row;
   float acc[V] = {};
   const int warp_chunks = detail::warp_max(is_long_row ? 0 : static_cast<int>(chunks));
-  gather_chunks<G, V>(p, stage, begin, end, G, warp_chunks, column, acc);
-  if (row < p.rows && !is_long_row && column < p.k) store_output<V, kUpdate>(p, row, column, acc, end > begin);
+  gather_chunks<G, V, TB>(p, stage, begin, end, G, warp_chunks, column, acc);
+  if (row < p.rows && !is_long_row && column < p.k) store_output<V, kUpdate, TB>(p, row, column, acc, end > begin);
   __syncthreads();
 
   // Phase 2: the long rows, each by the whole block (unless the split-mode kernels below take them).
   if (p.first_segment != nullptr) return;
   for (int g = 0; g < kGroups; ++g) {
-    if (is_long[g]) long_row<G, V, kUpdate>(p, stage, partials, first_row + g, column);
+    if (is_long[g]) long_row<G, V, kUpdate, TB>(p, stage, partials, first_row + g, column);
   }
 }
 
@@ -254,8 +263,8 @@ __global__ void __launch_bounds__(detail::kScanThreads) number_long_segments_ker
 }
 
 // Block (segment, tile): the segment's partial sums of one column tile, into scratch.
-template <int G, int V>
-__global__ void __launch_bounds__(kSpmmThreads) long_segments_kernel(const SpmmParams p) {
+template <int G, int V, class TB>
+__global__ void __launch_bounds__(kSpmmThreads) long_segments_kernel(const SpmmParams<TB> p) {
   constexpr int kTile = G * V;
   __shared__ index_t stage_index[kSpmmThreads];
   __shared__ float stage_value[kSpmmThreads];
@@ -267,14 +276,14 @@ __global__ void __launch_bounds__(kSpmmThreads) long_segments_kernel(const SpmmP
   const offset_t begin = __ldg(p.offsets + row) + (segment - p.first_segment[row]) * kLongSegment;
   const offset_t end = begin + kLongSegment < row_end ? begin + kLongSegment : row_end;
   const std::int64_t column = std::int64_t{blockIdx.y} * kTile + (threadIdx.x % G) * V;
-  const float sum = block_row_sum<G, V>(p, Stage{stage_index, stage_value}, partials, begin, end, column);
+  const float sum = block_row_sum<G, V, TB>(p, Stage{stage_index, stage_value}, partials, begin, end, column);
   const std::int64_t out_column = std::int64_t{blockIdx.y} * kTile + threadIdx.x;
   if (threadIdx.x < kTile && out_column < p.k) p.partials[segment * p.partial_ld + out_column] = sum;
 }
 
 // Block per row: a long row's segments added in order, then finished into C.
-template <bool kUpdate>
-__global__ void __launch_bounds__(kSpmmThreads) reduce_long_segments_kernel(const SpmmParams p) {
+template <bool kUpdate, class TB>
+__global__ void __launch_bounds__(kSpmmThreads) reduce_long_segments_kernel(const SpmmParams<TB> p) {
   const std::int64_t row = blockIdx.x;
   const offset_t first = p.first_segment[row];
   const offset_t last = p.first_segment[row + 1];
@@ -282,12 +291,12 @@ __global__ void __launch_bounds__(kSpmmThreads) reduce_long_segments_kernel(cons
   for (std::int64_t column = threadIdx.x; column < p.k; column += kSpmmThreads) {
     float sum = 0.0f;
     for (offset_t s = first; s < last; ++s) sum += p.partials[s * p.partial_ld + column];
-    finish_element<kUpdate>(p, row, column, sum, true);
+    finish_element<kUpdate, TB>(p, row, column, sum, true);
   }
 }
 
-template <int G, int V, bool kUpdate>
-void launch_sparse_rows(const SpmmParams& p, cudaStream_t stream) {
+template <int G, int V, bool kUpdate, class TB>
+void launch_sparse_rows(const SpmmParams<TB>& p, cudaStream_t stream) {
   constexpr int kTile = G * V;
   const std::int64_t tiles = (p.k + kTile - 1) / kTile;
   KERNELS_REQUIRE(tiles <= 65535, "k=" << p.k << " needs " << tiles << " column tiles, more than grid.y allows");
@@ -296,35 +305,36 @@ void launch_sparse_rows(const SpmmParams& p, cudaStream_t stream) {
     cuda::launch(dim3(1), dim3(detail::kScanThreads), 0, stream, number_long_segments_kernel, p.offsets, p.rows,
                  offset_t{kLongRowChunks} * G, const_cast<offset_t*>(p.first_segment));
   }
-  cuda::launch(grid, dim3(kSpmmThreads), 0, stream, sparse_rows_kernel<G, V, kUpdate>, p);
+  cuda::launch(grid, dim3(kSpmmThreads), 0, stream, sparse_rows_kernel<G, V, kUpdate, TB>, p);
   if (p.first_segment != nullptr && p.max_segments > 0) {
     KERNELS_REQUIRE(p.max_segments < (offset_t{1} << 31), "too many long-row segments for one grid");
     cuda::launch(dim3(static_cast<unsigned>(p.max_segments), static_cast<unsigned>(tiles)), dim3(kSpmmThreads), 0,
-                 stream, long_segments_kernel<G, V>, p);
+                 stream, long_segments_kernel<G, V, TB>, p);
     cuda::launch(dim3(static_cast<unsigned>(p.rows)), dim3(kSpmmThreads), 0, stream,
-                 reduce_long_segments_kernel<kUpdate>, p);
+                 reduce_long_segments_kernel<kUpdate, TB>, p);
   }
 }
 
 // The narrowest group that covers k in one tile (at most a warp).
-template <int V, bool kUpdate>
-void launch_with_vector_width(const SpmmParams& p, cudaStream_t stream) {
+template <int V, bool kUpdate, class TB>
+void launch_with_vector_width(const SpmmParams<TB>& p, cudaStream_t stream) {
   const std::int64_t vectors = (p.k + V - 1) / V;
-  if (vectors <= 4) return launch_sparse_rows<4, V, kUpdate>(p, stream);
-  if (vectors <= 8) return launch_sparse_rows<8, V, kUpdate>(p, stream);
-  if (vectors <= 16) return launch_sparse_rows<16, V, kUpdate>(p, stream);
-  return launch_sparse_rows<32, V, kUpdate>(p, stream);
+  if (vectors <= 4) return launch_sparse_rows<4, V, kUpdate, TB>(p, stream);
+  if (vectors <= 8) return launch_sparse_rows<8, V, kUpdate, TB>(p, stream);
+  if (vectors <= 16) return launch_sparse_rows<16, V, kUpdate, TB>(p, stream);
+  return launch_sparse_rows<32, V, kUpdate, TB>(p, stream);
 }
 
 // float4 lanes when B and C allow them, else one column per lane.
-template <bool kUpdate>
-void launch_sparse_rows_kernel(const SpmmParams& p, MatrixView<const float> b, cudaStream_t stream) {
+// (A bf16 table's 4-column lanes need 8-byte aligned rows: aligned_for_float4 on its bytes is stricter.)
+template <bool kUpdate, class TB>
+void launch_sparse_rows_kernel(const SpmmParams<TB>& p, MatrixView<const TB> b, cudaStream_t stream) {
   const bool vectorizable =
-      p.k % 4 == 0 && detail::aligned_for_float4(b.data, b.ld) && detail::aligned_for_float4(p.c, p.ldc);
+      p.k % 4 == 0 && detail::aligned_for_vector4(b.data, b.ld) && detail::aligned_for_float4(p.c, p.ldc);
   if (vectorizable) {
-    launch_with_vector_width<4, kUpdate>(p, stream);
+    launch_with_vector_width<4, kUpdate, TB>(p, stream);
   } else {
-    launch_with_vector_width<1, kUpdate>(p, stream);
+    launch_with_vector_width<1, kUpdate, TB>(p, stream);
   }
 }
 
@@ -332,34 +342,70 @@ void launch_sparse_rows_kernel(const SpmmParams& p, MatrixView<const float> b, c
 
 namespace detail {
 
-void sparse_rows_times_dense(const SparseRows& s, std::int64_t inner, MatrixView<const float> b, MatrixView<float> c,
+template <class TB>
+void sparse_rows_times_dense(const SparseRows& s, std::int64_t inner, MatrixView<const TB> b, MatrixView<float> c,
                              float alpha, float beta, cudaStream_t stream) {
   require_spmm_operands(s.count, inner, b, c);
   if (c.rows == 0 || c.cols == 0) return;
-  const SpmmParams p{s.offsets, s.indices, s.positions, s.values, b.data, c.data, b.ld,
-                     c.ld,      c.rows,    c.cols,      alpha,    beta,     WeightUpdate{}};
+  const SpmmParams<TB> p{s.offsets, s.indices, s.positions, s.values, b.data, c.data, b.ld,
+                         c.ld,      c.rows,    c.cols,      alpha,    beta,     WeightUpdate{}};
   launch_sparse_rows_kernel<false>(p, b, stream);
 }
+template void sparse_rows_times_dense(const SparseRows&, std::int64_t, MatrixView<const float>, MatrixView<float>,
+                                      float, float, cudaStream_t);
 
 void sparse_rows_update(const SparseRows& s, std::int64_t inner, MatrixView<const float> b, float alpha,
                         MatrixView<float> w, const WeightUpdate& update, cudaStream_t stream) {
   require_weight_update(update, w);
   require_spmm_operands(s.count, inner, b, w);
   if (w.rows == 0 || w.cols == 0) return;
-  const SpmmParams p{s.offsets, s.indices, s.positions, s.values, b.data, w.data, b.ld,
-                     w.ld,      w.rows,    w.cols,      alpha,    0.0f,     update};
+  const SpmmParams<float> p{s.offsets, s.indices, s.positions, s.values, b.data, w.data, b.ld,
+                            w.ld,      w.rows,    w.cols,      alpha,    0.0f,     update};
   launch_sparse_rows_kernel<true>(p, b, stream);
 }
 
 }  // namespace detail
 
-// C (m x k) = alpha * A (m x n) . B (n x k) + beta * C.
-void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
-          float beta, cudaStream_t stream) {
+namespace {
+
+template <class TB>
+void csr_times_dense(const CsrPattern& a, const float* a_values, MatrixView<const TB> b, MatrixView<float> c,
+                     float alpha, float beta, cudaStream_t stream) {
   detail::require_csr(a, "A");
   detail::require_array(a_values, a.nnz, "A values");
   const detail::SparseRows rows{a.rows, a.offsets, a.indices, nullptr, a_values};
   detail::sparse_rows_times_dense(rows, a.cols, b, c, alpha, beta, stream);
+}
+
+// Split mode: long rows' segments spread over blocks (see the file comment).
+template <class TB>
+void csr_times_dense_split(const CsrPattern& a, const float* a_values, MatrixView<const TB> b, MatrixView<float> c,
+                           float alpha, float beta, const SpmmScratch& scratch, cudaStream_t stream) {
+  detail::require_csr(a, "A");
+  detail::require_array(a_values, a.nnz, "A values");
+  detail::require_spmm_operands(a.rows, a.cols, b, c);
+  KERNELS_REQUIRE(scratch.segment_offsets != nullptr && scratch.partials != nullptr, "spmm: scratch is null");
+  if (c.rows == 0 || c.cols == 0) return;
+  const SpmmScratchSize need = spmm_scratch(a.rows, a.nnz, c.cols);
+  SpmmParams<TB> p{a.offsets, a.indices, nullptr, a_values, b.data, c.data, b.ld, c.ld, c.rows, c.cols, alpha, beta,
+                   WeightUpdate{}};
+  p.first_segment = scratch.segment_offsets;
+  p.partials = scratch.partials;
+  p.partial_ld = need.partial_ld;
+  p.max_segments = need.partials / need.partial_ld;
+  launch_sparse_rows_kernel<false>(p, b, stream);
+}
+
+}  // namespace
+
+// C (m x k) = alpha * A (m x n) . B (n x k) + beta * C; B fp32 or a bf16 table.
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
+          float beta, cudaStream_t stream) {
+  csr_times_dense(a, a_values, b, c, alpha, beta, stream);
+}
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const bfloat16> b, MatrixView<float> c, float alpha,
+          float beta, cudaStream_t stream) {
+  csr_times_dense(a, a_values, b, c, alpha, beta, stream);
 }
 
 SpmmScratchSize spmm_scratch(index_t rows, offset_t nnz, std::int64_t k) {
@@ -374,19 +420,11 @@ SpmmScratchSize spmm_scratch(index_t rows, offset_t nnz, std::int64_t k) {
 
 void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
           float beta, const SpmmScratch& scratch, cudaStream_t stream) {
-  detail::require_csr(a, "A");
-  detail::require_array(a_values, a.nnz, "A values");
-  detail::require_spmm_operands(a.rows, a.cols, b, c);
-  KERNELS_REQUIRE(scratch.segment_offsets != nullptr && scratch.partials != nullptr, "spmm: scratch is null");
-  if (c.rows == 0 || c.cols == 0) return;
-  const SpmmScratchSize need = spmm_scratch(a.rows, a.nnz, c.cols);
-  SpmmParams p{a.offsets, a.indices, nullptr, a_values, b.data, c.data, b.ld, c.ld, c.rows, c.cols, alpha, beta,
-               WeightUpdate{}};
-  p.first_segment = scratch.segment_offsets;
-  p.partials = scratch.partials;
-  p.partial_ld = need.partial_ld;
-  p.max_segments = need.partials / need.partial_ld;
-  launch_sparse_rows_kernel<false>(p, b, stream);
+  csr_times_dense_split(a, a_values, b, c, alpha, beta, scratch, stream);
+}
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const bfloat16> b, MatrixView<float> c, float alpha,
+          float beta, const SpmmScratch& scratch, cudaStream_t stream) {
+  csr_times_dense_split(a, a_values, b, c, alpha, beta, scratch, stream);
 }
 
 }  // namespace kernels::cuda

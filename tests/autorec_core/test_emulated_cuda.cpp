@@ -2,7 +2,7 @@
 // against the same run on the CPU: the batches formed on the device, the fused backward + optimizer,
 // the evaluation and the ranking all take the device path that a real GPU run takes. A second run at
 // the training shapes (k = 500, item rows and batch columns of more than 512 nonzeros) reaches the
-// kernels' long-row phases and their float4, 32-lane paths.
+// kernels' long-row phases and their float4, 32-lane paths, with fp32 and with bf16 tables.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -22,6 +22,7 @@ struct RunResult {
   std::vector<EpochRecord> history;
   std::vector<float> predictions;
   RankingMetrics ranking;
+  std::int64_t bf16_rebuilds = 0;  // bf16 copies built from the fp32 weights during fit()
 };
 
 struct Shape {
@@ -31,6 +32,7 @@ struct Shape {
   float dropout = 0.1f;
   float learning_rate = 0.01f;
   LrSchedule schedule;
+  Precision precision = Precision::Fp32;
 };
 
 RunResult train_on(engine::Device device, const Split& split, const Shape& shape = {}) {
@@ -43,6 +45,7 @@ RunResult train_on(engine::Device device, const Split& split, const Shape& shape
   train_config.lambda = 10.0f;
   train_config.learning_rate = shape.learning_rate;
   train_config.lr_schedule = shape.schedule;
+  train_config.precision = shape.precision;
   const engine::SparseMatrix rows = to_matrix(split.train, model_config.orientation);
   AutoRecModel model(model_config, rows.cols(), device);
   Trainer trainer(model, train_config);
@@ -55,8 +58,9 @@ RunResult train_on(engine::Device device, const Split& split, const Shape& shape
                     .rmse;
               },
               {});
+  const std::int64_t rebuilds = model.parameters().bf16_rebuilds();
   return {trainer.history(), predict_pairs(model, rows, split.test, rules, 16),
-          ranking_metrics(model, rows, split.test, 5, 16)};
+          ranking_metrics(model, rows, split.test, 5, 16), rebuilds};
 }
 
 // The per-epoch losses and validation RMSEs of the two devices agree.
@@ -106,7 +110,7 @@ TEST_CASE("a learning-rate schedule drives the emulated CUDA device as it drives
   const RunResult cpu = train_on(engine::Device::cpu(), split, shape);
   const RunResult cuda = train_on(engine::Device::cuda(), split, shape);
   check_same_history(cpu, cuda);
-  const RunResult constant = train_on(engine::Device::cuda(), split, Shape{.learning_rate = 0.05f, .schedule = {}});
+  const RunResult constant = train_on(engine::Device::cuda(), split, Shape{.learning_rate = 0.05f, .schedule = {}, .precision = Precision::Fp32});
   CHECK(cuda.history[0].train_loss == Approx(constant.history[0].train_loss).epsilon(1e-6));  // the same first epoch
   CHECK(cuda.history[2].train_loss != Approx(constant.history[2].train_loss).epsilon(1e-4));   // then a smaller rate
 }
@@ -124,11 +128,25 @@ TEST_CASE("I-AutoRec at k = 500 with rows and batch columns above 512 nonzeros: 
   const std::vector<kernels::offset_t> offsets = rows.csr_offsets_host();
   for (std::size_t i = 0; i + 1 < offsets.size(); ++i) longest_row = std::max(longest_row, offsets[i + 1] - offsets[i]);
   REQUIRE(longest_row > 512);  // the products' block-wide long-row phase
-  const Shape shape{500, 530, 2, 0.0f, 0.001f, {}};  // a 530-item batch: user columns of more than 512 entries
+  Shape shape{500, 530, 2, 0.0f, 0.001f, {}, Precision::Fp32};  // a 530-item batch: user columns of more than 512 entries
   const RunResult cpu = train_on(engine::Device::cpu(), split, shape);
   const RunResult cuda = train_on(engine::Device::cuda(), split, shape);
   check_same_history(cpu, cuda);
   CHECK(cpu.history.back().train_loss < cpu.history.front().train_loss);
+
+  {  // with bf16 tables (--precision bf16); not a SECTION: the fp32 runs above would be repeated
+    shape.precision = Precision::Bf16;
+    const RunResult cpu_bf16 = train_on(engine::Device::cpu(), split, shape);
+    const RunResult cuda_bf16 = train_on(engine::Device::cuda(), split, shape);
+    check_same_history(cpu_bf16, cuda_bf16);
+    // The copies are built once (V and W), then kept current by the update epilogue: none per batch.
+    CHECK(cpu_bf16.bf16_rebuilds == 2);
+    CHECK(cuda_bf16.bf16_rebuilds == 2);
+    // bf16 tables change the numbers a little (another run), not the trajectory's course.
+    CHECK(cpu_bf16.history.back().train_loss != cpu.history.back().train_loss);
+    CHECK(cpu_bf16.history.back().train_loss == Approx(cpu.history.back().train_loss).epsilon(1e-2));
+    CHECK(cpu_bf16.history.back().train_loss < cpu_bf16.history.front().train_loss);
+  }
 }
 
 TEST_CASE("matrix factorisation trains, predicts and ranks the same on the emulated CUDA device and the CPU",

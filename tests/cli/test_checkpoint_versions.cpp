@@ -1,5 +1,5 @@
 // Checkpoint versions: version-3 and version-4 files (AutoRec's fields instead of a model record, as written before
-// the model interface) still loads, as the same model with the same weights.
+// the model interface; no precision, schedule or ensemble members) still load, as the same model with the same weights.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -48,33 +48,41 @@ std::size_t skip_model_record(const std::string& payload, std::size_t position) 
   return position;
 }
 
-// The train section after a model record at `position`: returns where version 5's learning-rate
-// schedule begins (after the seed) and sets `end` to where it ends.
-std::size_t schedule_position(const std::string& payload, std::size_t position, std::size_t& end) {
+// Version 5's train section after a model record at `position`: the byte ranges [precision_begin,
+// precision_end) and [schedule_begin, schedule_end) of the two parts that version 5 added.
+struct Version5Additions {
+  std::size_t precision_begin, precision_end, schedule_begin, schedule_end;
+};
+
+Version5Additions version_5_additions(const std::string& payload, std::size_t position) {
   auto blob = [&] {
     std::uint64_t size = 0;
     std::memcpy(&size, payload.data() + position, 8);
     position += 8 + size;
   };
+  Version5Additions at{};
   blob();                         // optimizer
   position += 4 * 4;              // learning rate, momentum, lambda, weight decay
   blob();                         // loss
   blob();                         // updates
+  at.precision_begin = position;
+  blob();                         // precision
+  at.precision_end = position;
   position += 8 + 4 + 4 + 8;      // batch size, max epochs, patience, seed
-  const std::size_t start = position;
+  at.schedule_begin = position;
   blob();                         // schedule
   position += 4 + 4 + 4 + 4;      // factor, step epochs, plateau patience, min rate
-  end = position;
-  return start;
+  at.schedule_end = position;
+  return at;
 }
 
-// A version-4 payload from a version-5 one of a single model: without the learning-rate schedule, and
-// without the ensemble member count that ends version 5 (8 bytes, 0 here): version 4 ends with the
-// optimizer state.
+// A version-4 payload from a version-5 one of a single model: without the precision, the learning-rate
+// schedule and the ensemble member count that ends version 5 (8 bytes, 0 here): version 4 ends with
+// the optimizer state.
 std::string as_version_4(const std::string& payload) {
-  std::size_t end = 0;
-  const std::size_t start = schedule_position(payload, skip_model_record(payload, 0), end);
-  return payload.substr(0, start) + payload.substr(end, payload.size() - 8 - end);
+  const Version5Additions at = version_5_additions(payload, skip_model_record(payload, 0));
+  return payload.substr(0, at.precision_begin) + payload.substr(at.precision_end, at.schedule_begin - at.precision_end) +
+         payload.substr(at.schedule_end, payload.size() - 8 - at.schedule_end);
 }
 
 std::string file_of_version(const std::string& current_file, std::uint32_t version, const std::string& payload) {
@@ -86,10 +94,11 @@ std::string file_of_version(const std::string& current_file, std::uint32_t versi
   return file + payload;
 }
 
-TEST_CASE("a version 4 checkpoint loads with a constant learning rate", "[checkpoint][lr-schedule]") {
+TEST_CASE("a version 4 checkpoint loads with a constant learning rate and fp32 tables", "[checkpoint][lr-schedule]") {
   test::TinyRun run(1);
   run.train.lr_schedule.kind = LrScheduleKind::Step;
   run.train.lr_schedule.step_epochs = 7;
+  run.train.precision = Precision::Bf16;
   auto model = run.make_model();
   Trainer trainer(*model, run.train);
   trainer.fit(run.fit_rows, run.validation_fn(), {});
@@ -98,6 +107,7 @@ TEST_CASE("a version 4 checkpoint loads with a constant learning rate", "[checkp
   save_checkpoint(path, run.capture(*model, trainer));
   const Checkpoint current = load_checkpoint(path);
   CHECK(current.train.lr_schedule == run.train.lr_schedule);
+  CHECK(current.train.precision == Precision::Bf16);
 
   std::ifstream in(path, std::ios::binary);
   const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -105,6 +115,7 @@ TEST_CASE("a version 4 checkpoint loads with a constant learning rate", "[checkp
   std::ofstream(old_path, std::ios::binary) << file_of_version(bytes, 4, as_version_4(bytes.substr(32)));
   const Checkpoint old = load_checkpoint(old_path);
   CHECK(old.train.lr_schedule == LrSchedule{});
+  CHECK(old.train.precision == Precision::Fp32);
   CHECK(old.model == current.model);
   CHECK(old.parameters == current.parameters);
 }

@@ -50,6 +50,9 @@ TEST_CASE("flags that have no effect are refused, naming what makes them meaning
   require_error(tiny.train({"--optimizer", "adam", "--weight-decay", "0.1"}), {"--weight-decay", "--optimizer adam"});
   require_error(tiny.train({"--optimizer", "rprop", "--batch-size", "64"}), {"--batch-size", "--optimizer rprop"});
   require_error(tiny.train({"--batch-size", "0", "--updates", "lazy"}), {"--updates", "--batch-size 0"});
+  require_error(run_cli(tiny.dir.path(), {"train", "--model", "mf", "--precision", "bf16"}),
+                {"--precision", "--model mf"});
+  require_error(tiny.train({"--precision", "fp16"}), {"--precision", "fp32", "bf16"});
   require_error(tiny.train({"--folds", "3"}), {"--folds", "--split random"});
   require_error(tiny.train({"--split", "kfold", "--test-fraction", "0.2"}), {"--test-fraction", "--split kfold"});
   require_error(tiny.train({"--checkpoint-every", "2"}), {"--checkpoint-every", "no --checkpoint"});
@@ -127,10 +130,22 @@ TEST_CASE("resume refuses any changed option that changes the numbers, naming bo
   require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--lambda", "5"}), {"--lambda", "100", "5"});
   require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--batch-size", "32"}), {"--batch-size"});
   require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--seed", "9"}), {"--seed"});
+  require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--precision", "bf16"}),
+                {"--precision", "fp32", "bf16"});
   require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--default-rating", "2.5"}),
                 {"--default-rating", "2.5"});
   // Epochs and patience may change.
   const CliResult ok = tiny.train({"--epochs", "3", "--patience", "4", "--resume", "run.ckpt", "--json"});
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(json_number(ok.out, "epochs") == 3);
+}
+
+TEST_CASE("a bf16 run's checkpoint records its precision and resumes with it", "[cli][options][bf16]") {
+  TinyData tiny;
+  REQUIRE(tiny.train({"--epochs", "2", "--precision", "bf16", "--checkpoint", "run.ckpt"}).exit_code == 0);
+  require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt"}), {"--precision", "bf16", "fp32"});
+  const CliResult ok = tiny.train({"--epochs", "3", "--precision", "bf16", "--resume", "run.ckpt", "--json"});
   INFO(ok.err);
   CHECK(ok.exit_code == 0);
   CHECK(json_number(ok.out, "epochs") == 3);

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <sstream>
 
+#include "engine/ops.h"
 #include "engine/parameters.h"
 
 using engine::Device;
 using engine::Init;
 using engine::ParameterStore;
+namespace ops = engine::ops;
 
 namespace {
 ParameterStore make_store(std::uint64_t seed) {
@@ -131,4 +133,71 @@ TEST_CASE("gradient buffers are allocated per group on first use, and a clone ho
   const std::size_t with_store = cpu.memory_stats().current_bytes;
   const ParameterStore copy = store.clone();
   CHECK(cpu.memory_stats().current_bytes - with_store == values_bytes);
+}
+
+namespace {
+// The parameter's bf16 copy, widened, against its fp32 value rounded now: "" or the first mismatch.
+std::string copy_mismatch(const ParameterStore& store, engine::ParameterId id) {
+  const engine::Bf16TableView copy = store.bf16_copy(id);
+  const engine::ConstTensorView value = store.value(id);
+  for (std::int64_t i = 0; i < value.rows(); ++i) {
+    for (std::int64_t j = 0; j < value.cols(); ++j) {
+      const float w = value.data()[i * value.ld() + j];
+      if (copy.matrix()(i, j).bits != kernels::to_bfloat16(w).bits) {
+        return "(" + std::to_string(i) + ", " + std::to_string(j) + ")";
+      }
+    }
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("a bf16 copy is rebuilt after every write that bypasses it, and only then", "[parameters][bf16]") {
+  ParameterStore store = make_store(3);
+  const engine::ParameterId enc = store.find("enc.weight");
+  const engine::ParameterId dec = store.find("dec.weight");
+  CHECK(store.bf16_copy(enc).empty());  // none until asked for
+  store.keep_bf16_copy(enc);
+  store.keep_bf16_copy(dec);
+  CHECK(store.bf16_rebuilds() == 2);
+  CHECK(copy_mismatch(store, enc) == "");
+  CHECK(store.bf16_rebuilds() == 2);  // reading values and copies rebuilds nothing
+
+  SECTION("a write through value()") {
+    ops::fill(store.value(enc), 0.3f);
+    CHECK(copy_mismatch(store, enc) == "");
+    CHECK(store.bf16_rebuilds() == 3);
+    CHECK(copy_mismatch(store, dec) == "");  // the other copy was not stale
+    CHECK(store.bf16_rebuilds() == 3);
+  }
+  SECTION("a flat pass over the weights group (a full-batch optimizer step)") {
+    ops::scale(store.group_values(store.groups()[0]), 0.5f);
+    CHECK(copy_mismatch(store, enc) == "");
+    CHECK(copy_mismatch(store, dec) == "");
+    CHECK(store.bf16_rebuilds() == 4);
+  }
+  SECTION("a pass over the biases group leaves the weights' copies alone") {
+    ops::fill(store.group_values(store.groups()[1]), 1.0f);
+    CHECK(copy_mismatch(store, enc) == "");
+    CHECK(store.bf16_rebuilds() == 2);
+  }
+  SECTION("loading values and copying another store's") {
+    std::stringstream record;
+    make_store(9).save_values(record);
+    store.load_values(record);
+    CHECK(copy_mismatch(store, dec) == "");
+    store.copy_values_from(make_store(10));
+    CHECK(copy_mismatch(store, enc) == "");
+    CHECK(store.bf16_rebuilds() == 4);
+  }
+  SECTION("the fused write hands out both without marking the copy stale") {
+    const ParameterStore::FusedWrite target = store.value_and_bf16_copy(enc);
+    REQUIRE(target.copy != nullptr);
+    target.value.data()[0] = 2.0f;
+    target.copy[0] = kernels::to_bfloat16(2.0f);  // the writer keeps them in step
+    CHECK(copy_mismatch(store, enc) == "");
+    CHECK(store.bf16_rebuilds() == 2);
+    CHECK(store.value_and_bf16_copy(store.find("enc.bias")).copy == nullptr);
+  }
+  SECTION("a clone has no copies") { CHECK(store.clone().bf16_copy(enc).empty()); }
 }

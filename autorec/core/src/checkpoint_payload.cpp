@@ -3,8 +3,8 @@
 //              {blob name, blob value}   (version 3, AutoRec only: blob orientation, array<i64> hidden,
 //              blob hidden activation, blob output activation, f32 dropout, u64 seed, i64 n_inputs)
 //   train:     blob optimizer, f32 learning rate, f32 momentum, f32 lambda, f32 weight decay,
-//              blob loss ("sum"/"mean"), blob updates ("exact"/"lazy"),
-//              i64 batch size, i32 max epochs, i32 patience, u64 seed,
+//              blob loss ("sum"/"mean"), blob updates ("exact"/"lazy"), (version 5 on) blob precision
+//              ("fp32"/"bf16"), i64 batch size, i32 max epochs, i32 patience, u64 seed,
 //              (version 5 on) blob lr schedule, f32 factor, i32 step epochs, i32 plateau patience, f32 min rate
 //   run:       blob source, blob protocol, u64 n_ratings, u64 n_users, u64 n_items
 //   progress:  u64 epochs, per epoch {i32 epoch, f64 train_loss, f64 train_rmse, f64 validation_rmse,
@@ -114,6 +114,7 @@ void write_configs(PayloadWriter& out, const Checkpoint& c) {
   out.pod(c.train.weight_decay);
   out.blob(loss_name(c.train.loss));
   out.blob(c.train.lazy_updates ? "lazy" : "exact");
+  out.blob(precision_name(c.train.precision));
   out.pod(c.train.batch_size);
   out.pod(c.train.max_epochs);
   out.pod(c.train.patience);
@@ -164,6 +165,11 @@ void read_configs(PayloadReader& in, Checkpoint& c, std::uint32_t version) {
   const std::string updates = in.blob("update mode");
   if (updates != "exact" && updates != "lazy") throw std::runtime_error("unknown update mode '" + updates + "'");
   c.train.lazy_updates = updates == "lazy";
+  if (version >= 5) {
+    const std::string precision = in.blob("precision");
+    if (precision != "fp32" && precision != "bf16") throw std::runtime_error("unknown precision '" + precision + "'");
+    c.train.precision = parse_precision(precision);
+  }
   c.train.batch_size = in.pod<std::int64_t>("batch size");
   c.train.max_epochs = in.pod<int>("max epochs");
   c.train.patience = in.pod<int>("patience");

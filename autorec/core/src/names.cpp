@@ -34,6 +34,8 @@ constexpr std::array<std::pair<const char*, OptimizerKind>, 4> kOptimizers = {{{
                                                                               {"adamw", OptimizerKind::AdamW},
                                                                               {"sgd", OptimizerKind::Sgd},
                                                                               {"rprop", OptimizerKind::Rprop}}};
+constexpr std::array<std::pair<const char*, Precision>, 2> kPrecisions = {{{"fp32", Precision::Fp32},
+                                                                          {"bf16", Precision::Bf16}}};
 
 }  // namespace
 
@@ -43,5 +45,7 @@ Activation parse_activation(const std::string& name) { return parse_name(kActiva
 std::string activation_name(Activation activation) { return name_of(kActivations, activation); }
 OptimizerKind parse_optimizer(const std::string& name) { return parse_name(kOptimizers, name, "optimizer"); }
 std::string optimizer_name(OptimizerKind kind) { return name_of(kOptimizers, kind); }
+Precision parse_precision(const std::string& name) { return parse_name(kPrecisions, name, "precision"); }
+std::string precision_name(Precision precision) { return name_of(kPrecisions, precision); }
 
 }  // namespace autorec

@@ -70,6 +70,11 @@ Trainer::Trainer(RatingModel& model, const TrainConfig& config)
       optimizer_(make_optimizer(config, model.parameters())),
       best_(model.parameters().clone()) {
   optimizer_->set_lazy(config.lazy_updates);
+  if (config.precision == Precision::Bf16) {
+    const std::vector<engine::ParameterId> tables = model.gathered_tables();
+    AUTOREC_CONFIG_CHECK(!tables.empty(), "--precision bf16 applies to AutoRec's sparse layers; this model gathers no table");
+    for (const engine::ParameterId id : tables) model.parameters().keep_bf16_copy(id);
+  }
   AUTOREC_CONFIG_CHECK(config.batch_size >= 0, "batch size must be >= 0 (0 = full batch)");
   AUTOREC_CONFIG_CHECK(config.max_epochs >= 0 && config.patience >= 1, "epochs must be >= 0 and patience >= 1");
   check_lr_schedule(config.lr_schedule);

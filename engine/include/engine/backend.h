@@ -10,6 +10,7 @@
 
 #include "engine/device.h"
 #include "kernels/activation.h"
+#include "kernels/bfloat16.h"
 #include "kernels/output_layer.h"
 #include "kernels/views.h"
 #include "kernels/weight_update.h"
@@ -22,6 +23,8 @@ using kernels::index_t;
 using kernels::offset_t;
 using ConstMatrix = kernels::MatrixView<const float>;
 using MutableMatrix = kernels::MatrixView<float>;
+// A bf16 table (`--precision bf16`): the gathering kernels' copy of fp32 weights.
+using Bf16Matrix = kernels::MatrixView<const kernels::bfloat16>;
 
 struct MemoryStats {
   std::size_t current_bytes = 0;  // live allocations made through the engine
@@ -50,6 +53,9 @@ class Backend {
 
   // ---- compute: the semantics of each op are documented in kernels/cpu.h ----
   virtual void spmm(const CsrPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c, float alpha,
+                    float beta) = 0;
+  // B a bf16 table: widened per element, fp32 sums.
+  virtual void spmm(const CsrPattern& a, const float* a_values, Bf16Matrix b, MutableMatrix c, float alpha,
                     float beta) = 0;
   virtual void spmm_transposed(const CscPattern& a, const float* a_values, ConstMatrix b, MutableMatrix c,
                                float alpha, float beta) = 0;
@@ -83,6 +89,8 @@ class Backend {
   virtual void axpy(float alpha, const float* x, float* y, std::int64_t n) = 0;
   virtual void apply_update(float* params, const float* grads, std::int64_t n,
                             const kernels::WeightUpdate& update) = 0;
+  // out[i] = x[i] rounded to bfloat16 (nearest even): (re)builds a bf16 table from its fp32 weights.
+  virtual void round_to_bfloat16(const float* x, kernels::bfloat16* out, std::int64_t n) = 0;
 
   // ---- research ops (not on AutoRec's training path) ----
   // Dense losses: add scale * the sum of their terms to *loss_sum (device double); grad.data may be null.

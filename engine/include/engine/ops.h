@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/accumulator.h"
+#include "engine/bf16_table.h"
 #include "engine/activation.h"
 #include "engine/device_array.h"
 #include "engine/sparse_matrix.h"
@@ -38,6 +39,9 @@ void spmm(const SparseMatrix& a, ConstTensorView b, TensorView c, float alpha = 
 void spmm(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, TensorView c, float alpha = 1.0f,
           float beta = 0.0f);
 
+// The same with B a bf16 table (ParameterStore::bf16_copy, `--precision bf16`): fp32 sums.
+void spmm(const SparseMatrix& a, Bf16TableView b, TensorView c, float alpha = 1.0f, float beta = 0.0f);
+
 // C (n, k) = alpha * A^T . B (m, k) + beta * C, through A's CSC twin.
 void spmm_transposed(const SparseMatrix& a, ConstTensorView b, TensorView c, float alpha = 1.0f, float beta = 0.0f);
 void spmm_transposed(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, TensorView c,
@@ -64,6 +68,10 @@ void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTe
 void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w,
                                   ConstTensorView bias, Activation f, float alpha, TensorView errors, TensorView dh,
                                   DeviceAccumulator& sse);
+// The same gathering W_j from w_bf16, W's bf16 copy (same shape; an empty view: from w itself).
+void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w,
+                                  Bf16TableView w_bf16, ConstTensorView bias, Activation f, float alpha,
+                                  TensorView errors, TensorView dh, DeviceAccumulator& sse);
 
 // Z += bias (broadcast over rows; empty view = none); H = g(Z).
 void bias_activation_forward(TensorView z, ConstTensorView bias, Activation g, TensorView h);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/bf16_table.h"
 #include "engine/device_array.h"
 #include "engine/tensor.h"
 
@@ -66,8 +67,14 @@ class ParameterStore {
 
   const std::vector<GroupRange>& groups() const { return groups_; }
   // The whole flat value buffer (padding included).
-  TensorView flat_values() { return {device(), {values_.data(), 1, total_, total_}}; }
-  TensorView group_values(const GroupRange& g) { return {device(), {values_.data() + g.offset, 1, g.size, g.size}}; }
+  TensorView flat_values() {
+    mark_bf16_copies_stale(0, total_);
+    return {device(), {values_.data(), 1, total_, total_}};
+  }
+  TensorView group_values(const GroupRange& g) {
+    mark_bf16_copies_stale(g.offset, g.size);
+    return {device(), {values_.data() + g.offset, 1, g.size, g.size}};
+  }
   // A group's gradients (padding included), allocated on first use (see grads_).
   TensorView group_grads(const GroupRange& g);
   ConstTensorView group_values(const GroupRange& g) const {
@@ -87,6 +94,28 @@ class ParameterStore {
   void save_values(std::ostream& out) const;
   void load_values(std::istream& in);
 
+  // ---- bf16 tables (`--precision bf16`) ----
+  // Keeps a bf16 copy of parameter `id` (same shape and leading dimension), built now from its fp32
+  // value, for the kernels that gather its rows. The fp32 value stays the master: checkpoints, the
+  // optimizer and every non-gathering op use it. After finalize(); a clone() has no copies.
+  void keep_bf16_copy(ParameterId id);
+  bool has_bf16_copy(ParameterId id) const;
+  // The copy, never stale: any mutable access to the fp32 value (value(id), group_values(),
+  // flat_values(), hence load_values(), copy_values_from() and a flat optimizer step) marks the copy
+  // stale, and this rebuilds a stale copy first (one rounding pass). Empty view when there is no copy.
+  Bf16TableView bf16_copy(ParameterId id) const;
+  // For the kernel that writes the fp32 weights and their bf16 copy together (the fused update with
+  // its WeightUpdate::bf16_copy set): the value and the copy's memory, the copy made current first.
+  // Taking the value this way does not mark the copy stale: the caller writes both.
+  struct FusedWrite {
+    TensorView value;
+    kernels::bfloat16* copy = nullptr;  // null when `id` has no copy
+  };
+  FusedWrite value_and_bf16_copy(ParameterId id);
+  // How many times a copy was (re)built from its fp32 value: tests check that a mini-batch epoch
+  // with fused updates rebuilds none (the update epilogue keeps the copies current).
+  std::int64_t bf16_rebuilds() const { return bf16_rebuilds_; }
+
  private:
   std::vector<ParameterInfo> params_;
   std::vector<GroupRange> groups_;
@@ -100,6 +129,15 @@ class ParameterStore {
   // never asks for its sparse layers' weight gradients (2 x n x k floats), and a clone (the best-epoch
   // copy) never asks for any, so neither is ever allocated.
   mutable std::vector<DeviceArray<float>> grads_;
+
+  // bf16 copies by parameter id (empty arrays for parameters without one) and whether each may be stale.
+  std::vector<DeviceArray<kernels::bfloat16>> bf16_copies_;
+  mutable std::vector<char> bf16_stale_;
+  mutable std::int64_t bf16_rebuilds_ = 0;
+  TensorView value_view(ParameterId id) const;
+  // Marks the copies of the parameters in the flat range [offset, offset + size) stale.
+  void mark_bf16_copies_stale(std::int64_t offset, std::int64_t size);
+  void rebuild_bf16_copy(ParameterId id) const;
 };
 
 }  // namespace engine

@@ -10,6 +10,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/batching.h"
+#include "kernels/bfloat16.h"
 #include "kernels/optimizer_rules.h"
 #include "kernels/output_layer.h"
 #include "kernels/views.h"
@@ -22,6 +23,10 @@ namespace kernels::cpu {
 void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c,
           float alpha = 1.0f, float beta = 0.0f);
 
+// The same with B a bf16 table (`--precision bf16`): each B element widened to fp32, fp32 sums.
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const bfloat16> b, MatrixView<float> c,
+          float alpha = 1.0f, float beta = 0.0f);
+
 // C (n x k) = alpha * A^T . B (m x k) + beta * C, with A given by its CSC twin and CSR-ordered
 // values: each output row (a column of A) is owned by one thread, so there are no atomics.
 void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<const float> b,
@@ -32,7 +37,8 @@ void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<cons
 //   W_j <- update(W_j, g_j)        (the rule of `update`, with its state laid out like W)
 // Every row takes the step (exact: an untouched row still takes its decay term's step) unless
 // update.skip_untouched_rows, which leaves the rows of empty columns, and their state, unchanged.
-// The gradient is never stored: no gradient buffer to zero, no read-modify-write.
+// The gradient is never stored: no gradient buffer to zero, no read-modify-write. With
+// update.bf16_copy set, each new weight is also written there, rounded to bf16 (nearest even).
 void spmm_transposed_update(const CscPattern& a, const float* a_values, MatrixView<const float> b, float alpha,
                             MatrixView<float> w, const WeightUpdate& update);
 
@@ -47,7 +53,8 @@ double sddmm_squared_error(const CsrPattern& pattern, MatrixView<const float> h,
                            const float* bias, const float* ratings, Activation f, float* errors,
                            float* predictions);
 
-// The output layer's forward and backward in one pass over the observed entries (FusedMM): for each
+// The output layer's forward and backward in one pass over the observed entries (FusedMM); W_j is read
+// from p.w_bf16 instead of p.w when that is given (bf16 table, fp32 sums): for each
 // row i and nonzero p = (i, j), with o, y and e_p as in sddmm_squared_error,
 //   errors[p] = e_p,   dH_i = alpha * sum over the row of e_p * W_j,   returns sum (y - r_p)^2,
 // reading each W_j once for both the dot product and dH (the unfused ops read it twice). Rows of dH
@@ -135,6 +142,9 @@ void adam_update(float* params, const float* grads, float* m, float* v, std::int
 // One optimizer step over a flat range from its gradients: the rule and state of `update` (state index
 // = element index), skip_untouched_rows ignored. The same element rule as the fused products.
 void apply_update(float* params, const float* grads, std::int64_t n, const WeightUpdate& update);
+// out[i] = x[i] rounded to bfloat16, nearest even (kernels/bfloat16.h): (re)builds a bf16 table from
+// its fp32 master weights.
+void round_to_bfloat16(const float* x, bfloat16* out, std::int64_t n);
 void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes,
                   std::int64_t n, const RpropParams& p);
 

@@ -15,6 +15,7 @@
 
 #include "kernels/activation.h"
 #include "kernels/batching.h"
+#include "kernels/bfloat16.h"
 #include "kernels/optimizer_rules.h"
 #include "kernels/output_layer.h"
 #include "kernels/views.h"
@@ -24,6 +25,9 @@ namespace kernels::cuda {
 
 // ---- sparse x dense ---------------------------------------------------------------------------
 void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
+          float beta, cudaStream_t stream);
+// B a bf16 table (`--precision bf16`): bf16x2 loads widened in registers, fp32 sums.
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const bfloat16> b, MatrixView<float> c, float alpha,
           float beta, cudaStream_t stream);
 // The same with long rows split over many blocks (load balance for heavy-tailed rows, same results up to
 // the order of the fp32 additions, deterministic): caller-owned scratch sized by spmm_scratch().
@@ -38,6 +42,8 @@ struct SpmmScratchSize {
 };
 SpmmScratchSize spmm_scratch(index_t rows, offset_t nnz, std::int64_t k);
 void spmm(const CsrPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c, float alpha,
+          float beta, const SpmmScratch& scratch, cudaStream_t stream);
+void spmm(const CsrPattern& a, const float* a_values, MatrixView<const bfloat16> b, MatrixView<float> c, float alpha,
           float beta, const SpmmScratch& scratch, cudaStream_t stream);
 void spmm_transposed(const CscPattern& a, const float* a_values, MatrixView<const float> b, MatrixView<float> c,
                      float alpha, float beta, cudaStream_t stream);
@@ -122,6 +128,8 @@ void sgd_update(float* params, const float* grads, float* velocity, std::int64_t
 void adam_update(float* params, const float* grads, float* m, float* v, std::int64_t n, const AdamParams& p,
                  cudaStream_t stream);
 void apply_update(float* params, const float* grads, std::int64_t n, const WeightUpdate& update, cudaStream_t stream);
+// out[i] = x[i] rounded to bfloat16, nearest even: (re)builds a bf16 table from its fp32 weights.
+void round_to_bfloat16(const float* x, bfloat16* out, std::int64_t n, cudaStream_t stream);
 void rprop_update(float* params, const float* grads, float* previous_grads, float* step_sizes, std::int64_t n,
                   const RpropParams& p, cudaStream_t stream);
 

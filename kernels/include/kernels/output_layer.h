@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kernels/activation.h"
+#include "kernels/bfloat16.h"
 #include "kernels/views.h"
 
 namespace kernels {
@@ -11,6 +12,9 @@ struct OutputLayerBackprop {
   CsrPattern pattern;              // the batch's observed entries (m x n)
   MatrixView<const float> h;       // (m x k) hidden activations
   MatrixView<const float> w;       // (n x k) decoder weights, row j = W_j
+  // Optional bf16 copy of w (same shape; `--precision bf16`): when its data is set, the W_j rows are
+  // gathered from it (widened to fp32, fp32 sums) and w's data is not read.
+  MatrixView<const bfloat16> w_bf16;
   const float* bias = nullptr;     // (n) or null
   const float* ratings = nullptr;  // (nnz) targets
   Activation f = Activation::Identity;

@@ -64,9 +64,17 @@ inline void require_sddmm_operands(const CsrPattern& pattern, MatrixView<const f
   KERNELS_REQUIRE(a.cols == b.cols, "A has " << a.cols << " columns, B has " << b.cols);
 }
 
+// The fused output layer's optional bf16 copy of W: W's shape when it is given.
+inline void require_bf16_copy(MatrixView<const bfloat16> copy, MatrixView<const float> w) {
+  if (copy.data == nullptr) return;
+  require_matrix(copy, "W bf16 copy");
+  require_same_shape(copy, w, "W bf16 copy", "W");
+}
+
 // Sparse x dense: C (out_rows x k) = S (out_rows x inner) . B (inner x k).
-inline void require_spmm_operands(std::int64_t out_rows, std::int64_t inner, MatrixView<const float> b,
-                                  MatrixView<float> c) {
+// B's element type TB: fp32, or bfloat16 (a bf16 table).
+template <class TB>
+void require_spmm_operands(std::int64_t out_rows, std::int64_t inner, MatrixView<const TB> b, MatrixView<float> c) {
   require_matrix(b, "B");
   require_matrix(c, "C");
   KERNELS_REQUIRE(b.rows == inner, "B has " << b.rows << " rows, the sparse operand's inner size is " << inner);

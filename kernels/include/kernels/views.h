@@ -30,8 +30,9 @@ struct MatrixView {
 
   KERNELS_HOST_DEVICE T& operator()(std::int64_t i, std::int64_t j) const { return data[i * ld + j]; }
   KERNELS_HOST_DEVICE T* row(std::int64_t i) const { return data + i * ld; }
-  // A mutable view converts to a read-only one (declared for mutable element types only).
-  template <class U = T, class = std::enable_if_t<!std::is_const_v<U>>>
+  // A mutable view converts to a read-only one of the same element type (declared for mutable element
+  // types only; U is deduced from the target, so it must be T: a float view is no bf16 view).
+  template <class U = T, class = std::enable_if_t<!std::is_const_v<U> && std::is_same_v<U, T>>>
   KERNELS_HOST_DEVICE operator MatrixView<const U>() const {
     return {data, rows, cols, ld};
   }

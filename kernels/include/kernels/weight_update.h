@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "kernels/bfloat16.h"
 #include "kernels/optimizer_rules.h"
 
 namespace kernels {
@@ -34,6 +35,10 @@ struct WeightUpdate {
   // empty sparse column) keeps its weights and state as they are, instead of taking the step of
   // its decay term alone. Off = exact: every row takes this step's update.
   bool skip_untouched_rows = false;
+  // bf16 tables (kernels/bfloat16.h): where set, every weight this step writes is also written,
+  // rounded to nearest even, to bf16_copy at its state index (the copy has the weights' layout), so the
+  // gathering kernels' bf16 table never needs a separate conversion pass. Skipped rows keep theirs.
+  bfloat16* bf16_copy = nullptr;
 
   // The step of rule R with constants c over state arrays state0/state1 (null where R has none).
   template <class R>

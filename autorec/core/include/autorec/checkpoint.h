@@ -27,8 +27,8 @@ namespace autorec {
 
 // 2: the train config holds AdamW's weight decay; 3: and the update mode (exact or lazy); 4: the model
 // is a ModelRecord (kind, shape, settings) instead of AutoRec's fields; 5: and the learning-rate
-// schedule (older files: constant) and one weights record per member of an ensemble (ensemble.h).
-// Version 3 and 4 files still load.
+// schedule (older files: constant), the precision of the gathered tables (fp32 or bf16; older files:
+// fp32) and one weights record per member of an ensemble (ensemble.h). Version 3 and 4 files still load.
 inline constexpr std::uint32_t kCheckpointVersion = 5;
 inline constexpr std::uint32_t kOldestReadableCheckpointVersion = 3;
 

@@ -73,6 +73,7 @@ class AutoRecModel final : public RatingModel {
   const ModelConfig& config() const { return config_; }
   engine::ParameterStore& parameters() override { return store_; }
   const engine::ParameterStore& parameters() const override { return store_; }
+  std::vector<engine::ParameterId> gathered_tables() const override { return {input_.weight(), output_.weight()}; }
 
  private:
   // Runs the encoder stack; `training` applies dropout with `dropout_seed`.

@@ -86,6 +86,9 @@ class RatingModel {
 
   virtual engine::ParameterStore& parameters() = 0;
   virtual const engine::ParameterStore& parameters() const = 0;
+  // The parameters whose rows the sparse kernels gather (AutoRec: V and W); `--precision bf16` keeps
+  // a bf16 copy of each for those kernels. None: the model has no bf16 option.
+  virtual std::vector<engine::ParameterId> gathered_tables() const { return {}; }
 };
 
 // Builds a model from its record (kind, orientation, shape, settings) on `device`; throws ConfigError

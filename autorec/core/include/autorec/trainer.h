@@ -25,6 +25,10 @@ namespace autorec {
 
 enum class OptimizerKind { Adam, AdamW, Sgd, Rprop };
 enum class LossKind { Sum, Mean };
+// The storage of the tables the sparse kernels gather (TrainConfig::precision).
+enum class Precision { Fp32, Bf16 };
+std::string precision_name(Precision precision);                // "fp32", "bf16"
+Precision parse_precision(const std::string& name);             // throws ConfigError when unknown
 
 OptimizerKind parse_optimizer(const std::string& name);  // "adam", "adamw", "sgd", "rprop"
 std::string optimizer_name(OptimizerKind kind);
@@ -41,6 +45,9 @@ struct TrainConfig {
   // full-gradient Adam/SGD do (rows a batch leaves untouched still take their L2 term's step); lazy
   // (true) steps only the rows the batch touches (LazyAdam / SparseAdam). See docs/usage.md.
   bool lazy_updates = false;
+  // Bf16: the gathered tables (RatingModel::gathered_tables) are read from bf16 copies, fp32 sums,
+  // fp32 master weights and optimizer state; the update epilogue refreshes the copies. See docs/usage.md.
+  Precision precision = Precision::Fp32;
   int max_epochs = 200;
   int patience = 10;               // epochs without validation improvement before stopping
   std::uint64_t seed = 1;          // batch order and dropout

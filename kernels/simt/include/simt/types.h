@@ -32,12 +32,16 @@ struct alignas(8) int2 {
 struct alignas(16) int4 {
   int x, y, z, w;
 };
+struct alignas(8) uint2 {  // also a pair of bf16x2 words (bf16 tables)
+  unsigned x, y;
+};
 
 constexpr float2 make_float2(float x, float y) { return float2{x, y}; }
 constexpr float3 make_float3(float x, float y, float z) { return float3{x, y, z}; }
 constexpr float4 make_float4(float x, float y, float z, float w) { return float4{x, y, z, w}; }
 constexpr int2 make_int2(int x, int y) { return int2{x, y}; }
 constexpr int4 make_int4(int x, int y, int z, int w) { return int4{x, y, z, w}; }
+constexpr uint2 make_uint2(unsigned x, unsigned y) { return uint2{x, y}; }
 constexpr uint3 make_uint3(unsigned x, unsigned y, unsigned z) { return uint3{x, y, z}; }
 
 // ---- error codes: the subset the emulator produces or host code tests for, real values -----------
