@@ -89,9 +89,10 @@ void check_outputs(const Options& options, int runs) {
   }
 }
 
-void report_interrupt(const RunOutcome& outcome) {
+void report_interrupt(const RunOutcome& outcome, bool ensemble) {
   std::cerr << "autorec: interrupted after epoch " << outcome.epochs << "; "
-            << (outcome.saved_checkpoint.empty() ? "nothing saved (pass --checkpoint PATH to be able to resume)"
+            << (ensemble ? "nothing saved (an ensemble saves its checkpoint once, after every member is trained)"
+                : outcome.saved_checkpoint.empty() ? "nothing saved (pass --checkpoint PATH to be able to resume)"
                                                  : "checkpoint saved to " + outcome.saved_checkpoint +
                                                        " (continue with --resume " + outcome.saved_checkpoint + ")")
             << std::endl;
@@ -150,7 +151,7 @@ int run_train(const Options& options) {
             ? train_ensemble_run(settings, ensemble_member_settings(options, settings, r), run, on_results)
             : train_run(settings, std::move(run), on_results);
     if (outcome.interrupted) {
-      report_interrupt(outcome);
+      report_interrupt(outcome, is_ensemble(options));
       return kExitInterrupted;
     }
     if (r + 1 < runs) report.runs.push_back(outcome);

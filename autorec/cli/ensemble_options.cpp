@@ -71,13 +71,20 @@ ModelRecord ensemble_model_record(const Options& options, int run_index) {
     throw UsageError("--resume does not work with an ensemble (--model " + options.text("model", kDefaultModel) +
                      (options.has("model") ? "" : ", the default") +
                      "): its checkpoint is written once, after every member is trained; train a single model "
-                     "(e.g. --model item) to be able to resume");
+                     "(e.g. --model item) to be able to resume" +
+                     (options.has("model") ? std::string()
+                                           : std::string("; a checkpoint of a single model (I-AutoRec was the default "
+                                                         "before the ensemble) resumes with its --model, e.g. --model item")));
+  }
+  if (options.has("checkpoint-every")) {
+    options.invalid("checkpoint-every", "an ensemble (--model " + options.text("model", kDefaultModel) +
+                                            ") saves its checkpoint once, after every member is trained");
   }
   // A kind's options need a member of that kind (the default ensemble has no MF member for --factors).
   const std::vector<std::string> kinds = ensemble_member_kinds(options);
   const auto has = [&](const char* kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
   const bool autorec = has("item") || has("user"), mf = has("mf") || has("mf-user");
-  for (const char* flag : {"hidden", "activation", "output-activation", "dropout"}) {
+  for (const char* flag : {"hidden", "activation", "output-activation", "dropout", "precision"}) {
     if (!autorec && options.has(flag)) {
       options.invalid(flag, "applies to AutoRec members (item, user), and --model " + options.text("model", kDefaultModel) + " has none");
     }

@@ -1,10 +1,9 @@
 #include "option_rules.h"
 
-#include "ensemble_options.h"
-
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <sstream>
 
 #include "autorec/data/load.h"
 #include "ensemble_options.h"
@@ -54,8 +53,18 @@ void check_schedule_options(const Options& options) {
   if (config.lr_schedule.kind == LrScheduleKind::Constant) return;
   if (config.optimizer == OptimizerKind::Rprop)
     inapplicable(options, "lr-schedule", "--optimizer rprop (its step sizes adapt on their own)");
-  if (options.has("lr-min") && config.lr_schedule.min_rate >= config.learning_rate)
-    options.invalid("lr-min", "must be below the learning rate (--lr " + options.text("lr", "the default") + ")");
+  // Every member of an ensemble has its own default rate (MF's is 10x AutoRec's): the floor must be below each.
+  const std::vector<std::string> kinds =
+      is_ensemble(options) ? ensemble_member_kinds(options) : std::vector<std::string>{options.text("model", "item")};
+  for (const std::string& kind : kinds) {
+    const float rate = train_config_for(options, kind, 0).learning_rate;
+    if (options.has("lr-min") && config.lr_schedule.min_rate >= rate) {
+      std::ostringstream default_rate;
+      default_rate << "the " << kind << " model's default " << rate;
+      options.invalid("lr-min", "must be below the learning rate (" +
+                                    (options.has("lr") ? "--lr " + options.text("lr") : default_rate.str()) + ")");
+    }
+  }
   if (config.lr_schedule.kind != LrScheduleKind::Plateau) return;
   if (options.real("validation-fraction", 0.1, 0.0, 0.9) == 0.0)
     inapplicable(options, "lr-schedule", "--validation-fraction 0 (a plateau is seen in validation RMSEs)");

@@ -93,7 +93,8 @@ const std::vector<std::string>& tunable_options() {
   static const std::vector<std::string> names = {
       "model",     "factors",      "hidden",      "activation", "output-activation", "dropout",   "lambda",
       "loss",      "optimizer",    "lr",          "momentum",   "weight-decay",      "batch-size", "updates",
-      "lr-schedule", "lr-factor",  "lr-step",     "lr-patience", "lr-min",           "epochs",    "patience"};
+      "lr-schedule", "lr-factor",  "lr-step",     "lr-patience", "lr-min",           "epochs",    "patience",
+      "precision"};
   return names;
 }
 

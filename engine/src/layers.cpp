@@ -129,7 +129,7 @@ ConstTensorView SparseOutputLayer::backward(ParameterStore& store, ConstTensorVi
                                             float loss_scale, Optimizer* optimizer) {
   const ops::LayerScope scope(name_);
   const ConstTensorView errors = errors_.rows(1, targets.nnz(), targets.device());
-  const ConstTensorView w = store.value(weight_);  // (n, k)
+  const ConstTensorView w = std::as_const(store).value(weight_);  // (n, k); a read: W's bf16 copy stays valid
   TensorView dh = dh_.rows(targets.rows(), w.cols(), targets.device());
   ops::spmm(targets, errors, w, dh, loss_scale, 0.0f);  // dH = s E W, before W changes
   finish_gradients(store, h, targets, errors, loss_scale, optimizer);

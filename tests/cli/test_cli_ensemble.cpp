@@ -102,6 +102,18 @@ TEST_CASE("an ensemble works with --runs and refuses --resume and bad member lis
   const CliResult hidden = run_cli(tiny.dir.path(), {"train", "--data", tiny.data, "--model", "mf+baseline", "--hidden", "8"});
   CHECK(hidden.exit_code == 2);
   CHECK(hidden.err.find("--hidden") != std::string::npos);
+  // Options an ensemble cannot honour are refused, not ignored.
+  const CliResult bf16 = run_cli(tiny.dir.path(), {"train", "--data", tiny.data, "--model", "mf+baseline", "--precision", "bf16"});
+  CHECK(bf16.exit_code == 2);
+  CHECK(bf16.err.find("--precision") != std::string::npos);
+  const CliResult every = tiny.train({"--model", "item+user", "--checkpoint-every", "2"});
+  CHECK(every.exit_code == 2);
+  CHECK(every.err.find("--checkpoint-every") != std::string::npos);
+  // The schedule's floor is checked against every member's rate: MF's default is 0.01, AutoRec's 0.001.
+  const CliResult floor = run_cli(tiny.dir.path(), {"train", "--data", tiny.data, "--model", "mf+item", "--lr-schedule",
+                                                    "cosine", "--lr-min", "0.005"});
+  CHECK(floor.exit_code == 2);
+  CHECK(floor.err.find("the item model's default") != std::string::npos);
 }
 
 }  // namespace

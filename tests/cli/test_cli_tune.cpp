@@ -70,7 +70,8 @@ TEST_CASE("tune runs the trial budget and logs every trial", "[cli][tune]") {
 
 TEST_CASE("an option given to tune is fixed, not searched", "[cli][tune]") {
   TinyData tiny;
-  const CliResult r = tune(tiny, {"--trials", "2", "--hidden", "6", "--log", "trials.jsonl", "--output", "best.conf"});
+  const CliResult r = tune(tiny, {"--trials", "2", "--hidden", "6", "--precision", "bf16", "--log", "trials.jsonl",
+                                  "--output", "best.conf"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());  // --quiet
@@ -80,6 +81,7 @@ TEST_CASE("an option given to tune is fixed, not searched", "[cli][tune]") {
     CHECK(std::regex_search(line, std::regex(R"("lr-schedule":"[a-z]+")")));
   }
   CHECK(read_text(tiny.dir.path() / "best.conf").find("hidden = 6\n") != std::string::npos);
+  CHECK(read_text(tiny.dir.path() / "best.conf").find("precision = bf16\n") != std::string::npos);  // every train option
   const CliResult told = run_cli(tiny.dir.path(), {"tune", "--data", tiny.data, "--space", "space.json", "--trials", "1",
                                                    "--epochs", "2", "--hidden", "6", "--threads", "1"});
   REQUIRE(told.exit_code == 0);
