@@ -158,13 +158,13 @@ case "$mode" in
       mutation_log="$build_dir/mutation-check.log"
       mutation_stage() {
         python3 scripts/mutation_check.py --work "$build_dir-mutation" --jobs "$jobs" \
-          --budget "${AUTOREC_MUTATION_BUDGET:-600}" 2>&1 | tee "$mutation_log"
+          --budget "${AUTOREC_MUTATION_BUDGET:-900}" 2>&1 | tee "$mutation_log"
       }
       stage "mutation check" mutation_stage
       # Mutants the budget left out are skips, named.
       if [ -f "$mutation_log" ]; then
         sed -n 's/^  not run: //p' "$mutation_log" | while read -r mutant; do
-          record "mutation check: $mutant" skipped "not run within AUTOREC_MUTATION_BUDGET=${AUTOREC_MUTATION_BUDGET:-600} s"
+          record "mutation check: $mutant" skipped "not run within AUTOREC_MUTATION_BUDGET=${AUTOREC_MUTATION_BUDGET:-900} s"
         done
       fi
     else

@@ -56,7 +56,7 @@ const Group kModel = {
     {"hidden", "SIZES", "hidden layer sizes, e.g. 500 or 500,250,500 (default 500)"},
     {"activation", "NAME", kActivationHelp.c_str()},
     {"output-activation", "NAME", "output activation (default identity)"},
-    {"dropout", "P", "dropout on hidden activations while training (default 0)"},
+    {"dropout", "P", "dropout on hidden activations while training (default 0; 0.5 in an ensemble)"},
     {"lambda", "L", "L2 regularisation strength on the weights (default 100, the paper's ML-1M value)"},
     {"loss", "KIND", "sum (the paper's objective, default) or mean (divided by the rating count)"},
 };
@@ -219,7 +219,8 @@ std::string general_help() {
   for (const CommandInfo& c : commands())
     out << "  " << c.name << std::string(12 - std::string(c.name).size(), ' ') << c.summary << "\n";
   out << "\n'autorec COMMAND --help' lists a command's options; docs/usage.md has the details.\n"
-         "'autorec train' with no options trains I-AutoRec on synthetic MovieLens-1M-shaped data.\n";
+         "'autorec train' with no options trains the default ensemble (I- and U-AutoRec, MF and the bias baseline,\n"
+         "blended on validation) on synthetic MovieLens-1M-shaped data.\n";
   return out.str();
 }
 

@@ -76,6 +76,7 @@ PredictionRules rules_from_training(const Ratings& train) {
 std::vector<float> predict_pairs(RatingModel& model, const engine::SparseMatrix& train_rows, const Ratings& queries,
                                  const PredictionRules& rules, std::int64_t block_rows) {
   AUTOREC_CONFIG_CHECK(block_rows >= 1, "predict_pairs: block_rows must be at least 1");
+  if (model.prediction_block_rows() > 0) block_rows = model.prediction_block_rows();
   const Orientation o = model.orientation();
   const Counts counts = count_entries(train_rows);
   std::vector<float> predictions(queries.size(), rules.default_rating);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,7 @@ class EnsembleModel : public RatingModel {
                    engine::Optimizer* optimizer) override;
   // Both predict from the bound inputs (bind_inputs must have been called); `block` names the rows.
   void predict_at(const RowBlock& block, const engine::SparseMatrix& pattern, engine::TensorView out) override;
+  std::int64_t prediction_block_rows() const override { return std::numeric_limits<std::int64_t>::max(); }
   void predict_rows(const RowBlock& block, engine::TensorView out) override;
   // Throws ConfigError: an ensemble has no single representation of a row.
   engine::ConstTensorView encode(const RowBlock& block) override;

@@ -76,6 +76,10 @@ class RatingModel {
   // Predictions at the nonzeros of `pattern` (block.ratings.rows() rows, values ignored) for the rows
   // of `block`: out (1, pattern.nnz()), unclipped.
   virtual void predict_at(const RowBlock& block, const engine::SparseMatrix& pattern, engine::TensorView out) = 0;
+  // Rows per predict_at call that predict_pairs should use; 0 = its own blocks. A model that blocks on
+  // its own asks for one call (an ensemble: each member predicts all its queries in its own blocks,
+  // where a block of the ensemble's rows would make a member of the other orientation run whole).
+  virtual std::int64_t prediction_block_rows() const { return 0; }
   // Full predicted rows: out (block rows, n_inputs()), for ranking.
   virtual void predict_rows(const RowBlock& block, engine::TensorView out) = 0;
   // A representation of each row of the block (export): (block rows, its width).
