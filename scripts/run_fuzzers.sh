@@ -20,7 +20,8 @@ flags=(-std=c++20 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=unde
        -Iengine/include -Ikernels/include -Iautorec/cli)
 # What the readers need: the data layer, the checkpoint file format, and the option parser.
 library=(autorec/data/src/*.cpp autorec/core/src/checkpoint_file.cpp autorec/core/src/checkpoint_payload.cpp
-         autorec/core/src/names.cpp autorec/core/src/autorec_record.cpp autorec/core/src/model_record.cpp
+         autorec/core/src/names.cpp autorec/core/src/lr_schedule.cpp autorec/core/src/autorec_record.cpp
+         autorec/core/src/model_record.cpp
          autorec/cli/options.cpp autorec/cli/option_table.cpp autorec/cli/option_names.cpp autorec/cli/config_file.cpp)
 targets=(delimited netflix cache checkpoint config)
 
@@ -35,10 +36,14 @@ printf '%s\n' "${library[@]}" | xargs -P "$jobs" -I{} sh -c '
 touch "$out/obj"
 objects=()
 for source in "${library[@]}"; do objects+=("$out/obj/$(echo "$source" | tr / _).o"); done
+links=()
 for target in "${targets[@]}"; do
   "$cxx" "${flags[@]}" -fsanitize=fuzzer "tests/fuzz/fuzz_$target.cpp" "${objects[@]}" -o "$out/fuzz_$target" &
+  links+=($!)
 done
-wait
+for i in "${!links[@]}"; do  # a failed build stops here, naming the target
+  wait "${links[$i]}" || { echo "run_fuzzers.sh: building fuzz_${targets[$i]} failed (see above)" >&2; exit 1; }
+done
 
 status=0
 for target in "${targets[@]}"; do
