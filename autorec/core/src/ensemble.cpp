@@ -6,6 +6,8 @@
 #include <cmath>
 #include <numeric>
 
+#include <unistd.h>
+
 #include "autorec/error.h"
 #include "autorec/evaluate.h"
 
@@ -242,25 +244,22 @@ void EnsembleModel::predict_rows(const RowBlock& block, engine::TensorView out) 
       for (std::size_t k = 0; k < n; ++k) blended[k] += weight * std::clamp(host[k], lo, hi);
       continue;
     }
-    // The other orientation: decode the member's whole matrix once per binding, read it transposed.
-    std::vector<float>& full = transposed_rows_[m];
-    const engine::SparseMatrix& rows = member_rows_[m];
-    const std::int64_t width = rows.cols();
-    if (full.empty()) {
-      full.resize(static_cast<std::size_t>(rows.rows() * width));
-      const engine::Device device = member.parameters().device();
-      for (std::int64_t begin = 0; begin < rows.rows(); begin += 256) {
-        std::vector<engine::index_t> ids(static_cast<std::size_t>(std::min<std::int64_t>(256, rows.rows() - begin)));
-        std::iota(ids.begin(), ids.end(), static_cast<engine::index_t>(begin));
-        engine::Tensor scores(static_cast<std::int64_t>(ids.size()), width, device);
-        member.predict_rows(RowBlock{rows.slice_rows(ids).to(device), ids}, scores);
-        const std::vector<float> host = scores.to_host();
-        std::copy(host.begin(), host.end(), full.begin() + begin * width);
+    // The other orientation: the member's rows are this block's columns and its columns this block's rows.
+    const std::vector<float>& full = decoded_whole(m);
+    if (!full.empty()) {  // its whole decoded matrix, read transposed
+      const std::int64_t width = member_rows_[m].cols();
+      for (std::size_t r = 0; r < block.rows.size(); ++r) {
+        for (std::int64_t c = 0; c < cols; ++c) {
+          const float value = full[static_cast<std::size_t>(c * width + block.rows[r])];
+          blended[r * static_cast<std::size_t>(cols) + static_cast<std::size_t>(c)] += weight * std::clamp(value, lo, hi);
+        }
       }
+      continue;
     }
+    const std::vector<float> part = decoded_columns(m, block.rows);  // (member rows = cols, block rows)
     for (std::size_t r = 0; r < block.rows.size(); ++r) {
       for (std::int64_t c = 0; c < cols; ++c) {
-        const float value = full[static_cast<std::size_t>(c * width + block.rows[r])];
+        const float value = part[static_cast<std::size_t>(c) * block.rows.size() + r];
         blended[r * static_cast<std::size_t>(cols) + static_cast<std::size_t>(c)] += weight * std::clamp(value, lo, hi);
       }
     }
@@ -275,6 +274,77 @@ void EnsembleModel::predict_rows(const RowBlock& block, engine::TensorView out) 
     }
   }
   out.copy_from_host(blended);
+}
+
+const std::vector<float>& EnsembleModel::decoded_whole(std::size_t m) {
+  std::vector<float>& full = transposed_rows_[m];
+  const engine::SparseMatrix& rows = member_rows_[m];
+  const auto bytes = static_cast<std::size_t>(rows.rows()) * static_cast<std::size_t>(rows.cols()) * sizeof(float);
+  if (!full.empty() || bytes > transposed_cache_limit_) return full;  // kept, or too large to keep
+  RatingModel& member = *members_[m];
+  const std::int64_t width = rows.cols();
+  full.resize(bytes / sizeof(float));
+  const engine::Device device = member.parameters().device();
+  for (std::int64_t begin = 0; begin < rows.rows(); begin += 256) {
+    std::vector<engine::index_t> ids(static_cast<std::size_t>(std::min<std::int64_t>(256, rows.rows() - begin)));
+    std::iota(ids.begin(), ids.end(), static_cast<engine::index_t>(begin));
+    engine::Tensor scores(static_cast<std::int64_t>(ids.size()), width, device);
+    member.predict_rows(RowBlock{rows.slice_rows(ids).to(device), ids}, scores);
+    const std::vector<float> host = scores.to_host();
+    std::copy(host.begin(), host.end(), full.begin() + begin * width);
+  }
+  return full;
+}
+
+std::vector<float> EnsembleModel::decoded_columns(std::size_t m, std::span<const engine::index_t> columns) {
+  RatingModel& member = *members_[m];
+  const engine::SparseMatrix& rows = member_rows_[m];
+  const auto b = static_cast<std::int64_t>(columns.size());
+  // A pattern's rows list their columns in ascending order: `order` sorts the block's rows.
+  std::vector<std::size_t> order(columns.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t c) { return columns[a] < columns[c]; });
+  std::vector<engine::index_t> sorted(columns.size());
+  for (std::size_t j = 0; j < order.size(); ++j) sorted[j] = columns[order[j]];
+  AUTOREC_CONFIG_CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(),
+                       "ensemble: predict_rows was given a row twice");
+  // Member rows per predict_at call: about 4 M pairs, so the pattern and the scores stay small.
+  const std::int64_t chunk = std::max<std::int64_t>(1, (std::int64_t{1} << 22) / std::max<std::int64_t>(b, 1));
+  const engine::Device device = member.parameters().device();
+  std::vector<float> out(static_cast<std::size_t>(rows.rows() * b));
+  for (std::int64_t begin = 0; begin < rows.rows(); begin += chunk) {
+    const std::int64_t n = std::min(chunk, rows.rows() - begin);
+    std::vector<engine::index_t> ids(static_cast<std::size_t>(n));
+    std::iota(ids.begin(), ids.end(), static_cast<engine::index_t>(begin));
+    std::vector<engine::offset_t> offsets(static_cast<std::size_t>(n + 1));
+    for (std::int64_t i = 0; i <= n; ++i) offsets[static_cast<std::size_t>(i)] = i * b;
+    std::vector<engine::index_t> indices;
+    indices.reserve(static_cast<std::size_t>(n * b));
+    for (std::int64_t i = 0; i < n; ++i) indices.insert(indices.end(), sorted.begin(), sorted.end());
+    const engine::SparseMatrix pattern = engine::SparseMatrix::from_csr(
+        static_cast<engine::index_t>(n), rows.cols(), std::move(offsets), std::move(indices),
+        std::vector<float>(static_cast<std::size_t>(n * b)), device);
+    engine::Tensor scores(1, pattern.nnz(), device);
+    member.predict_at(RowBlock{rows.slice_rows(ids).to(device), ids}, pattern, scores);
+    const std::vector<float> host = scores.to_host();
+    for (std::int64_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < order.size(); ++j) {
+        out[static_cast<std::size_t>((begin + i) * b) + order[j]] = host[static_cast<std::size_t>(i * b) + j];
+      }
+    }
+  }
+  return out;
+}
+
+std::size_t EnsembleModel::default_transposed_cache_limit() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  const std::size_t physical = pages > 0 && page_size > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size) : 0;
+  return std::min<std::size_t>(std::size_t{8} << 30, physical / 4);
+}
+
+void EnsembleModel::set_transposed_cache_limit(std::size_t bytes) {
+  transposed_cache_limit_ = bytes;
+  transposed_rows_.assign(members_.size(), {});
 }
 
 BlendWeights EnsembleModel::fit_blend(const Ratings& truth, float default_rating, double ridge) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,12 @@ class EnsembleModel : public RatingModel {
   // Both predict from the bound inputs (bind_inputs must have been called); `block` names the rows.
   void predict_at(const RowBlock& block, const engine::SparseMatrix& pattern, engine::TensorView out) override;
   std::int64_t prediction_block_rows() const override { return std::numeric_limits<std::int64_t>::max(); }
+  // A member of the other orientation predicts the block's rows as its columns: from its whole decoded
+  // matrix (its rows x this ensemble's rows, decoded once per binding) while that takes at most the
+  // cache limit, else at the block's pairs (the member encodes all its rows once per block: slower,
+  // memory bounded by the block). The limit defaults to a quarter of the machine's memory, at most 8 GiB.
   void predict_rows(const RowBlock& block, engine::TensorView out) override;
+  void set_transposed_cache_limit(std::size_t bytes);
   // Throws ConfigError: an ensemble has no single representation of a row.
   engine::ConstTensorView encode(const RowBlock& block) override;
   void start_at_mean(float) override {}
@@ -105,6 +111,12 @@ class EnsembleModel : public RatingModel {
   // predict_rows: full predicted matrices of the members of the other orientation, decoded once per
   // binding (rows of the member's orientation x its inputs).
   std::vector<std::vector<float>> transposed_rows_;
+  std::size_t transposed_cache_limit_ = default_transposed_cache_limit();
+  static std::size_t default_transposed_cache_limit();
+  // Member m's decoded matrix (empty when above the limit); its predictions at (all its rows) x
+  // `columns`, laid out (member rows, columns.size()).
+  const std::vector<float>& decoded_whole(std::size_t m);
+  std::vector<float> decoded_columns(std::size_t m, std::span<const engine::index_t> columns);
 };
 
 }  // namespace autorec
