@@ -107,6 +107,7 @@ std::vector<MemberSettings> ensemble_member_settings(const Options& options, con
     member.settings.train = train_config_for(options, kind, run_index);
     member.settings.checkpoint.reset();
     member.settings.resume.reset();
+    member.settings.test_pass = false;  // the ensemble scores the blend and the baseline on test
     member.settings.log_suffix = base.log_suffix + "-" + kind;
     members.push_back(std::move(member));
   }

@@ -74,10 +74,10 @@ RunOutcome train_ensemble_run(const TrainSettings& settings, const std::vector<M
   }
   const BlendWeights blend = ensemble.blend();
   for (std::size_t m = 0; m < blend.members.size(); ++m) outcome.members[m].weight = blend.members[m];
+  const BiasBaseline baseline = BiasBaseline::fit(*run.fit);  // on the ratings the members were fitted on
   if (ensemble.has_baseline()) {
-    const double baseline_validation =
-        run.validation->empty() ? std::numeric_limits<double>::quiet_NaN()
-                                : BiasBaseline::fit(*run.fit).rmse(*run.validation, run.rules.clip_min, run.rules.clip_max);
+    const double baseline_validation = run.validation->empty() ? std::numeric_limits<double>::quiet_NaN()
+                                                               : baseline.rmse(*run.validation, run.rules.clip_min, run.rules.clip_max);
     outcome.members.push_back({"baseline", baseline_validation, 0, 0, blend.baseline});
   }
   outcome.blend_intercept = blend.intercept;
@@ -89,7 +89,7 @@ RunOutcome train_ensemble_run(const TrainSettings& settings, const std::vector<M
                                 ensemble.orientation());
   outcome.best_epoch = 0;
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  outcome.baseline_rmse = member_outcomes.front().baseline_rmse;  // the same split's baseline
+  outcome.baseline_rmse = baseline_rmse(run, baseline);
   if (on_results) on_results(outcome);
   if (settings.checkpoint) {
     const TrainingProgress progress{{}, 0, outcome.best_validation_rmse};

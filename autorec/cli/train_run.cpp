@@ -33,27 +33,6 @@ std::string text_of(const T& value) {
   return error == std::errc() ? std::string(text, end) : std::string("?");
 }
 
-// The bias baseline's test RMSE on the model's footing: `baseline` fitted on the ratings the model was
-// fitted on (the training part less validation), and a test pair whose user or item has no training rating gets
-// the model's default, as predict_pairs gives it.
-double baseline_rmse(const RunData& run, const BiasBaseline& baseline) {
-  std::vector<bool> user_known(static_cast<std::size_t>(run.train->n_users()), false);
-  std::vector<bool> item_known(static_cast<std::size_t>(run.train->n_items()), false);
-  for (std::size_t r = 0; r < run.train->size(); ++r) {
-    user_known[static_cast<std::size_t>(run.train->users[r])] = true;
-    item_known[static_cast<std::size_t>(run.train->items[r])] = true;
-  }
-  const std::vector<float> predictions = baseline.predict_all(*run.test, run.rules.clip_min, run.rules.clip_max);
-  double sum = 0.0;
-  for (std::size_t r = 0; r < run.test->size(); ++r) {
-    const auto user = static_cast<std::size_t>(run.test->users[r]), item = static_cast<std::size_t>(run.test->items[r]);
-    const bool known = user < user_known.size() && user_known[user] && item < item_known.size() && item_known[item];
-    const double error = (known ? predictions[r] : run.rules.default_rating) - static_cast<double>(run.test->values[r]);
-    sum += error * error;
-  }
-  return std::sqrt(sum / static_cast<double>(run.test->size()));
-}
-
 // The --model value that builds a record: item, user (AutoRec), mf, mf-user.
 std::string model_option(const ModelRecord& record) {
   const bool user_based = record.orientation == Orientation::UserBased;
@@ -233,6 +212,24 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
   }
 }
 
+double baseline_rmse(const RunData& run, const BiasBaseline& baseline) {
+  std::vector<bool> user_known(static_cast<std::size_t>(run.train->n_users()), false);
+  std::vector<bool> item_known(static_cast<std::size_t>(run.train->n_items()), false);
+  for (std::size_t r = 0; r < run.train->size(); ++r) {
+    user_known[static_cast<std::size_t>(run.train->users[r])] = true;
+    item_known[static_cast<std::size_t>(run.train->items[r])] = true;
+  }
+  const std::vector<float> predictions = baseline.predict_all(*run.test, run.rules.clip_min, run.rules.clip_max);
+  double sum = 0.0;
+  for (std::size_t r = 0; r < run.test->size(); ++r) {
+    const auto user = static_cast<std::size_t>(run.test->users[r]), item = static_cast<std::size_t>(run.test->items[r]);
+    const bool known = user < user_known.size() && user_known[user] && item < item_known.size() && item_known[item];
+    const double error = (known ? predictions[r] : run.rules.default_rating) - static_cast<double>(run.test->values[r]);
+    sum += error * error;
+  }
+  return std::sqrt(sum / static_cast<double>(run.test->size()));
+}
+
 RunOutcome train_run(const TrainSettings& settings, RunData run,
                      const std::function<void(const RunOutcome&)>& on_results, std::unique_ptr<RatingModel>* trained) {
   CheckpointKeeper keeper(settings, run, install_interrupt_handler());
@@ -246,7 +243,8 @@ RunOutcome train_run(const TrainSettings& settings, RunData run,
   // The baseline is fitted now (it is reported after the test pass) so that the fit ratings can go: at
   // Netflix size they are 1 GB that training does not need.
   const auto baseline_start = std::chrono::steady_clock::now();
-  const BiasBaseline baseline = BiasBaseline::fit(*run.fit);
+  const std::optional<BiasBaseline> baseline =
+      settings.test_pass ? std::optional<BiasBaseline>(BiasBaseline::fit(*run.fit)) : std::nullopt;
   const auto baseline_time = std::chrono::steady_clock::now() - baseline_start;  // not part of the run's time
   run.fit.reset();
 
@@ -287,7 +285,7 @@ RunOutcome train_run(const TrainSettings& settings, RunData run,
   outcome.best_validation_rmse = trainer.best_validation_rmse();
   outcome.epochs = static_cast<int>(trainer.history().size());
   describe_stop(trainer, settings.train, outcome);
-  if (!outcome.interrupted) {
+  if (!outcome.interrupted && settings.test_pass) {
     // The test input is the whole training part, validation ratings included (known training data).
     const engine::SparseMatrix train_rows = to_matrix(*run.train, orientation);
     const std::vector<float> predictions = predict_pairs(model, train_rows, *run.test, run.rules);
@@ -295,7 +293,7 @@ RunOutcome train_run(const TrainSettings& settings, RunData run,
   }
   outcome.peak_memory_bytes = backend.memory_stats().peak_bytes;
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start - baseline_time).count();
-  if (!outcome.interrupted) outcome.baseline_rmse = baseline_rmse(run, baseline);  // not part of the run's time
+  if (!outcome.interrupted && baseline) outcome.baseline_rmse = baseline_rmse(run, *baseline);  // not in the run's time
   if (!outcome.interrupted) {
     if (on_results) on_results(outcome);
     outcome.saved_checkpoint = keeper.finish(model, trainer);

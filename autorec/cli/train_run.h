@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "autorec/bias_baseline.h"
 #include "autorec/evaluate.h"
 #include "run_setup.h"
 
@@ -25,6 +26,9 @@ struct TrainSettings {
   std::optional<std::string> checkpoint;  // save here every `checkpoint_every` epochs and at the end
   int checkpoint_every = 1;
   std::optional<std::string> resume;
+  // false for an ensemble's member: the ensemble scores the blend on test and the baseline once, so the
+  // member skips its own test pass and baseline (outcome.test and baseline_rmse stay unset).
+  bool test_pass = true;
 };
 
 // One member of an ensemble run (--model item+user): its own early stopping and the blend's weight.
@@ -68,6 +72,11 @@ struct RunOutcome {
 RunOutcome train_run(const TrainSettings& settings, RunData run,
                      const std::function<void(const RunOutcome&)>& on_results = nullptr,
                      std::unique_ptr<RatingModel>* trained = nullptr);
+
+// The bias baseline's test RMSE on the model's footing: `baseline` fitted on the ratings the model was
+// fitted on (the training part less validation); a test pair whose user or item has no training
+// rating gets the model's default, as predict_pairs gives it.
+double baseline_rmse(const RunData& run, const BiasBaseline& baseline);
 
 // Throws UsageError naming the first option that changes the numbers (everything except --epochs and
 // --patience) whose value differs from the one `saved` was trained with, with both values.
