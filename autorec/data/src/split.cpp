@@ -36,46 +36,11 @@ std::vector<bool> choose_exactly(std::size_t n, std::size_t count, detail::Seede
   return chosen;
 }
 
-// Both parts in one pass over the ratings, each sized once and its range found on the way (at 10^8
-// ratings two select() passes and the appends were a fifth of a load).
-void fill_parts(const Ratings& ratings, const std::vector<bool>& in_test, Ratings& train, Ratings& test) {
-  const std::size_t n = ratings.size();
-  std::size_t n_test = 0;
-  for (std::size_t i = 0; i < n; ++i) n_test += in_test[i] ? 1 : 0;
-  Ratings* part[2] = {&train, &test};
-  const std::size_t sizes[2] = {n - n_test, n_test};
-  std::size_t next[2] = {0, 0};
-  float low[2] = {0.0f, 0.0f}, high[2] = {0.0f, 0.0f};
-  for (int p = 0; p < 2; ++p) {
-    part[p]->user_ids = ratings.user_ids;
-    part[p]->item_ids = ratings.item_ids;
-    part[p]->users.resize(sizes[p]);
-    part[p]->items.resize(sizes[p]);
-    part[p]->values.resize(sizes[p]);
-  }
-  std::int32_t* users[2] = {train.users.data(), test.users.data()};
-  std::int32_t* items[2] = {train.items.data(), test.items.data()};
-  float* values[2] = {train.values.data(), test.values.data()};
-  for (std::size_t i = 0; i < n; ++i) {
-    const int p = in_test[i] ? 1 : 0;
-    const std::size_t k = next[p]++;
-    const float value = ratings.values[i];
-    users[p][k] = ratings.users[i];
-    items[p][k] = ratings.items[i];
-    values[p][k] = value;
-    low[p] = k == 0 ? value : std::min(low[p], value);
-    high[p] = k == 0 ? value : std::max(high[p], value);
-  }
-  for (int p = 0; p < 2; ++p) {
-    part[p]->min_rating = low[p];
-    part[p]->max_rating = high[p];
-  }
-}
-
 Split make_split(const Ratings& ratings, const std::vector<bool>& in_test) {
   Split split;
   try {
-    fill_parts(ratings, in_test, split.train, split.test);
+    split.train = ratings.select(in_test, false);
+    split.test = ratings.select(in_test, true);
     split.test_is_cold_start = mark_cold_start(split.train, split.test);
   } catch (const std::bad_alloc&) {  // what for and how much, not just "std::bad_alloc"
     throw std::runtime_error("out of host memory splitting " + std::to_string(ratings.size()) + " ratings (" +
