@@ -93,9 +93,10 @@ RunOutcome train_ensemble_run(const TrainSettings& settings, const std::vector<M
   if (on_results) on_results(outcome);
   if (settings.checkpoint) {
     const TrainingProgress progress{{}, 0, outcome.best_validation_rmse};
-    save_checkpoint(*settings.checkpoint, capture_ensemble_checkpoint(ensemble, members.front().settings.train,
-                                                                      run.identity, progress, run.rules, run.train,
-                                                                      run.test));
+    save_final_checkpoint(*settings.checkpoint, [&] {
+      return capture_ensemble_checkpoint(ensemble, members.front().settings.train, run.identity, progress, run.rules,
+                                         run.train, run.test);
+    });
     outcome.saved_checkpoint = *settings.checkpoint;
   }
   return outcome;

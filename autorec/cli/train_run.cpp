@@ -90,26 +90,12 @@ class CheckpointKeeper {
     if (epoch % settings_.checkpoint_every == 0) save(model, trainer);
     if (interrupt_.load()) stop_at_epoch_end_.store(true);
   }
-  // Saves the final state unless it is on disk already; returns the path or "". When that save
-  // fails, a copy goes to the temp folder (often another file system than a full one) and the
-  // error says where.
+  // Saves the final state unless it is on disk already; returns the path or "".
   std::string finish(const RatingModel& model, Trainer& trainer) {
     if (!settings_.checkpoint || trainer.history().empty()) return "";
     if (saved_epochs_ == trainer.history().size()) return *settings_.checkpoint;
-    try {
-      save(model, trainer);
-    } catch (const WriteError& error) {
-      const auto copy = std::filesystem::temp_directory_path() /
-                        ("autorec-emergency-" + std::to_string(::getpid()) + ".ckpt");
-      std::string where;
-      try {
-        save_checkpoint(copy, capture(model, trainer));
-        where = "; the finished run was saved to " + copy.string() + " instead (move it where you want it)";
-      } catch (const std::exception& second) {
-        where = "; no emergency copy either: " + std::string(second.what());
-      }
-      throw WriteError(error.path(), std::string("final checkpoint not saved (") + error.what() + ")" + where, 0);
-    }
+    save_final_checkpoint(*settings_.checkpoint, [&] { return capture(model, trainer); });
+    saved_epochs_ = trainer.history().size();
     return *settings_.checkpoint;
   }
 
@@ -228,6 +214,23 @@ double baseline_rmse(const RunData& run, const BiasBaseline& baseline) {
     sum += error * error;
   }
   return std::sqrt(sum / static_cast<double>(run.test->size()));
+}
+
+void save_final_checkpoint(const std::string& path, const std::function<Checkpoint()>& capture) {
+  try {
+    save_checkpoint(path, capture());
+  } catch (const WriteError& error) {
+    const auto copy =
+        std::filesystem::temp_directory_path() / ("autorec-emergency-" + std::to_string(::getpid()) + ".ckpt");
+    std::string where;
+    try {
+      save_checkpoint(copy, capture());
+      where = "; the finished run was saved to " + copy.string() + " instead (move it where you want it)";
+    } catch (const std::exception& second) {
+      where = "; no emergency copy either: " + std::string(second.what());
+    }
+    throw WriteError(error.path(), std::string("final checkpoint not saved (") + error.what() + ")" + where, 0);
+  }
 }
 
 RunOutcome train_run(const TrainSettings& settings, RunData run,

@@ -73,6 +73,10 @@ RunOutcome train_run(const TrainSettings& settings, RunData run,
                      const std::function<void(const RunOutcome&)>& on_results = nullptr,
                      std::unique_ptr<RatingModel>* trained = nullptr);
 
+// Saves capture() to `path`. When that fails, a copy goes to the temp folder (often another file system
+// than a full one) and the WriteError thrown says where: a finished run is not lost to a full disk.
+void save_final_checkpoint(const std::string& path, const std::function<Checkpoint()>& capture);
+
 // The bias baseline's test RMSE on the model's footing: `baseline` fitted on the ratings the model was
 // fitted on (the training part less validation); a test pair whose user or item has no training
 // rating gets the model's default, as predict_pairs gives it.

@@ -202,6 +202,18 @@ TEST_CASE("a full disk fails each save naming the file and the reason, and keeps
   const std::string copy = train.err.substr(copy_at, train.err.find(' ', copy_at) - copy_at);
   INFO("emergency copy " << copy);
   CHECK(run_cli(t.dir.path(), {"eval", "--model-file", copy}).exit_code == 0);
+
+  // An ensemble's single save at the end falls back the same way.
+  const CliResult ensemble =
+      t.train({"--model", "item+mf+baseline", "--epochs", "2", "--checkpoint", "full/e.ckpt", "--json"});
+  require_write_error(ensemble, "full/e.ckpt");
+  CHECK(json_value(ensemble.out, "test_rmse"));
+  const auto ensemble_copy_at = ensemble.err.find(t.at("tmp").string());
+  REQUIRE(ensemble_copy_at != std::string::npos);
+  const std::string ensemble_copy =
+      ensemble.err.substr(ensemble_copy_at, ensemble.err.find(' ', ensemble_copy_at) - ensemble_copy_at);
+  INFO("emergency copy " << ensemble_copy);
+  CHECK(run_cli(t.dir.path(), {"eval", "--model-file", ensemble_copy}).exit_code == 0);
 }
 
 // Starts `args` with every flush slowed down, waits for its temporary to appear, kills it with
