@@ -153,7 +153,12 @@ void EnsembleModel::bind_inputs(std::shared_ptr<const Ratings> inputs) {
   AUTOREC_CONFIG_CHECK(inputs && !inputs->empty(), "ensemble: bind_inputs needs training ratings");
   inputs_ = std::move(inputs);
   member_rows_.clear();
-  for (const auto& member : members_) member_rows_.push_back(to_matrix(*inputs_, member->orientation()));
+  std::shared_ptr<const engine::SparseMatrix> by_orientation[2];  // members of one orientation share it
+  for (const auto& member : members_) {
+    auto& matrix = by_orientation[member->orientation() == Orientation::ItemBased ? 0 : 1];
+    if (!matrix) matrix = std::make_shared<const engine::SparseMatrix>(to_matrix(*inputs_, member->orientation()));
+    member_rows_.push_back(matrix);
+  }
   baseline_ = with_baseline_ ? std::make_unique<BiasBaseline>(BiasBaseline::fit(*inputs_)) : nullptr;
   transposed_rows_.assign(members_.size(), {});
 }
@@ -192,7 +197,7 @@ std::vector<std::vector<float>> EnsembleModel::member_predictions(const Ratings&
   const PredictionRules rules{default_rating, inputs_->min_rating, inputs_->max_rating};
   std::vector<std::vector<float>> predictions;
   for (std::size_t m = 0; m < members_.size(); ++m) {
-    predictions.push_back(predict_pairs(*members_[m], member_rows_[m], queries, rules));
+    predictions.push_back(predict_pairs(*members_[m], *member_rows_[m], queries, rules));
   }
   if (baseline_) predictions.push_back(baseline_->predict_all(queries, rules.clip_min, rules.clip_max));
   return predictions;
@@ -247,7 +252,7 @@ void EnsembleModel::predict_rows(const RowBlock& block, engine::TensorView out) 
     // The other orientation: the member's rows are this block's columns and its columns this block's rows.
     const std::vector<float>& full = decoded_whole(m);
     if (!full.empty()) {  // its whole decoded matrix, read transposed
-      const std::int64_t width = member_rows_[m].cols();
+      const std::int64_t width = member_rows_[m]->cols();
       for (std::size_t r = 0; r < block.rows.size(); ++r) {
         for (std::int64_t c = 0; c < cols; ++c) {
           const float value = full[static_cast<std::size_t>(c * width + block.rows[r])];
@@ -278,7 +283,7 @@ void EnsembleModel::predict_rows(const RowBlock& block, engine::TensorView out) 
 
 const std::vector<float>& EnsembleModel::decoded_whole(std::size_t m) {
   std::vector<float>& full = transposed_rows_[m];
-  const engine::SparseMatrix& rows = member_rows_[m];
+  const engine::SparseMatrix& rows = *member_rows_[m];
   const auto bytes = static_cast<std::size_t>(rows.rows()) * static_cast<std::size_t>(rows.cols()) * sizeof(float);
   if (!full.empty() || bytes > transposed_cache_limit_) return full;  // kept, or too large to keep
   RatingModel& member = *members_[m];
@@ -298,7 +303,7 @@ const std::vector<float>& EnsembleModel::decoded_whole(std::size_t m) {
 
 std::vector<float> EnsembleModel::decoded_columns(std::size_t m, std::span<const engine::index_t> columns) {
   RatingModel& member = *members_[m];
-  const engine::SparseMatrix& rows = member_rows_[m];
+  const engine::SparseMatrix& rows = *member_rows_[m];
   const auto b = static_cast<std::int64_t>(columns.size());
   // A pattern's rows list their columns in ascending order: `order` sorts the block's rows.
   std::vector<std::size_t> order(columns.size());

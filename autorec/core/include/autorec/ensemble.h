@@ -106,7 +106,7 @@ class EnsembleModel : public RatingModel {
   engine::ParameterStore blend_store_;
   // Bound inputs: the ratings, each member's matrix (host), the refitted baseline.
   std::shared_ptr<const Ratings> inputs_;
-  std::vector<engine::SparseMatrix> member_rows_;
+  std::vector<std::shared_ptr<const engine::SparseMatrix>> member_rows_;  // one per orientation, shared
   std::unique_ptr<BiasBaseline> baseline_;
   // predict_rows: full predicted matrices of the members of the other orientation, decoded once per
   // binding (rows of the member's orientation x its inputs).
