@@ -1,6 +1,9 @@
 #include "model_fixtures.h"
 
+#include <cmath>
+
 #include "autorec/data/id_map.h"
+#include "autorec/data/synthetic.h"
 #include "autorec/model.h"
 
 namespace fixtures {
@@ -38,6 +41,33 @@ void set_row_sum_predictions(autorec::AutoRecModel& model, float scale) {
   fill_parameter(store, "encoder.bias", 0.0f);
   fill_parameter(store, "decoder.weight", scale);
   fill_parameter(store, "decoder.bias", 0.0f);
+}
+
+Problem small_problem(autorec::Orientation o) {
+  autorec::SynthOptions s;
+  s.n_users = 120;
+  s.n_items = 80;
+  s.n_ratings = 3000;
+  s.noise_stddev = 0.3;
+  s.seed = 5;
+  Problem p{autorec::random_holdout(autorec::generate_ratings(s), 0.1, 3), {}};
+  p.train_rows = autorec::to_matrix(p.split.train, o);
+  return p;
+}
+
+double test_rmse(autorec::RatingModel& model, const Problem& p) {
+  const auto predictions =
+      autorec::predict_pairs(model, p.train_rows, p.split.test, autorec::rules_from_training(p.split.train));
+  return autorec::rating_metrics(predictions, p.split.test, p.train_rows, model.orientation()).rmse;
+}
+
+double mean_baseline_rmse(const Problem& p) {
+  double mean = 0.0;
+  for (float v : p.split.train.values) mean += v;
+  mean /= static_cast<double>(p.split.train.size());
+  double se = 0.0;
+  for (float v : p.split.test.values) se += (v - mean) * (v - mean);
+  return std::sqrt(se / static_cast<double>(p.split.test.size()));
 }
 
 }  // namespace fixtures

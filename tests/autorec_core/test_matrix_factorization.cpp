@@ -18,26 +18,15 @@
 #include "autorec/trainer.h"
 #include "engine/ops.h"
 
+#include "model_fixtures.h"
+
 using namespace autorec;
 
 namespace {
 
-struct Problem {
-  Split split;
-  engine::SparseMatrix train_rows;
-};
-
-Problem synthetic_problem(Orientation o) {
-  SynthOptions s;
-  s.n_users = 120;
-  s.n_items = 80;
-  s.n_ratings = 3000;
-  s.noise_stddev = 0.3;
-  s.seed = 5;
-  Problem p{random_holdout(generate_ratings(s), 0.1, 3), {}};
-  p.train_rows = to_matrix(p.split.train, o);
-  return p;
-}
+using fixtures::mean_baseline_rmse;
+using fixtures::Problem;
+using fixtures::test_rmse;
 
 std::unique_ptr<RatingModel> make_mf(Orientation o, const engine::SparseMatrix& rows, std::int64_t factors = 8) {
   MatrixFactorizationConfig c;
@@ -57,20 +46,6 @@ TrainConfig mf_training(int epochs) {
   return t;
 }
 
-double test_rmse(RatingModel& model, const Problem& p) {
-  const auto predictions = predict_pairs(model, p.train_rows, p.split.test, rules_from_training(p.split.train));
-  return rating_metrics(predictions, p.split.test, p.train_rows, model.orientation()).rmse;
-}
-
-double mean_baseline_rmse(const Problem& p) {
-  double mean = 0.0;
-  for (float v : p.split.train.values) mean += v;
-  mean /= static_cast<double>(p.split.train.size());
-  double se = 0.0;
-  for (float v : p.split.test.values) se += (v - mean) * (v - mean);
-  return std::sqrt(se / static_cast<double>(p.split.test.size()));
-}
-
 // (1/2) sum of squared errors of the model's predictions at the nonzeros of `batch`, in double.
 double half_sse(RatingModel& model, const RowBlock& batch) {
   engine::Tensor out(1, batch.ratings.nnz(), engine::Device::cpu());
@@ -86,7 +61,7 @@ double half_sse(RatingModel& model, const RowBlock& batch) {
 
 TEST_CASE("matrix factorisation learns: test RMSE well below the global mean's", "[mf][training]") {
   for (const Orientation o : {Orientation::ItemBased, Orientation::UserBased}) {
-    const Problem p = synthetic_problem(o);
+    const Problem p = fixtures::small_problem(o);
     const auto model = make_mf(o, p.train_rows);
     const double before = test_rmse(*model, p);
     Trainer trainer(*model, mf_training(40));
@@ -149,7 +124,7 @@ TEST_CASE("matrix factorisation gradients match finite differences", "[mf][gradi
 }
 
 TEST_CASE("matrix factorisation: train 2 epochs, checkpoint, resume to 4 == train 4 directly", "[mf][checkpoint]") {
-  const Problem p = synthetic_problem(Orientation::UserBased);
+  const Problem p = fixtures::small_problem(Orientation::UserBased);
   const auto inputs = std::make_shared<const Ratings>(p.split.train);
   const auto test = std::make_shared<const Ratings>(p.split.test);
   const PredictionRules rules = rules_from_training(p.split.train);

@@ -11,40 +11,15 @@
 #include "autorec/trainer.h"
 #include "autorec/model.h"
 
+#include "model_fixtures.h"
+
 using namespace autorec;
 
 namespace {
 
-struct Problem {
-  Split split;
-  engine::SparseMatrix train_rows;
-};
-
-Problem small_problem(Orientation o) {
-  SynthOptions s;
-  s.n_users = 120;
-  s.n_items = 80;
-  s.n_ratings = 3000;
-  s.noise_stddev = 0.3;
-  s.seed = 5;
-  Problem p{random_holdout(generate_ratings(s), 0.1, 3), {}};
-  p.train_rows = to_matrix(p.split.train, o);
-  return p;
-}
-
-double test_rmse(RatingModel& model, const Problem& p) {
-  const auto predictions = predict_pairs(model, p.train_rows, p.split.test, rules_from_training(p.split.train));
-  return rating_metrics(predictions, p.split.test, p.train_rows, model.orientation()).rmse;
-}
-
-double mean_baseline_rmse(const Problem& p) {
-  double mean = 0.0;
-  for (float v : p.split.train.values) mean += v;
-  mean /= static_cast<double>(p.split.train.size());
-  double se = 0.0;
-  for (float v : p.split.test.values) se += (v - mean) * (v - mean);
-  return std::sqrt(se / static_cast<double>(p.split.test.size()));
-}
+using fixtures::mean_baseline_rmse;
+using fixtures::Problem;
+using fixtures::test_rmse;
 
 ModelConfig model_config(Orientation o, std::vector<std::int64_t> hidden = {16}) {
   ModelConfig c;
@@ -86,7 +61,7 @@ TEST_CASE("each optimizer and orientation learns better than the global mean", "
   };
   for (const Case& c : cases) {
     INFO(c.name);
-    const Problem p = small_problem(c.orientation);
+    const Problem p = fixtures::small_problem(c.orientation);
     ModelConfig mc = model_config(c.orientation, c.hidden);
     mc.dropout = c.dropout;
     AutoRecModel model(mc, p.train_rows.cols(), engine::Device::cpu());
@@ -99,7 +74,7 @@ TEST_CASE("each optimizer and orientation learns better than the global mean", "
 }
 
 TEST_CASE("training is deterministic for a seed on the CPU", "[training]") {
-  const Problem p = small_problem(Orientation::ItemBased);
+  const Problem p = fixtures::small_problem(Orientation::ItemBased);
   std::vector<std::vector<float>> weights;
   for (int run = 0; run < 2; ++run) {
     ModelConfig mc = model_config(Orientation::ItemBased);
@@ -113,7 +88,7 @@ TEST_CASE("training is deterministic for a seed on the CPU", "[training]") {
 }
 
 TEST_CASE("early stopping keeps the best validation weights", "[training]") {
-  const Problem p = small_problem(Orientation::ItemBased);
+  const Problem p = fixtures::small_problem(Orientation::ItemBased);
   AutoRecModel model(model_config(Orientation::ItemBased), p.train_rows.cols(), engine::Device::cpu());
   TrainConfig t = train_config(OptimizerKind::Adam, 0.01f, 30);
   t.patience = 2;
@@ -133,7 +108,7 @@ TEST_CASE("early stopping keeps the best validation weights", "[training]") {
 }
 
 TEST_CASE("a stop request ends training between batches", "[training]") {
-  const Problem p = small_problem(Orientation::ItemBased);
+  const Problem p = fixtures::small_problem(Orientation::ItemBased);
   AutoRecModel model(model_config(Orientation::ItemBased), p.train_rows.cols(), engine::Device::cpu());
   Trainer trainer(model, train_config(OptimizerKind::Adam, 0.01f, 10));
   std::atomic<bool> stop{false};
@@ -154,14 +129,14 @@ TEST_CASE("bad configurations are rejected", "[training]") {
   CHECK_THROWS_WITH(AutoRecModel(bad_dropout, 5, engine::Device::cpu()), Catch::Contains("dropout"));
   CHECK_THROWS_WITH(parse_optimizer("lbfgs"), Catch::Contains("'lbfgs'") && Catch::Contains("rprop"));
   CHECK_THROWS_AS(parse_activation("gelu"), std::invalid_argument);
-  const Problem p = small_problem(Orientation::ItemBased);
+  const Problem p = fixtures::small_problem(Orientation::ItemBased);
   AutoRecModel model(model_config(Orientation::ItemBased), p.train_rows.cols() + 1, engine::Device::cpu());
   Trainer trainer(model, train_config(OptimizerKind::Adam, 0.01f, 1));
   CHECK_THROWS_WITH(trainer.fit(p.train_rows, nullptr, {}), Catch::Contains("columns"));
 }
 
 TEST_CASE("a diverging run stops and keeps its best finite epoch", "[training]") {
-  const Problem p = small_problem(Orientation::ItemBased);
+  const Problem p = fixtures::small_problem(Orientation::ItemBased);
   ModelConfig mc = model_config(Orientation::ItemBased);
   mc.hidden_activation = engine::Activation::Identity;
   AutoRecModel model(mc, p.train_rows.cols(), engine::Device::cpu());
@@ -176,7 +151,7 @@ TEST_CASE("a diverging run stops and keeps its best finite epoch", "[training]")
 }
 
 TEST_CASE("AdamW's decoupled decay is its own setting, the L2 term still applies", "[training]") {
-  const Problem p = small_problem(Orientation::ItemBased);
+  const Problem p = fixtures::small_problem(Orientation::ItemBased);
   std::vector<float> norms;
   for (float decay : {0.0f, 5.0f}) {
     AutoRecModel model(model_config(Orientation::ItemBased), p.train_rows.cols(), engine::Device::cpu());
