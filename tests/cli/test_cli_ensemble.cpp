@@ -6,6 +6,7 @@
 
 #include "autorec/checkpoint.h"
 #include "cli_fixture.h"
+#include "model_file_checks.h"
 
 namespace autorec::test {
 namespace {
@@ -32,25 +33,7 @@ TEST_CASE("train --model item+user+baseline: members, blend and a checkpoint eva
   CHECK(checkpoint.model.kind == "ensemble");
   CHECK(checkpoint.member_parameters.size() == 2);
 
-  const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--model-file", "e.ckpt", "--json", "--ranking-k", "5"});
-  INFO(eval.err);
-  REQUIRE(eval.exit_code == 0);
-  CHECK(json_value(eval.out, "test_rmse") == json_value(trained.out, "test_rmse"));
-  CHECK(json_number(eval.out, "hit_rate") >= 0.0);
-
-  const IdMap& users = *checkpoint.inputs->user_ids;
-  const IdMap& items = *checkpoint.inputs->item_ids;
-  tiny.dir.write("pairs.txt", users.raw_id(0) + "," + items.raw_id(0) + "\n" + users.raw_id(1) + "," +
-                                  items.raw_id(2) + "\n");
-  const CliResult predicted = run_cli(tiny.dir.path(), {"predict", "--model-file", "e.ckpt", "--input", "pairs.txt"});
-  INFO(predicted.err);
-  REQUIRE(predicted.exit_code == 0);
-  CHECK(count_of(predicted.out, "\n") == 3);  // header + 2 pairs
-  const CliResult top =
-      run_cli(tiny.dir.path(), {"recommend", "--model-file", "e.ckpt", "--users", users.raw_id(0), "--top", "3"});
-  INFO(top.err);
-  REQUIRE(top.exit_code == 0);
-  CHECK(count_of(top.out, "\n") == 4);  // header + 3 items
+  check_model_file_commands(tiny, "e.ckpt", trained.out);
 
   const CliResult exported = run_cli(tiny.dir.path(), {"export", "--model-file", "e.ckpt", "--out", "ex"});
   CHECK(exported.exit_code == 2);

@@ -4,6 +4,7 @@
 
 #include "autorec/checkpoint.h"
 #include "cli_fixture.h"
+#include "model_file_checks.h"
 
 namespace autorec::test {
 namespace {
@@ -15,8 +16,6 @@ std::vector<std::string> mf_train(std::vector<std::string> extra) {
   return args;
 }
 
-std::size_t line_count(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
-
 TEST_CASE("train --model mf: eval, predict, recommend and export use its checkpoint", "[cli][mf]") {
   TinyData tiny;
   const CliResult trained = run_cli(tiny.dir.path(), mf_train({"--epochs", "5", "--checkpoint", "mf.ckpt", "--json"}));
@@ -26,26 +25,7 @@ TEST_CASE("train --model mf: eval, predict, recommend and export use its checkpo
   const Checkpoint checkpoint = load_checkpoint(tiny.dir.path() / "mf.ckpt");
   CHECK(checkpoint.model.kind == "mf");
 
-  const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--model-file", "mf.ckpt", "--json", "--ranking-k", "5"});
-  INFO(eval.err);
-  REQUIRE(eval.exit_code == 0);
-  CHECK(json_value(eval.out, "test_rmse") == json_value(trained.out, "test_rmse"));
-  CHECK(json_number(eval.out, "hit_rate") >= 0.0);
-
-  const IdMap& users = *checkpoint.inputs->user_ids;
-  const IdMap& items = *checkpoint.inputs->item_ids;
-  tiny.dir.write("pairs.txt", users.raw_id(0) + "," + items.raw_id(0) + "\n" + users.raw_id(1) + "," +
-                                  items.raw_id(2) + "\n");
-  const CliResult predicted = run_cli(tiny.dir.path(), {"predict", "--model-file", "mf.ckpt", "--input", "pairs.txt"});
-  INFO(predicted.err);
-  REQUIRE(predicted.exit_code == 0);
-  CHECK(line_count(predicted.out) == 3);  // header + 2 pairs
-
-  const CliResult top = run_cli(tiny.dir.path(), {"recommend", "--model-file", "mf.ckpt", "--users",
-                                                  users.raw_id(0), "--top", "3"});
-  INFO(top.err);
-  REQUIRE(top.exit_code == 0);
-  CHECK(line_count(top.out) == 4);  // header + 3 items
+  check_model_file_commands(tiny, "mf.ckpt", trained.out);
 
   const CliResult exported = run_cli(tiny.dir.path(), {"export", "--model-file", "mf.ckpt", "--out", "ex"});
   INFO(exported.err);
