@@ -63,6 +63,16 @@ RunResult train_on(engine::Device device, const Split& split, const Shape& shape
           ranking_metrics(model, rows, split.test, 5, 16), rebuilds};
 }
 
+// Synthetic ratings of the given shape with 10 % held out.
+Split synthetic_split(std::int64_t users, std::int64_t items, std::int64_t ratings, std::uint64_t seed) {
+  SynthOptions data;
+  data.n_users = users;
+  data.n_items = items;
+  data.n_ratings = ratings;
+  data.seed = seed;
+  return random_holdout(generate_ratings(data), 0.1, 2);
+}
+
 // The per-epoch losses and validation RMSEs of the two devices agree.
 void check_same_history(const RunResult& cpu, const RunResult& cuda) {
   REQUIRE(cuda.history.size() == cpu.history.size());
@@ -77,12 +87,7 @@ void check_same_history(const RunResult& cpu, const RunResult& cuda) {
 
 TEST_CASE("I-AutoRec trains, predicts and ranks the same on the emulated CUDA device and the CPU",
           "[emulated_cuda][training]") {
-  SynthOptions data;
-  data.n_users = 60;
-  data.n_items = 40;
-  data.n_ratings = 700;
-  data.seed = 3;
-  const Split split = random_holdout(generate_ratings(data), 0.1, 2);
+  const Split split = synthetic_split(60, 40, 700, 3);
   const RunResult cpu = train_on(engine::Device::cpu(), split);
   const RunResult cuda = train_on(engine::Device::cuda(), split);
   check_same_history(cpu, cuda);
@@ -96,12 +101,7 @@ TEST_CASE("I-AutoRec trains, predicts and ranks the same on the emulated CUDA de
 
 TEST_CASE("a learning-rate schedule drives the emulated CUDA device as it drives the CPU",
           "[emulated_cuda][training][lr-schedule]") {
-  SynthOptions data;
-  data.n_users = 60;
-  data.n_items = 40;
-  data.n_ratings = 700;
-  data.seed = 3;
-  const Split split = random_holdout(generate_ratings(data), 0.1, 2);
+  const Split split = synthetic_split(60, 40, 700, 3);
   Shape shape;
   shape.learning_rate = 0.05f;
   shape.schedule.kind = LrScheduleKind::Step;
@@ -117,12 +117,7 @@ TEST_CASE("a learning-rate schedule drives the emulated CUDA device as it drives
 
 TEST_CASE("I-AutoRec at k = 500 with rows and batch columns above 512 nonzeros: emulated CUDA matches the CPU",
           "[emulated_cuda][training]") {
-  SynthOptions data;
-  data.n_users = 700;
-  data.n_items = 560;
-  data.n_ratings = 150000;
-  data.seed = 4;
-  const Split split = random_holdout(generate_ratings(data), 0.1, 2);
+  const Split split = synthetic_split(700, 560, 150000, 4);
   const engine::SparseMatrix rows = to_matrix(split.train, Orientation::ItemBased);
   std::int64_t longest_row = 0;
   const std::vector<kernels::offset_t> offsets = rows.csr_offsets_host();
@@ -151,12 +146,7 @@ TEST_CASE("I-AutoRec at k = 500 with rows and batch columns above 512 nonzeros: 
 
 TEST_CASE("matrix factorisation trains, predicts and ranks the same on the emulated CUDA device and the CPU",
           "[emulated_cuda][training][mf]") {
-  SynthOptions data;
-  data.n_users = 60;
-  data.n_items = 40;
-  data.n_ratings = 700;
-  data.seed = 3;
-  const Split split = random_holdout(generate_ratings(data), 0.1, 2);
+  const Split split = synthetic_split(60, 40, 700, 3);
   const PredictionRules rules = rules_from_training(split.train);
   auto run_on = [&](engine::Device device, bool lazy) {
     MatrixFactorizationConfig config;
