@@ -123,7 +123,9 @@ case "$mode" in
           echo "---- example: sparse_autoencoder (engine only) ----" && "$build_dir/example/sparse_autoencoder" &&
           echo "---- example: train_autorec (engine + AutoRec) ----" && "$build_dir/example/train_autorec" &&
           echo "---- example: new_model (a model of your own on the trainer) ----" && "$build_dir/example/new_model" &&
-          echo "---- example: research_ops (losses and embedding lookups) ----" && "$build_dir/example/research_ops"
+          echo "---- example: research_ops (losses and embedding lookups) ----" && "$build_dir/example/research_ops" &&
+          echo "---- example: new_optimizer (an optimizer of your own, registered by name) ----" &&
+          "$build_dir/example/new_optimizer"
       }
       stage "embedding examples" example_stage
       # The GPU check's dry run (docs/gpu.md): its stages on the CPU, so the script itself is tested.
