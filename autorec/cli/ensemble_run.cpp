@@ -88,6 +88,9 @@ RunOutcome train_ensemble_run(const TrainSettings& settings, const std::vector<M
   outcome.test = rating_metrics(predict_pairs(ensemble, train_rows, *run.test, run.rules), *run.test, train_rows,
                                 ensemble.orientation());
   outcome.best_epoch = 0;
+  // The last member's run reset the high-water mark: it now also covers the blend and the test pass.
+  outcome.peak_memory_bytes =
+      std::max(outcome.peak_memory_bytes, engine::backend_for(settings.device).memory_stats().peak_bytes);
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   outcome.baseline_rmse = baseline_rmse(run, baseline);
   if (on_results) on_results(outcome);
