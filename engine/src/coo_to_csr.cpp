@@ -52,7 +52,11 @@ void validate(index_t rows, index_t cols, std::span<const index_t> row_ids, std:
 void place_by_row(index_t rows, std::span<const index_t> row_ids, std::span<const index_t> col_ids,
                   std::span<const float> values, HostCsr& csr) {
   const auto n = static_cast<std::int64_t>(row_ids.size());
-  const int max_threads = n > kParallelTriplets ? omp_get_max_threads() : 1;
+  // Each thread's cursors cost 8 bytes per row: at most one thread per 4 triplets of a row keeps the
+  // table within 2 bytes per triplet (many threads and short rows, e.g. users of a 64-core machine).
+  const std::int64_t by_size = std::max<std::int64_t>(1, n / (4 * std::max<std::int64_t>(rows, 1)));
+  const int max_threads =
+      n > kParallelTriplets ? static_cast<int>(std::min<std::int64_t>(omp_get_max_threads(), by_size)) : 1;
   const auto stride = static_cast<std::size_t>(rows);
   std::vector<offset_t> cursor(static_cast<std::size_t>(max_threads) * stride, 0);
   offset_t* offsets = csr.offsets.data();
