@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "commands.h"
-#include "engine/backend.h"
+#include "engine/device.h"
 #include "autorec/json_writer.h"
 
 namespace autorec::cli {
@@ -47,8 +47,8 @@ std::string wait_policy() {
 int run_info(const Options& options) {
   std::string cuda_reason;
   const bool cuda = engine::cuda_available(&cuda_reason);
-  const std::string cpu = engine::backend_for(engine::Device::cpu()).description();
-  const std::string gpu = cuda ? engine::backend_for(engine::Device::cuda()).description() : "";
+  const std::string cpu = engine::device_description(engine::Device::cpu());
+  const std::string gpu = cuda ? engine::device_description(engine::Device::cuda()) : "";
   if (options.flag("json")) {
     JsonWriter json;
     json.begin_object().field("command", "info").field("version", AUTOREC_VERSION_TEXT).field("cpu_backend", cpu);

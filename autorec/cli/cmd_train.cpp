@@ -119,7 +119,7 @@ int run_train(const Options& options) {
 
   TrainReport report;
   report.source = data.source;
-  report.device = device_description(device);
+  report.device = engine::device_description(device);
   report.model = model_summary(first.model);
   report.optimizer = optimizer_summary(first.train);
   if (data.synthetic) report.noise_floor = synthetic_noise_floor(*data.synthetic);

@@ -6,7 +6,7 @@
 
 #include "autorec/bias_baseline.h"
 #include "autorec/ensemble.h"
-#include "engine/backend.h"
+#include "engine/device.h"
 
 namespace autorec::cli {
 namespace {

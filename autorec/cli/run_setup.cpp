@@ -9,7 +9,7 @@
 #include "autorec/data/error.h"
 #include "autorec/matrix_factorization.h"
 #include "autorec/model.h"
-#include "engine/backend.h"
+#include "engine/device.h"
 #include "engine/error.h"
 #include "ensemble_options.h"
 #include "option_rules.h"
@@ -321,7 +321,5 @@ engine::Device select_device(const Options& options) {
 void apply_thread_count(const Options& options) {
   if (options.has("threads")) omp_set_num_threads(static_cast<int>(options.integer("threads", 1, 1, 4096)));
 }
-
-std::string device_description(engine::Device device) { return engine::backend_for(device).description(); }
 
 }  // namespace autorec::cli

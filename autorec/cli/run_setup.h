@@ -57,7 +57,6 @@ TrainConfig train_config_for(const Options& options, const std::string& kind, in
 // --device (auto = cuda when available) and --threads; throws UsageError for an unusable device.
 engine::Device select_device(const Options& options);
 void apply_thread_count(const Options& options);
-std::string device_description(engine::Device device);
 
 // A progress or status line on stderr unless quiet.
 void note(bool quiet, const std::string& message);

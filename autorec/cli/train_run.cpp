@@ -15,7 +15,7 @@
 #include "autorec/bias_baseline.h"
 #include "autorec/data/atomic_file.h"
 #include "autorec/model.h"
-#include "engine/backend.h"
+#include "engine/device.h"
 #include "interrupt.h"
 #include "progress.h"
 #include "training_log.h"
@@ -237,8 +237,7 @@ RunOutcome train_run(const TrainSettings& settings, RunData run,
                      const std::function<void(const RunOutcome&)>& on_results, std::unique_ptr<RatingModel>* trained) {
   CheckpointKeeper keeper(settings, run, install_interrupt_handler());
   const auto start = std::chrono::steady_clock::now();
-  engine::Backend& backend = engine::backend_for(settings.device);
-  backend.reset_peak_memory();
+  engine::reset_peak_memory(settings.device);
   const Orientation orientation = settings.model.orientation;
   // On the host: the trainer uploads it once to the model's device. Released after training, before
   // the test pass builds the whole training part's matrix (at Netflix size each is ~1.6 GB).
@@ -294,7 +293,7 @@ RunOutcome train_run(const TrainSettings& settings, RunData run,
     const std::vector<float> predictions = predict_pairs(model, train_rows, *run.test, run.rules);
     outcome.test = rating_metrics(predictions, *run.test, train_rows, orientation);
   }
-  outcome.peak_memory_bytes = backend.memory_stats().peak_bytes;
+  outcome.peak_memory_bytes = engine::memory_stats(settings.device).peak_bytes;
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start - baseline_time).count();
   if (!outcome.interrupted && baseline) outcome.baseline_rmse = baseline_rmse(run, *baseline);  // not in the run's time
   if (!outcome.interrupted) {

@@ -91,9 +91,9 @@ EpochShape epoch_shape(const std::string& dataset, const engine::SparseMatrix& t
   shape.nnz = train.nnz();
   shape.k = k;
   shape.batch_size = batch_size;
-  const std::vector<kernels::offset_t> offsets = train.csr_offsets_host();
-  const std::vector<kernels::index_t> indices = train.csr_indices_host();
-  std::vector<kernels::index_t> order(static_cast<std::size_t>(train.rows()));
+  const std::vector<engine::offset_t> offsets = train.csr_offsets_host();
+  const std::vector<engine::index_t> indices = train.csr_indices_host();
+  std::vector<engine::index_t> order(static_cast<std::size_t>(train.rows()));
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
   std::vector<std::int64_t> stamp(static_cast<std::size_t>(train.cols()), -1);

@@ -4,7 +4,8 @@
 #include <functional>
 #include <numeric>
 
-#include "engine/backend.h"
+#include "engine/internal/backend.h"  // engine_internal: this profile times backend calls
+#include "engine/internal/kernel_views.h"
 #include "engine/ops.h"
 #include "engine/row_batches.h"
 
@@ -79,8 +80,8 @@ void run_batch(engine::RowBatches& batches, std::int64_t first, engine::index_t 
   time("spmm_transposed_update W (dW=E^T.H + Adam)", [&] {
     // The backend's call (what ops::spmm_transposed_update runs after its checks) takes the kernels'
     // WeightUpdate: this profile drives its own Adam state rather than an engine::Optimizer.
-    backend.spmm_transposed_update(batch.csc(), errors.data(), h.matrix(), 1.0f, s.w.value.view().matrix(),
-                                   s.w.update(adam));
+    backend.spmm_transposed_update(engine::kcsc(batch), errors.data(), engine::kview(h), 1.0f,
+                                   engine::kview(s.w.value.view()), s.w.update(adam));
   });
   time("sparse_column_sums dc + Adam", [&] {
     sparse_column_sums(batch, errors, s.c.grad);
@@ -88,8 +89,8 @@ void run_batch(engine::RowBatches& batches, std::int64_t first, engine::index_t 
   });
   time("activation_backward", [&] { activation_backward(z, dh, engine::Activation::Sigmoid, dz); });
   time("spmm_transposed_update V (dV=X^T.dZ + Adam)", [&] {
-    backend.spmm_transposed_update(batch.csc(), batch.values_view().data(), dz.matrix(), 1.0f,
-                                   s.v.value.view().matrix(), s.v.update(adam));
+    backend.spmm_transposed_update(engine::kcsc(batch), batch.values_view().data(), engine::kview(dz), 1.0f,
+                                   engine::kview(s.v.value.view()), s.v.update(adam));
   });
   time("column_sums db + Adam", [&] {
     column_sums(dz, s.b.grad);

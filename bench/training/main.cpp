@@ -7,7 +7,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "engine/backend.h"
+#include "engine/device.h"
 #include "flags.h"
 #include "autorec/json_writer.h"
 #include "machine.h"

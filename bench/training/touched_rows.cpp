@@ -8,9 +8,9 @@
 namespace bench {
 
 TouchedRows touched_rows(const engine::SparseMatrix& train, std::int64_t batch_size, std::uint64_t seed) {
-  const std::vector<kernels::offset_t> offsets = train.csr_offsets_host();
-  const std::vector<kernels::index_t> indices = train.csr_indices_host();
-  std::vector<kernels::index_t> order(static_cast<std::size_t>(train.rows()));
+  const std::vector<engine::offset_t> offsets = train.csr_offsets_host();
+  const std::vector<engine::index_t> indices = train.csr_indices_host();
+  std::vector<engine::index_t> order(static_cast<std::size_t>(train.rows()));
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
   std::vector<std::int64_t> stamp(static_cast<std::size_t>(train.cols()), -1);  // last batch that touched a column

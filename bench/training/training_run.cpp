@@ -11,7 +11,7 @@
 #include "autorec/evaluate.h"
 #include "autorec/trainer.h"
 #include "autorec/model.h"
-#include "engine/backend.h"
+#include "engine/device.h"
 #include "engine/cuda.h"
 #include "timing.h"
 
@@ -48,7 +48,7 @@ autorec::TrainConfig train_config(const TrainingSpec& spec) {
 }
 
 void record_memory(const engine::Device device, TrainingResult& result) {
-  result.engine_peak_bytes = static_cast<double>(engine::backend_for(device).memory_stats().peak_bytes);
+  result.engine_peak_bytes = static_cast<double>(engine::memory_stats(device).peak_bytes);
   if (!device.is_cpu()) {
     result.device_reserved_peak_bytes = static_cast<double>(engine::cuda_memory_stats(device.ordinal).peak_reserved_bytes);
   }
@@ -100,9 +100,8 @@ TrainingResult run_training(const TrainingSpec& spec, const TrainingData& data) 
   result.test_ratings = static_cast<std::int64_t>(split.test.size());
   result.setup_seconds = data.setup_seconds;
 
-  engine::Backend& backend = engine::backend_for(device);
-  result.backend = backend.description();
-  backend.reset_peak_memory();
+  result.backend = engine::device_description(device);
+  engine::reset_peak_memory(device);
   autorec::ModelConfig model_config;
   model_config.hidden = {spec.hidden};
   model_config.seed = spec.seed;

@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "cuda_backend.h"
-#include "engine/backend.h"
+#include "engine/internal/backend.h"
 #include "engine/error.h"
 
 namespace engine::detail {

@@ -1,10 +1,13 @@
 // backend_for(): one backend per device, created on first use and deliberately never destroyed, so
-// that tensors with static storage duration can still free their memory during exit.
+// that tensors with static storage duration can still free their memory during exit. The public
+// device functions (engine/device.h, engine/device_memory.h) forward to it.
 #include <map>
 #include <mutex>
 
 #include "backend_factories.h"
-#include "engine/backend.h"
+#include "engine/internal/backend.h"
+#include "engine/device.h"
+#include "engine/device_memory.h"
 #include "engine/error.h"
 
 namespace engine {
@@ -30,5 +33,27 @@ bool cuda_available(std::string* reason) {
   if (reason != nullptr) *reason = why;
   return available;
 }
+
+std::string device_description(Device device) { return backend_for(device).description(); }
+MemoryStats memory_stats(Device device) { return backend_for(device).memory_stats(); }
+void reset_peak_memory(Device device) { backend_for(device).reset_peak_memory(); }
+void synchronize(Device device) { backend_for(device).synchronize(); }
+
+namespace device_memory {
+
+void* allocate(Device device, std::size_t bytes) { return backend_for(device).allocate(bytes); }
+void deallocate(Device device, void* pointer, std::size_t bytes) noexcept {
+  backend_for(device).deallocate(pointer, bytes);
+}
+void copy_from_host(Device device, void* dst, const void* host_src, std::size_t bytes) {
+  backend_for(device).copy_from_host(dst, host_src, bytes);
+}
+void copy_to_host(Device device, void* host_dst, const void* src, std::size_t bytes) {
+  backend_for(device).copy_to_host(host_dst, src, bytes);
+}
+void copy(Device device, void* dst, const void* src, std::size_t bytes) { backend_for(device).copy(dst, src, bytes); }
+void zero(Device device, void* dst, std::size_t bytes) { backend_for(device).zero(dst, bytes); }
+
+}  // namespace device_memory
 
 }  // namespace engine

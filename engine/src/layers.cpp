@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "engine/internal/kernel_views.h"
 #include "engine/ops.h"
 #include "fused_update_access.h"
 
@@ -24,7 +25,7 @@ void finish_sparse_gradient(ParameterStore& store, ParameterId id, Optimizer* op
     // without a conversion pass per batch.
     const ParameterStore::FusedWrite target = store.value_and_bf16_copy(id);
     kernels::WeightUpdate update = FusedUpdateAccess::unwrap(optimizer->update_for(store, id));
-    update.bf16_copy = target.copy;
+    update.bf16_copy = kernel_pointer(target.copy);
     ops::spmm_transposed_update(a, a_values, b, alpha, target.value, FusedUpdateAccess::wrap(update));
   } else {
     ops::spmm_transposed(a, a_values, b, store.grad(id), alpha, 1.0f);

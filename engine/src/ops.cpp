@@ -1,5 +1,7 @@
 #include "engine/ops.h"
 
+#include "engine/internal/backend.h"
+#include "engine/internal/kernel_views.h"
 #include "fused_update_access.h"
 
 namespace engine::ops {
@@ -64,7 +66,7 @@ void spmm(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b
   require_device("spmm", pattern.device(), c.device(), "C");
   require_shape(b.rows() == pattern.cols() && c.rows() == pattern.rows() && c.cols() == b.cols(), "spmm",
                 "A ", pattern.shape(), " . B ", b.shape(), " -> C ", c.shape());
-  backend_for(pattern.device()).spmm(pattern.csr(), values.data(), b.matrix(), c.matrix(), alpha, beta);
+  backend_for(pattern.device()).spmm(kcsr(pattern), values.data(), kview(b), kview(c), alpha, beta);
 }
 
 void spmm(const SparseMatrix& a, Bf16TableView b, TensorView c, float alpha, float beta) {
@@ -73,7 +75,7 @@ void spmm(const SparseMatrix& a, Bf16TableView b, TensorView c, float alpha, flo
   require_device("spmm", a.device(), c.device(), "C");
   require_shape(!b.empty() && b.rows() == a.cols() && c.rows() == a.rows() && c.cols() == b.cols(), "spmm", "A ",
                 a.shape(), " . B (bf16) ", b.shape(), " -> C ", c.shape());
-  backend_for(a.device()).spmm(a.csr(), a.values(), b.matrix(), c.matrix(), alpha, beta);
+  backend_for(a.device()).spmm(kcsr(a), a.values(), kview(b), kview(c), alpha, beta);
 }
 
 void spmm_transposed(const SparseMatrix& a, ConstTensorView b, TensorView c, float alpha, float beta) {
@@ -87,7 +89,7 @@ void spmm_transposed(const SparseMatrix& pattern, ConstTensorView values, ConstT
   require_device("spmm_transposed", pattern.device(), c.device(), "C");
   require_shape(b.rows() == pattern.rows() && c.rows() == pattern.cols() && c.cols() == b.cols(), "spmm_transposed",
                 "A^T with A ", pattern.shape(), " . B ", b.shape(), " -> C ", c.shape());
-  backend_for(pattern.device()).spmm_transposed(pattern.csc(), values.data(), b.matrix(), c.matrix(), alpha, beta);
+  backend_for(pattern.device()).spmm_transposed(kcsc(pattern), values.data(), kview(b), kview(c), alpha, beta);
 }
 
 void spmm_transposed_update(const SparseMatrix& pattern, ConstTensorView values, ConstTensorView b, float alpha,
@@ -97,7 +99,7 @@ void spmm_transposed_update(const SparseMatrix& pattern, ConstTensorView values,
   require_device("spmm_transposed_update", pattern.device(), w.device(), "W");
   require_shape(b.rows() == pattern.rows() && w.rows() == pattern.cols() && w.cols() == b.cols(),
                 "spmm_transposed_update", "A^T with A ", pattern.shape(), " . B ", b.shape(), " -> W ", w.shape());
-  backend_for(pattern.device()).spmm_transposed_update(pattern.csc(), values.data(), b.matrix(), alpha, w.matrix(),
+  backend_for(pattern.device()).spmm_transposed_update(kcsc(pattern), values.data(), kview(b), alpha, kview(w),
                                                        FusedUpdateAccess::unwrap(update));
 }
 
@@ -108,7 +110,7 @@ void sddmm(const SparseMatrix& pattern, ConstTensorView a, ConstTensorView b, Te
   require_shape(a.rows() == pattern.rows() && b.rows() == pattern.cols() && a.cols() == b.cols() &&
                     is_vector(out, pattern.nnz()),
                 "sddmm", "pattern ", pattern.shape(), ", A ", a.shape(), ", B ", b.shape(), ", out ", out.shape());
-  backend_for(pattern.device()).sddmm(pattern.csr(), a.matrix(), b.matrix(), out.data());
+  backend_for(pattern.device()).sddmm(kcsr(pattern), kview(a), kview(b), out.data());
 }
 
 void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTensorView w, ConstTensorView bias,
@@ -128,7 +130,7 @@ void sddmm_squared_error(const SparseMatrix& targets, ConstTensorView h, ConstTe
   require_shape(predictions.size() == 0 || is_vector(predictions, targets.nnz()), op, "predictions ",
                 predictions.shape(), " must be (1, ", targets.nnz(), ")");
   backend_for(targets.device())
-      .sddmm_squared_error(targets.csr(), h.matrix(), w.matrix(), bias.size() ? bias.data() : nullptr,
+      .sddmm_squared_error(kcsr(targets), kview(h), kview(w), bias.size() ? bias.data() : nullptr,
                            targets.values(), to_kernels(f), errors.data(), predictions.size() ? predictions.data() : nullptr,
                            sse.data());
 }
@@ -161,16 +163,16 @@ void sddmm_squared_error_backprop(const SparseMatrix& targets, ConstTensorView h
                   " must match W ", w.shape());
   }
   kernels::OutputLayerBackprop layer;
-  layer.pattern = targets.csr();
-  layer.h = h.matrix();
-  layer.w = w.matrix();
-  layer.w_bf16 = w_bf16.matrix();
+  layer.pattern = kcsr(targets);
+  layer.h = kview(h);
+  layer.w = kview(w);
+  layer.w_bf16 = kview(w_bf16);
   layer.bias = bias.size() ? bias.data() : nullptr;
   layer.ratings = targets.values();
   layer.f = to_kernels(f);
   layer.alpha = alpha;
   layer.errors = errors.data();
-  layer.dh = dh.matrix();
+  layer.dh = kview(dh);
   backend_for(targets.device()).sddmm_squared_error_backprop(layer, sse.data());
 }
 
@@ -181,7 +183,7 @@ void bias_activation_forward(TensorView z, ConstTensorView bias, Activation g, T
                 h.shape());
   require_shape(bias.size() == 0 || is_vector(bias, z.cols()), "bias_activation_forward", "bias ", bias.shape(),
                 " must be (1, ", z.cols(), ")");
-  backend_for(z.device()).bias_activation_forward(z.matrix(), bias.size() ? bias.data() : nullptr, to_kernels(g), h.matrix());
+  backend_for(z.device()).bias_activation_forward(kview(z), bias.size() ? bias.data() : nullptr, to_kernels(g), kview(h));
 }
 
 void activation_backward(ConstTensorView z, ConstTensorView dh, Activation g, TensorView dz) {
@@ -189,40 +191,40 @@ void activation_backward(ConstTensorView z, ConstTensorView dh, Activation g, Te
   require_device("activation_backward", z.device(), dz.device(), "dZ");
   require_shape(dh.rows() == z.rows() && dh.cols() == z.cols() && dz.rows() == z.rows() && dz.cols() == z.cols(),
                 "activation_backward", "Z ", z.shape(), ", dH ", dh.shape(), ", dZ ", dz.shape());
-  backend_for(z.device()).activation_backward(z.matrix(), dh.matrix(), to_kernels(g), dz.matrix());
+  backend_for(z.device()).activation_backward(kview(z), kview(dh), to_kernels(g), kview(dz));
 }
 
 void dropout(ConstTensorView in, TensorView out, float p, std::uint64_t seed) {
   require_device("dropout", in.device(), out.device(), "out");
   require_shape(in.rows() == out.rows() && in.cols() == out.cols(), "dropout", "in ", in.shape(), " vs out ",
                 out.shape());
-  backend_for(in.device()).dropout(in.matrix(), out.matrix(), p, seed);
+  backend_for(in.device()).dropout(kview(in), kview(out), p, seed);
 }
 
 void column_sums(ConstTensorView a, TensorView out, float alpha, float beta) {
   require_device("column_sums", a.device(), out.device(), "out");
   require_shape(is_vector(out, a.cols()), "column_sums", "out ", out.shape(), " for A ", a.shape());
-  backend_for(a.device()).column_sums(a.matrix(), out.data(), alpha, beta);
+  backend_for(a.device()).column_sums(kview(a), out.data(), alpha, beta);
 }
 
 void row_sums(ConstTensorView a, TensorView out, float alpha, float beta) {
   require_device("row_sums", a.device(), out.device(), "out");
   require_shape(is_vector(out, a.rows()), "row_sums", "out ", out.shape(), " for A ", a.shape());
-  backend_for(a.device()).row_sums(a.matrix(), out.data(), alpha, beta);
+  backend_for(a.device()).row_sums(kview(a), out.data(), alpha, beta);
 }
 
 void sparse_column_sums(const SparseMatrix& pattern, ConstTensorView values, TensorView out, float alpha, float beta) {
   check_values("sparse_column_sums", pattern, values);
   require_device("sparse_column_sums", pattern.device(), out.device(), "out");
   require_shape(is_vector(out, pattern.cols()), "sparse_column_sums", "out ", out.shape(), " for ", pattern.shape());
-  backend_for(pattern.device()).sparse_column_sums(pattern.csc(), values.data(), out.data(), alpha, beta);
+  backend_for(pattern.device()).sparse_column_sums(kcsc(pattern), values.data(), out.data(), alpha, beta);
 }
 
 void sparse_row_sums(const SparseMatrix& pattern, ConstTensorView values, TensorView out, float alpha, float beta) {
   check_values("sparse_row_sums", pattern, values);
   require_device("sparse_row_sums", pattern.device(), out.device(), "out");
   require_shape(is_vector(out, pattern.rows()), "sparse_row_sums", "out ", out.shape(), " for ", pattern.shape());
-  backend_for(pattern.device()).sparse_row_sums(pattern.csr(), values.data(), out.data(), alpha, beta);
+  backend_for(pattern.device()).sparse_row_sums(kcsr(pattern), values.data(), out.data(), alpha, beta);
 }
 
 void sum_of_squares(ConstTensorView x, DeviceAccumulator& result) {
@@ -245,7 +247,7 @@ void gemm(bool transpose_a, bool transpose_b, float alpha, ConstTensorView a, Co
   const std::int64_t n = transpose_b ? b.rows() : b.cols();
   require_shape(inner_a == inner_b && c.rows() == m && c.cols() == n, "gemm", "op(A) ", transpose_a ? "A^T " : "A ",
                 a.shape(), " . op(B) ", transpose_b ? "B^T " : "B ", b.shape(), " -> C ", c.shape());
-  backend_for(c.device()).gemm(transpose_a, transpose_b, alpha, a.matrix(), b.matrix(), beta, c.matrix());
+  backend_for(c.device()).gemm(transpose_a, transpose_b, alpha, kview(a), kview(b), beta, kview(c));
 }
 
 namespace {
@@ -309,19 +311,19 @@ void check_loss(const char* op, ConstTensorView x, ConstTensorView target, Tenso
                 " does not match the input ", x.shape());
 }
 
-MutableMatrix optional(TensorView grad) { return grad.size() > 0 ? grad.matrix() : MutableMatrix{}; }
+MutableMatrix optional(TensorView grad) { return grad.size() > 0 ? kview(grad) : MutableMatrix{}; }
 
 }  // namespace
 
 void mse_loss(ConstTensorView prediction, ConstTensorView target, float scale, TensorView grad, DeviceAccumulator& loss) {
   check_loss("mse_loss", prediction, target, grad, loss, "target");
-  backend_for(prediction.device()).mse_loss(prediction.matrix(), target.matrix(), scale, optional(grad), loss.data());
+  backend_for(prediction.device()).mse_loss(kview(prediction), kview(target), scale, optional(grad), loss.data());
 }
 
 void bce_with_logits_loss(ConstTensorView logits, ConstTensorView target, float scale, TensorView grad,
                           DeviceAccumulator& loss) {
   check_loss("bce_with_logits_loss", logits, target, grad, loss, "target");
-  backend_for(logits.device()).bce_with_logits_loss(logits.matrix(), target.matrix(), scale, optional(grad), loss.data());
+  backend_for(logits.device()).bce_with_logits_loss(kview(logits), kview(target), scale, optional(grad), loss.data());
 }
 
 void softmax_cross_entropy_loss(ConstTensorView logits, const DeviceArray<index_t>& labels, float scale,
@@ -333,7 +335,7 @@ void softmax_cross_entropy_loss(ConstTensorView logits, const DeviceArray<index_
   require_shape(logits.cols() > 0 || logits.rows() == 0, "softmax_cross_entropy_loss", "logits ", logits.shape(),
                 " have no classes");
   backend_for(logits.device())
-      .softmax_cross_entropy_loss(logits.matrix(), labels.data(), scale, optional(grad), loss.data());
+      .softmax_cross_entropy_loss(kview(logits), labels.data(), scale, optional(grad), loss.data());
 }
 
 // ---- rows by index ----
@@ -343,7 +345,7 @@ void index_select_rows(ConstTensorView table, const DeviceArray<index_t>& indice
   require_device("index_select_rows", table.device(), out.device(), "out");
   require_shape(out.rows() == indices.size() && out.cols() == table.cols(), "index_select_rows", indices.size(),
                 " indices into table ", table.shape(), " -> out ", out.shape());
-  backend_for(table.device()).index_select_rows(table.matrix(), indices.data(), out.matrix());
+  backend_for(table.device()).index_select_rows(kview(table), indices.data(), kview(out));
 }
 
 void index_add_rows(ConstTensorView src, const DeviceArray<index_t>& indices, float alpha, TensorView out) {
@@ -351,7 +353,7 @@ void index_add_rows(ConstTensorView src, const DeviceArray<index_t>& indices, fl
   require_device("index_add_rows", out.device(), src.device(), "src");
   require_shape(src.rows() == indices.size() && src.cols() == out.cols(), "index_add_rows", "src ", src.shape(),
                 " with ", indices.size(), " indices -> out ", out.shape());
-  backend_for(out.device()).index_add_rows(src.matrix(), indices.data(), alpha, out.matrix());
+  backend_for(out.device()).index_add_rows(kview(src), indices.data(), alpha, kview(out));
 }
 
 }  // namespace engine::ops

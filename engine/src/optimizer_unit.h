@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/internal/backend.h"
 #include "engine/optimizers.h"
 #include "engine/serialize.h"
 #include "kernels/optimizer_rules.h"

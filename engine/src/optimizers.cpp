@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "engine/internal/backend.h"
 #include "engine/ops.h"
 #include "engine/serialize.h"
 #include "optimizer_unit.h"

@@ -5,6 +5,8 @@
 #include <istream>
 #include <ostream>
 
+#include "engine/internal/backend.h"
+#include "engine/internal/kernel_views.h"
 #include "engine/ops.h"
 #include "engine/serialize.h"
 #include "kernels/random.h"
@@ -112,7 +114,7 @@ void ParameterStore::keep_bf16_copy(ParameterId id) {
   bf16_copies_.resize(params_.size());
   bf16_stale_.resize(params_.size(), 0);
   const auto i = static_cast<std::size_t>(id);
-  if (bf16_copies_[i].size() != p.rows * p.ld) bf16_copies_[i] = DeviceArray<kernels::bfloat16>(p.rows * p.ld, device());
+  if (bf16_copies_[i].size() != p.rows * p.ld) bf16_copies_[i] = DeviceArray<bfloat16>(p.rows * p.ld, device());
   rebuild_bf16_copy(id);
 }
 
@@ -126,7 +128,7 @@ void ParameterStore::rebuild_bf16_copy(ParameterId id) const {
   const auto i = static_cast<std::size_t>(id);
   // The whole rows * ld block: padding holds zeros in the fp32 buffer, and so it does in the copy.
   backend_for(device()).round_to_bfloat16(values_.data() + p.offset,
-                                          const_cast<kernels::bfloat16*>(bf16_copies_[i].data()), p.rows * p.ld);
+                                          kernel_pointer(const_cast<bfloat16*>(bf16_copies_[i].data())), p.rows * p.ld);
   bf16_stale_[i] = 0;
   ++bf16_rebuilds_;
 }

@@ -5,7 +5,8 @@
 #include <numeric>
 
 #include "coo_to_csr.h"
-#include "engine/backend.h"
+#include "engine/internal/backend.h"
+#include "engine/internal/kernel_views.h"
 #include "kernels/batching.h"
 
 namespace engine {
@@ -98,11 +99,11 @@ std::string SparseMatrix::shape() const {
   return "(" + std::to_string(rows_) + ", " + std::to_string(cols_) + "; nnz=" + std::to_string(nnz()) + ")";
 }
 
-kernels::CsrPattern SparseMatrix::csr() const {
+CsrView SparseMatrix::csr() const {
   return {rows_, cols_, nnz(), csr_offsets_.data(), csr_indices_.data()};
 }
 
-kernels::CscPattern SparseMatrix::csc() const {
+CscView SparseMatrix::csc() const {
   return {rows_, cols_, nnz(), csc_offsets_.data(), csc_rows_.data(), csc_positions_.data()};
 }
 
@@ -163,9 +164,9 @@ void SparseMatrix::assign_gathered_rows(const SparseMatrix& source, const index_
   cols_ = source.cols_;
   nnz_ = nnz;
   Backend& backend = backend_for(on);
-  backend.gather_rows(source.csr(), source.values(), rows, count, csr_offsets_.data(), csr_indices_.data(),
+  backend.gather_rows(kcsr(source), source.values(), rows, count, csr_offsets_.data(), csr_indices_.data(),
                       values_.data());
-  backend.csr_to_csc(csr(), csc_offsets_.data(), csc_rows_.data(), csc_positions_.data(), csc_scratch_.data());
+  backend.csr_to_csc(kcsr(*this), csc_offsets_.data(), csc_rows_.data(), csc_positions_.data(), csc_scratch_.data());
 }
 
 }  // namespace engine

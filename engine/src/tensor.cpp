@@ -1,5 +1,6 @@
 #include "engine/tensor.h"
 
+#include "engine/internal/backend.h"
 #include "engine/ops.h"
 
 namespace engine {

@@ -120,7 +120,7 @@ TEST_CASE("I-AutoRec at k = 500 with rows and batch columns above 512 nonzeros: 
   const Split split = synthetic_split(700, 560, 150000, 4);
   const engine::SparseMatrix rows = to_matrix(split.train, Orientation::ItemBased);
   std::int64_t longest_row = 0;
-  const std::vector<kernels::offset_t> offsets = rows.csr_offsets_host();
+  const std::vector<engine::offset_t> offsets = rows.csr_offsets_host();
   for (std::size_t i = 0; i + 1 < offsets.size(); ++i) longest_row = std::max(longest_row, offsets[i + 1] - offsets[i]);
   REQUIRE(longest_row > 512);  // the products' block-wide long-row phase
   Shape shape{500, 530, 2, 0.0f, 0.001f, {}, Precision::Fp32};  // a 530-item batch: user columns of more than 512 entries

@@ -6,6 +6,7 @@
 
 #include "engine/ops.h"
 #include "engine/parameters.h"
+#include "kernels/bfloat16.h"  // the reference rounding
 
 using engine::Device;
 using engine::Init;
@@ -116,23 +117,22 @@ TEST_CASE("copy_values_from requires the same layout", "[parameters]") {
 
 TEST_CASE("gradient buffers are allocated per group on first use, and a clone holds values only",
           "[parameters][memory]") {
-  engine::Backend& cpu = engine::backend_for(engine::Device::cpu());
   ParameterStore store;
   const auto w = store.declare("w", 100, 64, engine::kWeightsGroup, engine::Init::GlorotUniform);
   const auto b = store.declare("b", 1, 64, engine::kBiasesGroup, engine::Init::Zeros);
-  const std::size_t before = cpu.memory_stats().current_bytes;
+  const std::size_t before = engine::memory_stats(engine::Device::cpu()).current_bytes;
   store.finalize(engine::Device::cpu(), 1);
-  const std::size_t values_bytes = cpu.memory_stats().current_bytes - before;
+  const std::size_t values_bytes = engine::memory_stats(engine::Device::cpu()).current_bytes - before;
   CHECK(values_bytes == static_cast<std::size_t>(store.groups()[0].size + store.groups()[1].size) * sizeof(float));
   // Asking for the bias gradient allocates the biases group only.
   store.grad(b);
-  CHECK(cpu.memory_stats().current_bytes - before ==
+  CHECK(engine::memory_stats(engine::Device::cpu()).current_bytes - before ==
         values_bytes + static_cast<std::size_t>(store.groups()[1].size) * sizeof(float));
   CHECK(store.grad(w).to_host() == std::vector<float>(100 * 64, 0.0f));  // allocated, zeroed
-  CHECK(cpu.memory_stats().current_bytes - before == 2 * values_bytes);
-  const std::size_t with_store = cpu.memory_stats().current_bytes;
+  CHECK(engine::memory_stats(engine::Device::cpu()).current_bytes - before == 2 * values_bytes);
+  const std::size_t with_store = engine::memory_stats(engine::Device::cpu()).current_bytes;
   const ParameterStore copy = store.clone();
-  CHECK(cpu.memory_stats().current_bytes - with_store == values_bytes);
+  CHECK(engine::memory_stats(engine::Device::cpu()).current_bytes - with_store == values_bytes);
 }
 
 namespace {
@@ -194,7 +194,7 @@ TEST_CASE("a bf16 copy is rebuilt after every write that bypasses it, and only t
     const ParameterStore::FusedWrite target = store.value_and_bf16_copy(enc);
     REQUIRE(target.copy != nullptr);
     target.value.data()[0] = 2.0f;
-    target.copy[0] = kernels::to_bfloat16(2.0f);  // the writer keeps them in step
+    target.copy[0] = {kernels::to_bfloat16(2.0f).bits};  // the writer keeps them in step
     CHECK(copy_mismatch(store, enc) == "");
     CHECK(store.bf16_rebuilds() == 2);
     CHECK(store.value_and_bf16_copy(store.find("enc.bias")).copy == nullptr);

@@ -27,14 +27,14 @@ void check_same(const engine::SparseMatrix& a, const engine::SparseMatrix& b) {
   CHECK(a.csr_offsets_host() == b.csr_offsets_host());
   CHECK(a.csr_indices_host() == b.csr_indices_host());
   CHECK(a.values_host() == b.values_host());
-  const kernels::CscPattern ca = a.csc();
-  const kernels::CscPattern cb = b.csc();
-  CHECK(std::vector<kernels::offset_t>(ca.offsets, ca.offsets + a.cols() + 1) ==
-        std::vector<kernels::offset_t>(cb.offsets, cb.offsets + b.cols() + 1));
-  CHECK(std::vector<kernels::index_t>(ca.row_indices, ca.row_indices + a.nnz()) ==
-        std::vector<kernels::index_t>(cb.row_indices, cb.row_indices + b.nnz()));
-  CHECK(std::vector<kernels::offset_t>(ca.csr_positions, ca.csr_positions + a.nnz()) ==
-        std::vector<kernels::offset_t>(cb.csr_positions, cb.csr_positions + b.nnz()));
+  const engine::CscView ca = a.csc();
+  const engine::CscView cb = b.csc();
+  CHECK(std::vector<engine::offset_t>(ca.offsets, ca.offsets + a.cols() + 1) ==
+        std::vector<engine::offset_t>(cb.offsets, cb.offsets + b.cols() + 1));
+  CHECK(std::vector<engine::index_t>(ca.row_indices, ca.row_indices + a.nnz()) ==
+        std::vector<engine::index_t>(cb.row_indices, cb.row_indices + b.nnz()));
+  CHECK(std::vector<engine::offset_t>(ca.csr_positions, ca.csr_positions + a.nnz()) ==
+        std::vector<engine::offset_t>(cb.csr_positions, cb.csr_positions + b.nnz()));
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ TEST_CASE("from_coo sorts triplets into CSR with a consistent CSC twin", "[spars
   CHECK(a.csr_indices_host() == std::vector<engine::index_t>{0, 3, 0, 1, 3});
   CHECK(a.values_host() == std::vector<float>{1, 2, 3, 5, 4});
 
-  const kernels::CscPattern csc = a.csc();
+  const engine::CscView csc = a.csc();
   // Column by column, rows ascending, positions pointing at the CSR value of the same entry.
   const std::vector<engine::offset_t> col_offsets(csc.offsets, csc.offsets + 5);
   CHECK(col_offsets == std::vector<engine::offset_t>{0, 2, 3, 3, 5});
@@ -176,7 +176,7 @@ TEST_CASE("from_coo at a size that takes the parallel paths matches a sorted ref
     REQUIRE(a.csr_offsets_host() == want.offsets);
     REQUIRE(a.csr_indices_host() == want.indices);
     REQUIRE(a.values_host() == want.values);
-    const kernels::CscPattern csc = a.csc();
+    const engine::CscView csc = a.csc();
     std::vector<engine::offset_t> seen(static_cast<std::size_t>(a.nnz()), 0);
     std::size_t misplaced = 0;  // one CHECK at the end: millions of Catch assertions would dominate the test
     for (int c = 0; c < cols; ++c) {

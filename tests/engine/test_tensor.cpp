@@ -36,19 +36,18 @@ TEST_CASE("Tensor views reject bad row blocks and sizes", "[tensor]") {
 }
 
 TEST_CASE("DeviceArray is move-only and frees exactly once", "[tensor]") {
-  engine::Backend& cpu = engine::backend_for(Device::cpu());
-  const std::size_t before = cpu.memory_stats().current_bytes;
+  const std::size_t before = engine::memory_stats(Device::cpu()).current_bytes;
   {
     auto a = engine::DeviceArray<float>::zeros(1000, Device::cpu());
-    CHECK(cpu.memory_stats().current_bytes == before + 4000);
+    CHECK(engine::memory_stats(Device::cpu()).current_bytes == before + 4000);
     engine::DeviceArray<float> b(std::move(a));
     CHECK(a.data() == nullptr);
     CHECK(b.size() == 1000);
     a = std::move(b);
     CHECK(a.size() == 1000);
   }
-  CHECK(cpu.memory_stats().current_bytes == before);
-  CHECK(cpu.memory_stats().peak_bytes >= before + 4000);
+  CHECK(engine::memory_stats(Device::cpu()).current_bytes == before);
+  CHECK(engine::memory_stats(Device::cpu()).peak_bytes >= before + 4000);
 }
 
 TEST_CASE("devices parse and print", "[device]") {

@@ -7,6 +7,8 @@
 
 #include "engine/accumulator.h"
 #include "engine/cuda.h"
+#include "engine/device.h"
+#include "engine/device_memory.h"
 #include "engine/error.h"
 #include "engine/ops.h"
 #include "twin_devices.h"
@@ -19,13 +21,13 @@ TEST_CASE("the emulated CUDA device is available and says so", "[engine_cuda]") 
   std::string reason = "unset";
   REQUIRE(engine::cuda_available(&reason));
   CHECK(reason.empty());
-  const std::string description = engine::backend_for(kCuda).description();
+  const std::string description = engine::device_description(kCuda);
   CHECK(description.find("cuda:0 (") == 0);
   CHECK(description.find("(SIMT emulation)") != std::string::npos);
 }
 
 TEST_CASE("a CUDA ordinal that does not exist is a clear error", "[engine_cuda]") {
-  CHECK_THROWS_WITH(engine::backend_for(engine::Device::cuda(99)), Catch::Contains("cuda:99 does not exist"));
+  CHECK_THROWS_WITH(engine::device_description(engine::Device::cuda(99)), Catch::Contains("cuda:99 does not exist"));
 }
 
 TEST_CASE("DeviceArray round trips through the emulated device", "[engine_cuda]") {
@@ -70,9 +72,9 @@ TEST_CASE("size classes bound the slack and never shrink a request", "[engine_cu
   for (const std::size_t bytes : {std::size_t{1}, std::size_t{513}, std::size_t{3} << 20, (std::size_t{5} << 20) + 7}) {
     CAPTURE(bytes);
     const auto before = engine::cuda_memory_stats();
-    void* block = engine::backend_for(kCuda).allocate(bytes);
+    void* block = engine::device_memory::allocate(kCuda, bytes);
     const auto after = engine::cuda_memory_stats();
-    engine::backend_for(kCuda).deallocate(block, bytes);
+    engine::device_memory::deallocate(kCuda, block, bytes);
     engine::cuda_release_cached_memory();
     const std::size_t reserved = after.reserved_bytes - before.reserved_bytes;
     CHECK(after.driver_allocations == before.driver_allocations + 1);
@@ -91,7 +93,7 @@ TEST_CASE("freed blocks are reused without the driver, and trimmed on request", 
     const auto live = engine::cuda_memory_stats();
     CHECK(live.live_bytes == start.live_bytes + (10000 + 300000) * sizeof(float));
     CHECK(live.peak_live_bytes >= live.live_bytes);
-    CHECK(engine::backend_for(kCuda).memory_stats().current_bytes == live.live_bytes);
+    CHECK(engine::memory_stats(kCuda).current_bytes == live.live_bytes);
   }
   const auto freed = engine::cuda_memory_stats();
   CHECK(freed.live_bytes == start.live_bytes);
@@ -110,11 +112,10 @@ TEST_CASE("freed blocks are reused without the driver, and trimmed on request", 
 }
 
 TEST_CASE("reset_peak_memory lowers the peak to what is live", "[engine_cuda][allocator]") {
-  engine::Backend& cuda = engine::backend_for(kCuda);
   { DeviceArray<float> big(1 << 20, kCuda); }
-  CHECK(cuda.memory_stats().peak_bytes >= (std::size_t{1} << 22));
-  cuda.reset_peak_memory();
-  CHECK(cuda.memory_stats().peak_bytes == cuda.memory_stats().current_bytes);
+  CHECK(engine::memory_stats(kCuda).peak_bytes >= (std::size_t{1} << 22));
+  engine::reset_peak_memory(kCuda);
+  CHECK(engine::memory_stats(kCuda).peak_bytes == engine::memory_stats(kCuda).current_bytes);
 }
 
 TEST_CASE("kernel selection parses, prints, and refuses vendor kernels under SIMT", "[engine_cuda][vendor]") {

@@ -8,7 +8,7 @@
 #include <iostream>
 #include <string>
 
-#include "engine/backend.h"
+#include "engine/device.h"
 
 namespace {
 
@@ -31,6 +31,6 @@ int main(int argc, char* argv[]) {
     std::cout << "SKIPPED: no usable GPU: " << reason << std::endl;
     return kSkipped;
   }
-  std::cout << "GPU: " << engine::backend_for(engine::Device::cuda()).description() << std::endl;
+  std::cout << "GPU: " << engine::device_description(engine::Device::cuda()) << std::endl;
   return Catch::Session().run(argc, argv);
 }

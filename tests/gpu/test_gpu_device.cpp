@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "engine/cuda.h"
+#include "engine/device.h"
+#include "engine/device_memory.h"
 #include "engine/ops.h"
 #include "kernels/cuda_platform.h"
 #include "twin_devices.h"
@@ -10,7 +12,7 @@
 using twin::kCuda;
 
 TEST_CASE("the backend names a real GPU and offers the vendor kernels", "[gpu][device]") {
-  const std::string description = engine::backend_for(kCuda).description();
+  const std::string description = engine::device_description(kCuda);
   INFO(description);
   CHECK(description.find("cuda:0 (") == 0);
   CHECK(description.find("SIMT") == std::string::npos);
@@ -33,8 +35,8 @@ TEST_CASE("a loop of same-shaped allocations stops calling cudaMalloc", "[gpu][d
 
 TEST_CASE("runtime failures surface as exceptions, not crashes", "[gpu][device]") {
   // (Only non-sticky errors: an illegal address would poison the context for every later test.)
-  engine::Backend& cuda = engine::backend_for(kCuda);
-  CHECK_THROWS_AS(cuda.allocate(std::size_t{1} << 60), kernels::CudaError);  // 1 EiB, after trimming the cache
+  // 1 EiB, after trimming the cache
+  CHECK_THROWS_AS(engine::device_memory::allocate(kCuda, std::size_t{1} << 60), kernels::CudaError);
   static_cast<void>(cudaGetLastError());
   const engine::Tensor x = twin::random_tensor(4, 4, 2, kCuda);  // the context still works
   CHECK(x.to_host() == twin::random_values(16, 2));

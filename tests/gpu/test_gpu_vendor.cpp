@@ -4,6 +4,8 @@
 // the benchmarks use (prepare once, run many) is checked directly.
 #include <catch2/catch.hpp>
 
+#include "engine/device.h"
+#include "engine/internal/kernel_views.h"  // engine_internal: the vendor plan takes kernel views
 #include "engine/ops.h"
 #include "kernels/vendor.h"
 #include "twin_devices.h"
@@ -73,20 +75,20 @@ TEST_CASE("an SpmmPlan prepared once follows changing values", "[gpu][vendor]") 
   Tensor values = twin::random_tensor(1, a.nnz(), 32, kCuda);
   Tensor c = Tensor::zeros(300, 64, kCuda);
   Tensor expected = Tensor::zeros(300, 64, kCuda);
-  engine::backend_for(kCuda).synchronize();  // the plan runs on its own stream
+  engine::synchronize(kCuda);  // the plan runs on its own stream
 
   cudaStream_t stream = nullptr;
   KERNELS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
   {
     kernels::vendor::Context context(stream);
     kernels::vendor::SpmmPlan plan;
-    plan.prepare(context.cusparse_handle(), a.csr(), values.data(), b.cview().matrix(), c.view().matrix(),
-                 kernels::vendor::SpmmAlgorithm::CsrAlg3);
+    plan.prepare(context.cusparse_handle(), engine::kcsr(a), values.data(), engine::kview(b.cview()),
+                 engine::kview(c.view()), kernels::vendor::SpmmAlgorithm::CsrAlg3);
     for (int round = 0; round < 3; ++round) {
       CAPTURE(round);
       engine::ops::scale(values, -2.0f);  // same pattern, new values
       engine::ops::spmm(a, values, b, expected);
-      engine::backend_for(kCuda).synchronize();
+      engine::synchronize(kCuda);
       plan.run(1.0f, 0.0f);
       KERNELS_CUDA_CHECK(cudaStreamSynchronize(stream));
       CHECK_CLOSE(c.to_host(), twin::widen(expected.to_host()), twin::sum_tolerance(40, 5.0 * (1 << round)));

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/backend.h"
+#include "engine/device.h"
 #include "op_cases.h"
 
 int main(int argc, char** argv) {

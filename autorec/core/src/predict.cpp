@@ -27,8 +27,8 @@ Counts count_entries(const engine::SparseMatrix& train_rows) {
   Counts counts{std::vector<std::int64_t>(static_cast<std::size_t>(train_rows.rows())),
                 std::vector<std::int64_t>(static_cast<std::size_t>(train_rows.cols()))};
   if (train_rows.device().is_cpu()) {  // both offset arrays are host memory: no copy of the indices
-    const kernels::CsrPattern csr = train_rows.csr();
-    const kernels::CscPattern csc = train_rows.csc();
+    const engine::CsrView csr = train_rows.csr();
+    const engine::CscView csc = train_rows.csc();
     for (engine::index_t r = 0; r < csr.rows; ++r) counts.per_row[r] = csr.offsets[r + 1] - csr.offsets[r];
     for (engine::index_t c = 0; c < csc.cols; ++c) counts.per_col[c] = csc.offsets[c + 1] - csc.offsets[c];
     return counts;

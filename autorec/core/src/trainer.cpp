@@ -72,7 +72,8 @@ Trainer::Trainer(RatingModel& model, const TrainConfig& config)
   optimizer_->set_lazy(config.lazy_updates);
   if (config.precision == Precision::Bf16) {
     const std::vector<engine::ParameterId> tables = model.gathered_tables();
-    AUTOREC_CONFIG_CHECK(!tables.empty(), "--precision bf16 applies to AutoRec's sparse layers; this model gathers no table");
+    AUTOREC_CONFIG_CHECK(!tables.empty(), "bf16 precision applies to models that gather weight tables (AutoRec's "
+                                          "sparse layers); this model gathers none");
     for (const engine::ParameterId id : tables) model.parameters().keep_bf16_copy(id);
   }
   AUTOREC_CONFIG_CHECK(config.batch_size >= 0, "batch size must be >= 0 (0 = full batch)");

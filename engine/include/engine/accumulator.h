@@ -12,7 +12,7 @@ class DeviceAccumulator {
   Device device() const { return value_.device(); }
   double* data() { return value_.data(); }
   double read() const { return value_.to_host()[0]; }
-  void reset() { backend_for(device()).zero(value_.data(), sizeof(double)); }
+  void reset() { device_memory::zero(device(), value_.data(), sizeof(double)); }
 
  private:
   DeviceArray<double> value_;

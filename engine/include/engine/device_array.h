@@ -9,7 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/backend.h"
+#include "engine/device.h"
+#include "engine/device_memory.h"
 #include "engine/error.h"
 
 namespace engine {
@@ -22,16 +23,16 @@ class DeviceArray {
   DeviceArray() = default;
   DeviceArray(std::int64_t size, Device device) : device_(device), size_(size) {
     ENGINE_CHECK(size >= 0, "DeviceArray: negative size ", size);
-    if (size > 0) data_ = static_cast<T*>(backend_for(device).allocate(bytes()));
+    if (size > 0) data_ = static_cast<T*>(device_memory::allocate(device, bytes()));
   }
   static DeviceArray zeros(std::int64_t size, Device device) {
     DeviceArray array(size, device);
-    if (size > 0) backend_for(device).zero(array.data_, array.bytes());
+    if (size > 0) device_memory::zero(device, array.data_, array.bytes());
     return array;
   }
   static DeviceArray from_host(std::span<const T> host, Device device) {
     DeviceArray array(static_cast<std::int64_t>(host.size()), device);
-    if (!host.empty()) backend_for(device).copy_from_host(array.data_, host.data(), array.bytes());
+    if (!host.empty()) device_memory::copy_from_host(device, array.data_, host.data(), array.bytes());
     return array;
   }
 
@@ -43,34 +44,36 @@ class DeviceArray {
   DeviceArray(const DeviceArray&) = delete;
   DeviceArray& operator=(const DeviceArray&) = delete;
   ~DeviceArray() {
-    if (data_ != nullptr) backend_for(device_).deallocate(data_, bytes());
+    if (data_ != nullptr) device_memory::deallocate(device_, data_, bytes());
   }
 
   // A copy on another (or the same) device.
   DeviceArray to(Device device) const {
     if (device == device_) {
       DeviceArray copy(size_, device);
-      if (size_ > 0) backend_for(device).copy(copy.data_, data_, bytes());
+      if (size_ > 0) device_memory::copy(device, copy.data_, data_, bytes());
       return copy;
     }
     return from_host(std::span<const T>(to_host()), device);
   }
   std::vector<T> to_host() const {
     std::vector<T> host(static_cast<std::size_t>(size_));
-    if (size_ > 0) backend_for(device_).copy_to_host(host.data(), data_, bytes());
+    if (size_ > 0) device_memory::copy_to_host(device_, host.data(), data_, bytes());
     return host;
   }
   // The first `count` elements (count <= size()).
   std::vector<T> to_host(std::int64_t count) const {
     ENGINE_CHECK(count >= 0 && count <= size_, "DeviceArray::to_host: ", count, " elements of an array of ", size_);
     std::vector<T> host(static_cast<std::size_t>(count));
-    if (count > 0) backend_for(device_).copy_to_host(host.data(), data_, static_cast<std::size_t>(count) * sizeof(T));
+    if (count > 0) {
+      device_memory::copy_to_host(device_, host.data(), data_, static_cast<std::size_t>(count) * sizeof(T));
+    }
     return host;
   }
   void copy_from_host(std::span<const T> host) {
     ENGINE_CHECK(static_cast<std::int64_t>(host.size()) == size_, "DeviceArray::copy_from_host: ", host.size(),
                  " elements into an array of ", size_);
-    if (size_ > 0) backend_for(device_).copy_from_host(data_, host.data(), bytes());
+    if (size_ > 0) device_memory::copy_from_host(device_, data_, host.data(), bytes());
   }
 
   T* data() { return data_; }

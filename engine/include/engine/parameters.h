@@ -109,7 +109,7 @@ class ParameterStore {
   // Taking the value this way does not mark the copy stale: the caller writes both.
   struct FusedWrite {
     TensorView value;
-    kernels::bfloat16* copy = nullptr;  // null when `id` has no copy
+    bfloat16* copy = nullptr;  // null when `id` has no copy
   };
   FusedWrite value_and_bf16_copy(ParameterId id);
   // How many times a copy was (re)built from its fp32 value: tests check that a mini-batch epoch
@@ -131,7 +131,7 @@ class ParameterStore {
   mutable std::vector<DeviceArray<float>> grads_;
 
   // bf16 copies by parameter id (empty arrays for parameters without one) and whether each may be stale.
-  std::vector<DeviceArray<kernels::bfloat16>> bf16_copies_;
+  std::vector<DeviceArray<bfloat16>> bf16_copies_;
   mutable std::vector<char> bf16_stale_;
   mutable std::int64_t bf16_rebuilds_ = 0;
   TensorView value_view(ParameterId id) const;

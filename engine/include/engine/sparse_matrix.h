@@ -13,8 +13,29 @@
 
 namespace engine {
 
-using kernels::index_t;
-using kernels::offset_t;
+// Row / column ids and nonzero positions (the kernels use the same widths; engine/src checks).
+using index_t = std::int32_t;
+using offset_t = std::int64_t;
+
+// The CSR arrays of a SparseMatrix, on its device (read-only views; the matrix owns them).
+struct CsrView {
+  index_t rows = 0;
+  index_t cols = 0;
+  offset_t nnz = 0;
+  const offset_t* offsets = nullptr;  // (rows + 1)
+  const index_t* indices = nullptr;   // (nnz) column of each nonzero, sorted within a row
+};
+
+// The CSC twin: the row indices of column j are row_indices[offsets[j] .. offsets[j+1]), sorted, and
+// csr_positions maps each entry to the position of its value in the CSR-ordered value array.
+struct CscView {
+  index_t rows = 0;
+  index_t cols = 0;
+  offset_t nnz = 0;
+  const offset_t* offsets = nullptr;        // (cols + 1)
+  const index_t* row_indices = nullptr;     // (nnz)
+  const offset_t* csr_positions = nullptr;  // (nnz)
+};
 
 // What to do when the same (row, col) appears more than once in the input triplets.
 enum class DuplicatePolicy { Error, KeepLast, KeepFirst, Average };
@@ -52,8 +73,8 @@ class SparseMatrix {
   offset_t nnz() const { return nnz_; }
   std::string shape() const;  // "(rows, cols; nnz=N)"
 
-  kernels::CsrPattern csr() const;
-  kernels::CscPattern csc() const;
+  CsrView csr() const;
+  CscView csc() const;
   const float* values() const { return values_.data(); }
   float* values() { return values_.data(); }
   // The values as a (1, nnz) view, so that flat arrays flow through the same ops as dense tensors.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/device_array.h"
+#include "engine/matrix_view.h"
 
 namespace engine {
 
@@ -19,7 +20,7 @@ std::int64_t padded_leading_dimension(std::int64_t cols);
 class ConstTensorView {
  public:
   ConstTensorView() = default;
-  ConstTensorView(Device device, ConstMatrix matrix) : device_(device), matrix_(matrix) {}
+  ConstTensorView(Device device, MatrixView<const float> matrix) : device_(device), matrix_(matrix) {}
 
   Device device() const { return device_; }
   std::int64_t rows() const { return matrix_.rows; }
@@ -27,7 +28,7 @@ class ConstTensorView {
   std::int64_t ld() const { return matrix_.ld; }
   std::int64_t size() const { return matrix_.rows * matrix_.cols; }
   const float* data() const { return matrix_.data; }
-  ConstMatrix matrix() const { return matrix_; }
+  MatrixView<const float> matrix() const { return matrix_; }
   std::string shape() const;  // "(rows, cols)"
   // Rows [begin, end).
   ConstTensorView row_block(std::int64_t begin, std::int64_t end) const;
@@ -36,13 +37,13 @@ class ConstTensorView {
 
  private:
   Device device_;
-  ConstMatrix matrix_;
+  MatrixView<const float> matrix_;
 };
 
 class TensorView {
  public:
   TensorView() = default;
-  TensorView(Device device, MutableMatrix matrix) : device_(device), matrix_(matrix) {}
+  TensorView(Device device, MatrixView<float> matrix) : device_(device), matrix_(matrix) {}
 
   Device device() const { return device_; }
   std::int64_t rows() const { return matrix_.rows; }
@@ -50,7 +51,7 @@ class TensorView {
   std::int64_t ld() const { return matrix_.ld; }
   std::int64_t size() const { return matrix_.rows * matrix_.cols; }
   float* data() const { return matrix_.data; }
-  MutableMatrix matrix() const { return matrix_; }
+  MatrixView<float> matrix() const { return matrix_; }
   std::string shape() const { return ConstTensorView(*this).shape(); }
   TensorView row_block(std::int64_t begin, std::int64_t end) const;
   std::vector<float> to_host() const { return ConstTensorView(*this).to_host(); }
@@ -60,7 +61,7 @@ class TensorView {
 
  private:
   Device device_;
-  MutableMatrix matrix_;
+  MatrixView<float> matrix_;
 };
 
 class Tensor {

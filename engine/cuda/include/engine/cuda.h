@@ -10,7 +10,7 @@
 namespace engine {
 
 enum class CudaKernelSource {
-  Own,     // kernels::cuda (this project's kernels)
+  Own,     // this project's CUDA kernels
   Vendor,  // cuSPARSE (spmm, spmm_transposed, sddmm) and cuBLAS (gemm); every other op stays ours
 };
 enum class VendorSpmmAlgorithm { CsrAlg2, CsrAlg3 };  // CUSPARSE_SPMM_CSR_ALG2 / _ALG3 (deterministic)

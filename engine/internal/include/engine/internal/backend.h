@@ -1,6 +1,10 @@
 // A Backend runs the engine's primitive ops on one device. The engine's ops (engine/ops.h) check
 // shapes and devices, then call these with raw views; a backend only forwards to its kernels
 // (kernels::cpu or kernels::cuda), owns the device's allocator and, for CUDA, its stream.
+//
+// Internal to the engine: it speaks the kernels' types, so it is not installed. The engine's public
+// headers reach it only through engine/device.h and engine/device_memory.h; code that deliberately
+// measures the engine's internals (bench/training's per-op profile, tests) links `engine_internal`.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +13,7 @@
 #include <string>
 
 #include "engine/device.h"
+#include "engine/sparse_matrix.h"
 #include "kernels/activation.h"
 #include "kernels/bfloat16.h"
 #include "kernels/output_layer.h"
@@ -19,17 +24,10 @@ namespace engine {
 
 using kernels::CscPattern;
 using kernels::CsrPattern;
-using kernels::index_t;
-using kernels::offset_t;
 using ConstMatrix = kernels::MatrixView<const float>;
 using MutableMatrix = kernels::MatrixView<float>;
 // A bf16 table (`--precision bf16`): the gathering kernels' copy of fp32 weights.
 using Bf16Matrix = kernels::MatrixView<const kernels::bfloat16>;
-
-struct MemoryStats {
-  std::size_t current_bytes = 0;  // live allocations made through the engine
-  std::size_t peak_bytes = 0;     // high-water mark since start (or the last reset)
-};
 
 class Backend {
  public:
@@ -111,9 +109,5 @@ class Backend {
 // The backend of a device, created on first use and alive until exit. Throws engine::Error when the
 // device is not available (CUDA backend not built, no GPU, ordinal out of range).
 Backend& backend_for(Device device);
-
-// Whether a CUDA device can be used: the backend is built, a driver is present and a context can be
-// created. `reason` (if given) receives why not.
-bool cuda_available(std::string* reason = nullptr);
 
 }  // namespace engine
