@@ -90,7 +90,7 @@ RunOutcome train_ensemble_run(const TrainSettings& settings, const std::vector<M
   outcome.best_epoch = 0;
   // The last member's run reset the high-water mark: it now also covers the blend and the test pass.
   outcome.peak_memory_bytes =
-      std::max(outcome.peak_memory_bytes, engine::backend_for(settings.device).memory_stats().peak_bytes);
+      std::max(outcome.peak_memory_bytes, engine::memory_stats(settings.device).peak_bytes);
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   outcome.baseline_rmse = baseline_rmse(run, baseline);
   if (on_results) on_results(outcome);
