@@ -106,11 +106,24 @@ autorec::Ratings load(const fs::path& csv, const std::optional<fs::path>& cache,
   return ratings;
 }
 
+const char* const kUsage =
+    "usage: bench_load --csv FILE [--cache auto|PATH]\n"
+    "       bench_load --ratings N [--users U] [--items I] [--dir DIR] [--keep]\n"
+    "  --csv FILE     measure loading this rating file (its format detected as autorec train does)\n"
+    "  --cache C      read (or first write) the binary cache: auto = FILE.arcache, or a path\n"
+    "  --ratings N    write a synthetic csv of N ratings (Netflix's shape unless --users / --items say\n"
+    "                 otherwise) in DIR (default: the temporary folder), measure it, then delete it\n"
+    "  --keep         keep the generated csv\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
-    const bench::Flags flags(argc, argv, {"keep"}, {"csv", "cache", "ratings", "users", "items", "dir"});
+    const bench::Flags flags(argc, argv, {"keep", "help"}, {"csv", "cache", "ratings", "users", "items", "dir"});
+    if (flags.has("help")) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
     fs::path csv;
     bool generated = false;
     if (flags.has("csv")) {
@@ -152,7 +165,7 @@ int main(int argc, char** argv) {
     if (generated) fs::remove(csv);
     return 0;
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "bench_load: %s\n", error.what());
+    std::fprintf(stderr, "bench_load: %s\n%s", error.what(), kUsage);
     return 1;
   }
 }

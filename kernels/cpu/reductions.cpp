@@ -19,6 +19,9 @@ constexpr std::int64_t kColumnTile = 64;
 // Elements per chunk of the flat sums (see detail::deterministic_sum).
 constexpr std::int64_t kFlatChunk = 1 << 14;
 constexpr std::int64_t kParallelThreshold = 1 << 15;
+// Elements per task of row_sums: tasks are claimed dynamically so that a thread slowed by another process
+// on its core takes fewer of them (each output still has one owner: deterministic either way).
+constexpr std::int64_t kElementsPerTask = 1 << 14;
 
 // out[s] = alpha * sum of slice s's nonzeros + beta * out[s], one output per task (deterministic).
 void slice_sums(const detail::SparseSlices& slices, offset_t nnz, float* out, float alpha, float beta) {
@@ -38,7 +41,7 @@ void column_sums(MatrixView<const float> a, float* out, float alpha, float beta)
   detail::require_matrix(a, "A");
   detail::require_array(out, a.cols, "out");
   const std::int64_t tiles = (a.cols + kColumnTile - 1) / kColumnTile;
-#pragma omp parallel for schedule(static) if (a.rows * a.cols > kParallelThreshold)
+#pragma omp parallel for schedule(dynamic, 1) if (a.rows * a.cols > kParallelThreshold)
   for (std::int64_t t = 0; t < tiles; ++t) {
     const std::int64_t j0 = t * kColumnTile;
     const std::int64_t width = std::min(kColumnTile, a.cols - j0);
@@ -55,7 +58,8 @@ void column_sums(MatrixView<const float> a, float* out, float alpha, float beta)
 void row_sums(MatrixView<const float> a, float* out, float alpha, float beta) {
   detail::require_matrix(a, "A");
   detail::require_array(out, a.rows, "out");
-#pragma omp parallel for schedule(static) if (a.rows * a.cols > kParallelThreshold)
+#pragma omp parallel for schedule(dynamic, std::max<std::int64_t>(1, kElementsPerTask / std::max<std::int64_t>(a.cols, 1))) \
+    if (a.rows * a.cols > kParallelThreshold)
   for (std::int64_t i = 0; i < a.rows; ++i) {
     double sum = 0.0;
     if (a.cols > 0) {
