@@ -1,6 +1,6 @@
-// The op table: every case is written once here and run by test_ops (every backend, two modes) and
-// bench_ops (timing). References are plain double loops written from the formulas in kernels/cpu.h,
-// never from the kernels' code.
+// The op table: every case is written once, here or in update_cases.cpp (the optimizer steps and the
+// kernel-level ops), and run by test_ops (every backend, two modes) and bench_ops (timing). References
+// are plain double loops written from the formulas in kernels/cpu.h, never from the kernels' code.
 #include "op_cases.h"
 
 #include "case_support.h"
