@@ -25,7 +25,8 @@ int report(std::ostream& err, const std::string& message, int code) {
 }  // namespace
 
 int report_current_exception(std::ostream& err) {
-  // Most derived first: ConfigError is a std::invalid_argument, kernels::Error a std::logic_error.
+  // Most derived first: ConfigError is a std::invalid_argument, kernels::Error a std::logic_error,
+  // engine::PreconditionError (and its ShapeError) an engine::Error, itself a std::runtime_error.
   try {
     throw;
   } catch (const UsageError& error) {
@@ -34,8 +35,10 @@ int report_current_exception(std::ostream& err) {
     return report(err, error.what(), kExitUsage);
   } catch (const kernels::Error& error) {
     return report(err, error.what(), kExitInternal);
-  } catch (const engine::ShapeError& error) {
+  } catch (const engine::PreconditionError& error) {
     return report(err, error.what(), kExitInternal);
+  } catch (const engine::Error& error) {  // the engine's data, record and resource errors
+    return report(err, error.what(), kExitFailure);
   } catch (const DataError& error) {
     return report(err, error.what(), kExitFailure);
   } catch (const CheckpointError& error) {

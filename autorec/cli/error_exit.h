@@ -4,10 +4,11 @@
 //                     rejects (autorec::ConfigError, std::invalid_argument): fix the command;
 //   1 (kExitFailure)  I/O or data error: a data file or checkpoint missing, unreadable, malformed or
 //                     corrupt (DataError, CheckpointError), data beyond a limit (std::length_error),
-//                     a file that cannot be written, out of memory, a device error: fix the input
-//                     or the machine;
+//                     a file that cannot be written, out of memory, a device error (engine::Error,
+//                     std::runtime_error): fix the input or the machine;
 //   3 (kExitInternal) internal error: a broken precondition inside the engine or the kernels
-//                     (kernels::Error, engine::ShapeError, std::logic_error): a bug, to be reported.
+//                     (kernels::Error, engine::PreconditionError and its ShapeError, std::logic_error):
+//                     a bug, to be reported.
 #pragma once
 
 #include <iosfwd>

@@ -28,8 +28,8 @@ bool valid_triplet(index_t rows, index_t cols, index_t r, index_t c, float v) {
 // The first bad triplet is found in parallel (a min reduction), then reported serially.
 void validate(index_t rows, index_t cols, std::span<const index_t> row_ids, std::span<const index_t> col_ids,
               std::span<const float> values) {
-  ENGINE_CHECK(rows >= 0 && cols >= 0, "SparseMatrix::from_coo: negative shape (", rows, ", ", cols, ")");
-  ENGINE_CHECK(row_ids.size() == col_ids.size() && row_ids.size() == values.size(),
+  ENGINE_REQUIRE(rows >= 0 && cols >= 0, "SparseMatrix::from_coo: negative shape (", rows, ", ", cols, ")");
+  ENGINE_REQUIRE(row_ids.size() == col_ids.size() && row_ids.size() == values.size(),
                "SparseMatrix::from_coo: triplet arrays differ in length (rows ", row_ids.size(), ", cols ",
                col_ids.size(), ", values ", values.size(), ")");
   const auto n = static_cast<std::int64_t>(row_ids.size());

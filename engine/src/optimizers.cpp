@@ -21,7 +21,7 @@ void add_l2_gradient(ParameterStore& store, const std::string& group, float lamb
     found = true;
     ops::axpy(lambda, store.group_values(range), store.group_grads(range));
   }
-  ENGINE_CHECK(found, "add_l2_gradient: no parameter group named '", group, "'");
+  ENGINE_REQUIRE(found, "add_l2_gradient: no parameter group named '", group, "'");
 }
 
 double l2_penalty(const ParameterStore& store, const std::string& group, float lambda) {
@@ -32,7 +32,7 @@ double l2_penalty(const ParameterStore& store, const std::string& group, float l
     found = true;
     ops::sum_of_squares(store.group_values(range), squares);
   }
-  ENGINE_CHECK(found, "l2_penalty: no parameter group named '", group, "'");
+  ENGINE_REQUIRE(found, "l2_penalty: no parameter group named '", group, "'");
   return 0.5 * static_cast<double>(lambda) * squares.read();
 }
 
@@ -83,16 +83,16 @@ void apply_update(ParameterStore& store, const GroupRange& range, const kernels:
 // ---- Optimizer -------------------------------------------------------------------------------
 
 Optimizer::Optimizer(const ParameterStore& store) {
-  ENGINE_CHECK(store.finalized(), "optimizer created before ParameterStore::finalize()");
+  ENGINE_REQUIRE(store.finalized(), "optimizer created before ParameterStore::finalize()");
   for (const GroupRange& g : store.groups()) group_names_.push_back(g.name);
   l2_.assign(group_names_.size(), 0.0f);
 }
 
 std::size_t Optimizer::group_index(const std::string& group) const {
-  for (std::size_t i = 0; i < group_names_.size(); ++i) {
-    if (group_names_[i] == group) return i;
-  }
-  throw Error(name() + ": no parameter group named '" + group + "'");
+  std::size_t i = 0;
+  while (i < group_names_.size() && group_names_[i] != group) ++i;
+  ENGINE_REQUIRE(i < group_names_.size(), name(), ": no parameter group named '", group, "'");
+  return i;
 }
 
 std::size_t Optimizer::group_of(const ParameterStore& store, ParameterId id) const {
@@ -102,11 +102,12 @@ std::size_t Optimizer::group_of(const ParameterStore& store, ParameterId id) con
 void Optimizer::set_l2(const std::string& group, float coefficient) { l2_[group_index(group)] = coefficient; }
 
 void Optimizer::set_learning_rate(float) {
-  throw Error(name() + ": this optimizer has no learning rate to schedule (its step sizes adapt on their own)");
+  ENGINE_FAIL_PRECONDITION(name(),
+                           ": this optimizer has no learning rate to schedule (its step sizes adapt on their own)");
 }
 
 FusedUpdate Optimizer::update_for(ParameterStore&, ParameterId) {
-  throw Error(name() + ": this optimizer cannot update parameters inside the products (use step())");
+  ENGINE_FAIL_PRECONDITION(name(), ": this optimizer cannot update parameters inside the products (use step())");
 }
 
 // Padding elements hold zero weights, gradients and state: every rule leaves them at zero.
@@ -164,10 +165,12 @@ std::vector<std::string> optimizer_names() {
 }
 
 void register_optimizer(const std::string& name, OptimizerFactory factory) {
-  ENGINE_CHECK(factory != nullptr, "register_optimizer('", name, "'): no factory");
+  ENGINE_REQUIRE(factory != nullptr, "register_optimizer('", name, "'): no factory");
   Registry& r = registry();
   const std::lock_guard lock(r.mutex);
-  for (const auto& entry : r.factories) ENGINE_CHECK(entry.first != name, "an optimizer named '", name, "' is already registered");
+  for (const auto& entry : r.factories) {
+    ENGINE_REQUIRE(entry.first != name, "an optimizer named '", name, "' is already registered");
+  }
   r.factories.emplace_back(name, std::move(factory));
 }
 

@@ -37,18 +37,18 @@ std::vector<float> initial_values(const ParameterInfo& p, ParameterId id, std::u
 
 ParameterId ParameterStore::declare(std::string name, std::int64_t rows, std::int64_t cols, std::string group,
                                     Init init) {
-  ENGINE_CHECK(!finalized_, "ParameterStore::declare('", name, "') after finalize()");
-  ENGINE_CHECK(rows > 0 && cols > 0, "ParameterStore::declare('", name, "'): shape (", rows, ", ", cols,
+  ENGINE_REQUIRE(!finalized_, "ParameterStore::declare('", name, "') after finalize()");
+  ENGINE_REQUIRE(rows > 0 && cols > 0, "ParameterStore::declare('", name, "'): shape (", rows, ", ", cols,
                ") must be positive");
   for (const ParameterInfo& p : params_) {
-    ENGINE_CHECK(p.name != name, "ParameterStore::declare: duplicate parameter name '", name, "'");
+    ENGINE_REQUIRE(p.name != name, "ParameterStore::declare: duplicate parameter name '", name, "'");
   }
   params_.push_back({std::move(name), rows, cols, std::move(group), init, 0, 0});
   return static_cast<ParameterId>(params_.size() - 1);
 }
 
 void ParameterStore::finalize(Device device, std::uint64_t seed) {
-  ENGINE_CHECK(!finalized_, "ParameterStore::finalize() called twice");
+  ENGINE_REQUIRE(!finalized_, "ParameterStore::finalize() called twice");
   // Groups in order of first appearance; parameters of a group laid out contiguously.
   std::vector<std::string> group_names;
   for (const ParameterInfo& p : params_) {
@@ -80,20 +80,20 @@ void ParameterStore::finalize(Device device, std::uint64_t seed) {
 }
 
 const ParameterInfo& ParameterStore::info(ParameterId id) const {
-  ENGINE_CHECK(id >= 0 && id < count(), "ParameterStore: no parameter with id ", id);
+  ENGINE_REQUIRE(id >= 0 && id < count(), "ParameterStore: no parameter with id ", id);
   return params_[static_cast<std::size_t>(id)];
 }
 
 ParameterId ParameterStore::find(const std::string& name) const {
-  for (ParameterId id = 0; id < count(); ++id) {
-    if (params_[static_cast<std::size_t>(id)].name == name) return id;
-  }
-  throw Error("ParameterStore: no parameter named '" + name + "'");
+  ParameterId id = 0;
+  while (id < count() && params_[static_cast<std::size_t>(id)].name != name) ++id;
+  ENGINE_REQUIRE(id < count(), "ParameterStore: no parameter named '", name, "'");
+  return id;
 }
 
 TensorView ParameterStore::value_view(ParameterId id) const {
   const ParameterInfo& p = info(id);
-  ENGINE_CHECK(finalized_, "ParameterStore: parameter '", p.name, "' used before finalize()");
+  ENGINE_REQUIRE(finalized_, "ParameterStore: parameter '", p.name, "' used before finalize()");
   return {device(), {const_cast<float*>(values_.data()) + p.offset, p.rows, p.cols, p.ld}};
 }
 
@@ -110,7 +110,7 @@ ConstTensorView ParameterStore::value(ParameterId id) const { return value_view(
 
 void ParameterStore::keep_bf16_copy(ParameterId id) {
   const ParameterInfo& p = info(id);
-  ENGINE_CHECK(finalized_, "ParameterStore::keep_bf16_copy('", p.name, "') before finalize()");
+  ENGINE_REQUIRE(finalized_, "ParameterStore::keep_bf16_copy('", p.name, "') before finalize()");
   bf16_copies_.resize(params_.size());
   bf16_stale_.resize(params_.size(), 0);
   const auto i = static_cast<std::size_t>(id);
@@ -163,14 +163,14 @@ DeviceArray<float>& ParameterStore::gradient_buffer(std::size_t g) const {
 
 TensorView ParameterStore::grad(ParameterId id) {
   const ParameterInfo& p = info(id);
-  ENGINE_CHECK(finalized_, "ParameterStore: parameter '", p.name, "' used before finalize()");
+  ENGINE_REQUIRE(finalized_, "ParameterStore: parameter '", p.name, "' used before finalize()");
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const GroupRange& range = groups_[g];
     if (p.offset >= range.offset && p.offset < range.offset + range.size) {
       return {device(), {gradient_buffer(g).data() + (p.offset - range.offset), p.rows, p.cols, p.ld}};
     }
   }
-  throw Error("ParameterStore: parameter '" + p.name + "' lies in no group");
+  ENGINE_FAIL_PRECONDITION("ParameterStore: parameter '", p.name, "' lies in no group");
 }
 
 TensorView ParameterStore::group_grads(const GroupRange& range) {
@@ -179,7 +179,7 @@ TensorView ParameterStore::group_grads(const GroupRange& range) {
       return {device(), {gradient_buffer(g).data(), 1, range.size, range.size}};
     }
   }
-  throw Error("ParameterStore: no group '" + range.name + "' at offset " + std::to_string(range.offset));
+  ENGINE_FAIL_PRECONDITION("ParameterStore: no group '", range.name, "' at offset ", range.offset);
 }
 
 ConstTensorView ParameterStore::grad(ParameterId id) const { return const_cast<ParameterStore*>(this)->grad(id); }
@@ -203,12 +203,12 @@ void ParameterStore::copy_values_from(const ParameterStore& other) {
     same_layout = other.params_[i].rows == params_[i].rows && other.params_[i].cols == params_[i].cols &&
                   other.params_[i].offset == params_[i].offset;
   }
-  ENGINE_CHECK(same_layout, "ParameterStore::copy_values_from: stores have different layouts");
+  ENGINE_REQUIRE(same_layout, "ParameterStore::copy_values_from: stores have different layouts");
   ops::copy(ConstTensorView(other.device(), {other.values_.data(), 1, total_, total_}), flat_values());
 }
 
 ParameterStore ParameterStore::clone() const {
-  ENGINE_CHECK(finalized_, "ParameterStore::clone() before finalize()");
+  ENGINE_REQUIRE(finalized_, "ParameterStore::clone() before finalize()");
   ParameterStore copy;
   copy.params_ = params_;
   copy.groups_ = groups_;

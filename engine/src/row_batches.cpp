@@ -8,14 +8,14 @@ RowBatches::RowBatches(const SparseMatrix& matrix) : matrix_(matrix), row_offset
 
 void RowBatches::set_order(std::span<const index_t> order) {
   for (const index_t row : order) {
-    ENGINE_CHECK(row >= 0 && row < matrix_.rows(), "RowBatches: row ", row, " outside a matrix ", matrix_.shape());
+    ENGINE_REQUIRE(row >= 0 && row < matrix_.rows(), "RowBatches: row ", row, " outside a matrix ", matrix_.shape());
   }
   order_.assign(order.begin(), order.end());
   device_order_ = DeviceArray<index_t>::from_host(order, matrix_.device());
 }
 
 const SparseMatrix& RowBatches::batch(std::int64_t first, index_t count) {
-  ENGINE_CHECK(first >= 0 && count >= 0 && first + count <= static_cast<std::int64_t>(order_.size()),
+  ENGINE_REQUIRE(first >= 0 && count >= 0 && first + count <= static_cast<std::int64_t>(order_.size()),
                "RowBatches: rows [", first, ", ", first + count, ") of an order of ", order_.size());
   offset_t nnz = 0;
   for (std::int64_t r = first; r < first + count; ++r) {

@@ -35,7 +35,7 @@ SparseMatrix SparseMatrix::from_coo(index_t rows, index_t cols, std::span<const 
 
 SparseMatrix SparseMatrix::from_csr(index_t rows, index_t cols, std::vector<offset_t> offsets,
                                     std::vector<index_t> indices, std::vector<float> values, Device device) {
-  ENGINE_CHECK(rows >= 0 && cols >= 0, "SparseMatrix::from_csr: negative shape (", rows, ", ", cols, ")");
+  ENGINE_REQUIRE(rows >= 0 && cols >= 0, "SparseMatrix::from_csr: negative shape (", rows, ", ", cols, ")");
   ENGINE_CHECK(offsets.size() == static_cast<std::size_t>(rows) + 1 && offsets.front() == 0,
                "SparseMatrix::from_csr: offsets must have rows + 1 = ", rows + 1, " entries starting at 0");
   ENGINE_CHECK(indices.size() == values.size() && offsets.back() == static_cast<offset_t>(indices.size()),
@@ -121,7 +121,7 @@ SparseMatrix SparseMatrix::slice_rows(std::span<const index_t> rows) const {
   std::vector<offset_t> batch_offsets(rows.size() + 1, 0);
   for (std::size_t b = 0; b < rows.size(); ++b) {
     const index_t r = rows[b];
-    ENGINE_CHECK(r >= 0 && r < rows_, "SparseMatrix::slice_rows: row ", r, " outside a matrix ", shape());
+    ENGINE_REQUIRE(r >= 0 && r < rows_, "SparseMatrix::slice_rows: row ", r, " outside a matrix ", shape());
     batch_offsets[b + 1] = batch_offsets[b] + (offsets[r + 1] - offsets[r]);
   }
   std::vector<index_t> batch_indices(static_cast<std::size_t>(batch_offsets.back()));
@@ -150,8 +150,8 @@ void reserve(DeviceArray<T>& array, std::int64_t size, Device device) {
 }  // namespace
 
 void SparseMatrix::assign_gathered_rows(const SparseMatrix& source, const index_t* rows, index_t count, offset_t nnz) {
-  ENGINE_CHECK(count >= 0 && nnz >= 0, "SparseMatrix::assign_gathered_rows: negative count ", count, " or nnz ", nnz);
-  ENGINE_CHECK(this != &source, "SparseMatrix::assign_gathered_rows: a matrix cannot gather from itself");
+  ENGINE_REQUIRE(count >= 0 && nnz >= 0, "SparseMatrix::assign_gathered_rows: negative count ", count, " or nnz ", nnz);
+  ENGINE_REQUIRE(this != &source, "SparseMatrix::assign_gathered_rows: a matrix cannot gather from itself");
   const Device on = source.device();
   reserve(csr_offsets_, std::int64_t{count} + 1, on);
   reserve(csr_indices_, nnz, on);

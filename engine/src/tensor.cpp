@@ -15,13 +15,13 @@ std::string ConstTensorView::shape() const {
 }
 
 ConstTensorView ConstTensorView::row_block(std::int64_t begin, std::int64_t end) const {
-  ENGINE_CHECK(0 <= begin && begin <= end && end <= rows(), "row_block [", begin, ", ", end, ") of a tensor ",
+  ENGINE_REQUIRE(0 <= begin && begin <= end && end <= rows(), "row_block [", begin, ", ", end, ") of a tensor ",
                shape());
   return {device_, {matrix_.data + begin * ld(), end - begin, cols(), ld()}};
 }
 
 TensorView TensorView::row_block(std::int64_t begin, std::int64_t end) const {
-  ENGINE_CHECK(0 <= begin && begin <= end && end <= rows(), "row_block [", begin, ", ", end, ") of a tensor ",
+  ENGINE_REQUIRE(0 <= begin && begin <= end && end <= rows(), "row_block [", begin, ", ", end, ") of a tensor ",
                shape());
   return {device_, {matrix_.data + begin * ld(), end - begin, cols(), ld()}};
 }
@@ -54,7 +54,7 @@ void TensorView::copy_from_host(std::span<const float> values) const {
 
 Tensor::Tensor(std::int64_t rows, std::int64_t cols, Device device)
     : rows_(rows), cols_(cols), ld_(padded_leading_dimension(cols)) {
-  ENGINE_CHECK(rows >= 0 && cols >= 0, "Tensor: negative shape (", rows, ", ", cols, ")");
+  ENGINE_REQUIRE(rows >= 0 && cols >= 0, "Tensor: negative shape (", rows, ", ", cols, ")");
   storage_ = DeviceArray<float>(rows * ld_, device);
 }
 

@@ -20,7 +20,7 @@ void gather_rows(const CsrPattern& a, const float* values, const index_t* rows, 
   out_offsets[0] = 0;
   for (index_t r = 0; r < count; ++r) {
     const index_t row = rows[r];
-    KERNELS_REQUIRE(row >= 0 && row < a.rows, "gather_rows: row " << row << " outside [0, " << a.rows << ")");
+    KERNELS_REQUIRE(row >= 0 && row < a.rows, "gather_rows: row ", row, " outside [0, ", a.rows, ")");
     out_offsets[r + 1] = out_offsets[r] + (a.offsets[row + 1] - a.offsets[row]);
   }
 #pragma omp parallel for schedule(dynamic, 16) if (out_offsets[count] > (1 << 16))

@@ -16,7 +16,7 @@ constexpr std::int64_t kRowsPerChunk = 64;
 void require_indices_in_range(const char* op, const index_t* indices, std::int64_t count, std::int64_t rows) {
   for (std::int64_t r = 0; r < count; ++r) {
     KERNELS_REQUIRE(indices[r] >= 0 && indices[r] < rows,
-                    op << ": index " << indices[r] << " at position " << r << " is outside [0, " << rows << ")");
+                    op, ": index ", indices[r], " at position ", r, " is outside [0, ", rows, ")");
   }
 }
 

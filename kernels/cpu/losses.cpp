@@ -62,8 +62,8 @@ double softmax_cross_entropy_loss(MatrixView<const float> logits, const index_t*
   KERNELS_REQUIRE(logits.cols > 0 || logits.rows == 0, "softmax_cross_entropy_loss: no classes");
   for (std::int64_t i = 0; i < logits.rows; ++i) {
     KERNELS_REQUIRE(labels[i] >= 0 && labels[i] < logits.cols,
-                    "softmax_cross_entropy_loss: label " << labels[i] << " of row " << i << " is outside [0, "
-                                                         << logits.cols << ")");
+                    "softmax_cross_entropy_loss: label ", labels[i], " of row ", i, " is outside [0, ",
+                    logits.cols, ")");
   }
   return static_cast<double>(scale) * sum_rows(logits.rows, [&](std::int64_t i) {
            float max = -std::numeric_limits<float>::infinity();

@@ -20,7 +20,7 @@ using namespace kernels::detail;
 inline void require_offset_ends(const offset_t* offsets, std::int64_t outer, std::int64_t nnz, const char* name) {
   if (offsets == nullptr) return;  // allowed for outer == 0 (checked by the shared part)
   KERNELS_REQUIRE(offsets[0] == 0 && offsets[outer] == nnz,
-                  name << " offsets run from " << offsets[0] << " to " << offsets[outer] << ", nnz is " << nnz);
+                  name, " offsets run from ", offsets[0], " to ", offsets[outer], ", nnz is ", nnz);
 }
 
 inline void require_csr(const CsrPattern& a, const char* name) {

@@ -165,7 +165,7 @@ double sddmm_squared_error_backprop(const OutputLayerBackprop& p) {
   detail::require_array(p.errors, p.pattern.nnz, "errors");
   detail::require_matrix(p.dh, "dH");
   KERNELS_REQUIRE(p.dh.rows == p.pattern.rows && p.dh.cols == p.h.cols,
-                  "dH is " << p.dh.rows << " x " << p.dh.cols << ", expected " << p.pattern.rows << " x " << p.h.cols);
+                  "dH is ", p.dh.rows, " x ", p.dh.cols, ", expected ", p.pattern.rows, " x ", p.h.cols);
   kernels::detail::require_bf16_copy(p.w_bf16, p.w);
   const bool bf16_table = p.w_bf16.data != nullptr;
   return detail::deterministic_sum(p.pattern.rows, 1, [&](std::int64_t begin, std::int64_t end) {

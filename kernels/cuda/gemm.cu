@@ -100,7 +100,7 @@ void gemm(bool transpose_a, bool transpose_b, float alpha, MatrixView<const floa
           float beta, MatrixView<float> c, cudaStream_t stream) {
   const auto [m, n, k] = detail::require_gemm_operands(transpose_a, transpose_b, a, b, c);
   const unsigned grid_y = blocks_for(m, kTile);
-  KERNELS_REQUIRE(grid_y <= 65535, "m=" << m << " needs more than 65535 row tiles");
+  KERNELS_REQUIRE(grid_y <= 65535, "m=", m, " needs more than 65535 row tiles");
   const GemmParams p{a.data, b.data, c.data, a.ld, b.ld, c.ld, m, n, k, alpha, beta};
   const dim3 grid(blocks_for(n, kTile), grid_y);
   const dim3 block(kGemmThreads);

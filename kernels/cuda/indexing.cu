@@ -98,7 +98,7 @@ void index_add_rows(MatrixView<const float> src, const index_t* indices, float a
                     offset_t* scratch, cudaStream_t stream) {
   detail::require_index_rows("index_add_rows", src, indices, src.rows, out);
   KERNELS_REQUIRE(src.rows < (std::int64_t{1} << 31) - 1 && out.rows < (std::int64_t{1} << 31) - 2,
-                  "index_add_rows: " << src.rows << " source or " << out.rows << " destination rows exceed index_t");
+                  "index_add_rows: ", src.rows, " source or ", out.rows, " destination rows exceed index_t");
   if (src.rows == 0 || out.rows == 0 || out.cols == 0) return;
   KERNELS_REQUIRE(scratch != nullptr, "index_add_rows: scratch is null");
   const IndexAddParts p = split_scratch(scratch, src.rows, out.rows);

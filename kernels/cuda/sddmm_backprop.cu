@@ -175,11 +175,11 @@ void sddmm_squared_error_backprop(const OutputLayerBackprop& layer, double* loss
   detail::require_array(layer.errors, layer.pattern.nnz, "errors");
   detail::require_matrix(layer.dh, "dH");
   KERNELS_REQUIRE(layer.dh.rows == layer.pattern.rows && layer.dh.cols == layer.h.cols,
-                  "dH is " << layer.dh.rows << " x " << layer.dh.cols << ", expected " << layer.pattern.rows << " x "
-                           << layer.h.cols);
+                  "dH is ", layer.dh.rows, " x ", layer.dh.cols, ", expected ", layer.pattern.rows, " x ",
+                  layer.h.cols);
   KERNELS_REQUIRE(layer.h.cols <= detail::kWarp * kColumnsPerLane,
-                  "k=" << layer.h.cols << ": the fused output layer holds at most " << detail::kWarp * kColumnsPerLane
-                       << " columns per row in registers (use sddmm_squared_error and spmm)");
+                  "k=", layer.h.cols, ": the fused output layer holds at most ", detail::kWarp * kColumnsPerLane,
+                  " columns per row in registers (use sddmm_squared_error and spmm)");
   KERNELS_REQUIRE(loss_sum != nullptr, "loss_sum is null");
   if (layer.pattern.rows == 0) return;
   const OutputLayerBackpropScratch need =

@@ -299,7 +299,7 @@ template <int G, int V, bool kUpdate, class TB>
 void launch_sparse_rows(const SpmmParams<TB>& p, cudaStream_t stream) {
   constexpr int kTile = G * V;
   const std::int64_t tiles = (p.k + kTile - 1) / kTile;
-  KERNELS_REQUIRE(tiles <= 65535, "k=" << p.k << " needs " << tiles << " column tiles, more than grid.y allows");
+  KERNELS_REQUIRE(tiles <= 65535, "k=", p.k, " needs ", tiles, " column tiles, more than grid.y allows");
   const dim3 grid(blocks_for(p.rows, kSpmmThreads / G), static_cast<unsigned>(tiles));
   if (p.first_segment != nullptr) {
     cuda::launch(dim3(1), dim3(detail::kScanThreads), 0, stream, number_long_segments_kernel, p.offsets, p.rows,

@@ -56,7 +56,7 @@ void Context::gemm(bool transpose_a, bool transpose_b, float alpha, MatrixView<c
   const std::int64_t k = transpose_a ? a.rows : a.cols;
   KERNELS_REQUIRE((transpose_a ? a.cols : a.rows) == m && (transpose_b ? b.cols : b.rows) == k &&
                       (transpose_b ? b.rows : b.cols) == n,
-                  "op(A) vs op(B) vs C (" << m << 'x' << n << ") with k=" << k);
+                  "op(A) vs op(B) vs C (", m, 'x', n, ") with k=", k);
   KERNELS_REQUIRE(m > 0 && n > 0 && k > 0, "empty operand: the caller handles degenerate shapes");
   KERNELS_REQUIRE(fits_int(m) && fits_int(n) && fits_int(k) && fits_int(a.ld) && fits_int(b.ld) && fits_int(c.ld),
                   "cuBLAS 32-bit sizes exceeded");

@@ -32,8 +32,8 @@ SddmmPlan& SddmmPlan::operator=(SddmmPlan&&) noexcept = default;
 void SddmmPlan::prepare(cusparseHandle_t handle, const CsrPattern& pattern, MatrixView<const float> a,
                         MatrixView<const float> b, float* out) {
   KERNELS_REQUIRE(a.rows == pattern.rows && b.rows == pattern.cols && a.cols == b.cols,
-                  "pattern " << pattern.rows << 'x' << pattern.cols << ", A " << a.rows << 'x' << a.cols << ", B "
-                             << b.rows << 'x' << b.cols);
+                  "pattern ", pattern.rows, 'x', pattern.cols, ", A ", a.rows, 'x', a.cols, ", B ", b.rows, 'x',
+                  b.cols);
   KERNELS_REQUIRE(a.cols > 0, "k = 0: the caller handles degenerate shapes");
   detail::require_32bit_nnz(pattern.nnz);
   operands_.reset();

@@ -39,8 +39,7 @@ cusparseSpMMAlg_t to_cusparse(SpmmAlgorithm algorithm) {
 void require_product_shapes(std::int64_t a_rows, std::int64_t a_cols, MatrixView<const float> b,
                             MatrixView<float> c) {
   KERNELS_REQUIRE(b.rows == a_cols && c.rows == a_rows && c.cols == b.cols,
-                  "op(A) " << a_rows << 'x' << a_cols << ", B " << b.rows << 'x' << b.cols << ", C " << c.rows
-                           << 'x' << c.cols);
+                  "op(A) ", a_rows, 'x', a_cols, ", B ", b.rows, 'x', b.cols, ", C ", c.rows, 'x', c.cols);
   KERNELS_REQUIRE(a_rows > 0 && a_cols > 0 && b.cols > 0, "empty operand: the caller handles degenerate shapes");
   KERNELS_REQUIRE(b.ld >= b.cols && c.ld >= c.cols, "ld below cols");
 }

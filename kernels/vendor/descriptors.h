@@ -14,7 +14,7 @@ namespace kernels::vendor::detail {
 // cuSPARSE gets one index type for offsets and indices; ours are 32-bit indices, so nnz must fit.
 inline void require_32bit_nnz(offset_t nnz) {
   KERNELS_REQUIRE(nnz > 0 && nnz <= std::numeric_limits<std::int32_t>::max(),
-                  "vendor baseline needs 0 < nnz < 2^31, got nnz=" << nnz);
+                  "vendor baseline needs 0 < nnz < 2^31, got nnz=", nnz);
 }
 
 inline cusparseConstDnMatDescr_t make_dense(MatrixView<const float> m) {

@@ -1,7 +1,9 @@
-// The op table: every case is written once here and run by test_ops (every backend, two modes) and
-// bench_ops (timing). References are plain double loops written from the formulas in kernels/cpu.h,
-// never from the kernels' code.
+// The op table: every case is written once, here or in update_cases.cpp (the optimizer steps and the
+// kernel-level ops), and run by test_ops (every backend, two modes) and bench_ops (timing). References
+// are plain double loops written from the formulas in kernels/cpu.h, never from the kernels' code.
 #include "op_cases.h"
+
+#include "case_support.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,17 +19,16 @@
 #include "kernels/random.h"
 
 namespace opcases {
-namespace {
 
 using engine::Activation;
 using engine::Device;
 using engine::index_t;
 namespace ops = engine::ops;
 
-// ---- operands --------------------------------------------------------------------------------------
+// ---- operands (case_support.h) --------------------------------------------------------------------
 
 // Uniform floats in [low, high) from a fixed-seed LCG (the same numbers on every platform).
-std::vector<double> random_values(std::int64_t n, std::uint64_t seed, double low = -1.0, double high = 1.0) {
+std::vector<double> random_values(std::int64_t n, std::uint64_t seed, double low, double high) {
   std::vector<double> values(static_cast<std::size_t>(n));
   std::uint64_t state = seed * 2862933555777941757ull + 3037000493ull;
   for (double& v : values) {
@@ -37,7 +38,7 @@ std::vector<double> random_values(std::int64_t n, std::uint64_t seed, double low
   return values;
 }
 
-Dense random_dense(std::int64_t rows, std::int64_t cols, std::uint64_t seed, double low = -1.0, double high = 1.0) {
+Dense random_dense(std::int64_t rows, std::int64_t cols, std::uint64_t seed, double low, double high) {
   return {rows, cols, random_values(rows * cols, seed, low, high)};
 }
 
@@ -64,6 +65,23 @@ void random_sparse(Inputs& in, index_t rows, index_t cols, double density, std::
   }
 }
 
+void training_sparse(Inputs& in, index_t rows, index_t cols, std::uint64_t seed, double low, double high) {
+  in.sparse_rows = rows;
+  in.sparse_cols = cols;
+  const std::vector<double> draws = random_values(std::int64_t{rows} * cols * 2, seed, 0.0, 1.0);
+  for (index_t i = 0; i < rows; ++i) {
+    for (index_t j = 0; j < cols; ++j) {
+      const std::size_t at = 2 * (static_cast<std::size_t>(i) * cols + j);
+      const bool long_row = i == kLongRow && j % 2 == 0 && j < 2 * kLongLength;
+      const bool long_column = j == kLongColumn && i < kLongLength;
+      if (!(draws[at] < 0.01 || long_row || long_column)) continue;
+      in.sparse.rows.push_back(i);
+      in.sparse.cols.push_back(j);
+      in.sparse.values.push_back(static_cast<float>(low + (high - low) * draws[at + 1]));
+    }
+  }
+}
+
 engine::Tensor upload(const Dense& d, Device device) {
   const std::vector<float> f(d.values.begin(), d.values.end());
   return engine::Tensor::from_host(d.rows, d.cols, f, device);
@@ -79,6 +97,17 @@ std::vector<double> download(engine::ConstTensorView t) {
   return {f.begin(), f.end()};
 }
 
+std::vector<float> to_float(const std::vector<double>& v) { return {v.begin(), v.end()}; }
+std::vector<double> to_double(const std::vector<float>& v) { return {v.begin(), v.end()}; }
+
+double bf16_reference(double x) {
+  if (x == 0.0) return x;
+  int exponent = 0;
+  static_cast<void>(std::frexp(x, &exponent));  // |x| = m 2^exponent, m in [0.5, 1)
+  const double ulp = std::ldexp(1.0, exponent - 8);
+  return std::nearbyint(x / ulp) * ulp;
+}
+
 Dense zeros_like(std::int64_t rows, std::int64_t cols) {
   return {rows, cols, std::vector<double>(static_cast<std::size_t>(rows * cols), 0.0)};
 }
@@ -92,6 +121,8 @@ double linear_objective(const Outputs& out, const Inputs& in) {
   return sum;
 }
 
+namespace {
+
 double activate(Activation a, double z) {
   return kernels::activation_reference(static_cast<kernels::Activation>(a), z);  // the same list, one for one
 }
@@ -103,13 +134,29 @@ const char* activation_label(Activation a) {
   return "?";
 }
 
-// ---- the cases ------------------------------------------------------------------------------------
+// A bf16 copy of a table as `--precision bf16` keeps one: a ParameterStore parameter with
+// keep_bf16_copy, built on the device by round_to_bfloat16.
+class Bf16Table {
+ public:
+  Bf16Table(const Dense& values, Device device) {
+    id_ = store_.declare("table", values.rows, values.cols, engine::kWeightsGroup, engine::Init::Zeros);
+    store_.finalize(device, 0);
+    store_.value(id_).copy_from_host(to_float(values.values));
+    store_.keep_bf16_copy(id_);
+  }
+  engine::Bf16TableView view() const { return store_.bf16_copy(id_); }
 
-constexpr std::int64_t kBatch = 256;
+ private:
+  engine::ParameterStore store_;
+  engine::ParameterId id_ = 0;
+};
+
+// ---- the cases ------------------------------------------------------------------------------------
 
 OpCase mse_case() {
   OpCase c;
   c.name = "mse_loss";
+  c.kernels = {"mse_loss"};
   c.shape = "(256 x 300)";
   const double scale = 1.0 / kBatch;
   c.make = [] {
@@ -147,6 +194,7 @@ OpCase mse_case() {
 OpCase bce_case() {
   OpCase c;
   c.name = "bce_with_logits_loss";
+  c.kernels = {"bce_with_logits_loss"};
   c.shape = "(256 x 300)";
   const double scale = 1.0 / kBatch;
   c.make = [] {
@@ -185,6 +233,7 @@ OpCase bce_case() {
 OpCase softmax_case() {
   OpCase c;
   c.name = "softmax_cross_entropy_loss";
+  c.kernels = {"softmax_cross_entropy_loss"};
   c.shape = "(256 x 1000 classes)";
   const double scale = 1.0 / kBatch;
   c.make = [] {
@@ -228,6 +277,7 @@ OpCase softmax_case() {
 OpCase index_select_case() {
   OpCase c;
   c.name = "index_select_rows";
+  c.kernels = {"index_select_rows", "index_add_rows"};
   c.shape = "(1000 x 64) table, 512 indices";
   c.make = [] {
     Inputs in;
@@ -269,6 +319,7 @@ OpCase index_select_case() {
 OpCase index_add_case() {
   OpCase c;
   c.name = "index_add_rows";
+  c.kernels = {"index_add_rows", "index_select_rows", "scale"};
   c.shape = "(512 x 64) into (300 x 64)";
   constexpr double alpha = 0.5;
   c.make = [] {
@@ -311,16 +362,25 @@ OpCase index_add_case() {
 
 // The two sparse products, mirror images of each other: C = A . B with d B = A^T . upstream, and
 // C = A^T . B with d B = A . upstream. `transposed` picks which; seeds differ so the cases do too.
-OpCase sparse_product_case(bool transposed) {
+// `training`: AutoRec's shape (k = 500, a row and a column of 700 nonzeros; case_support.h).
+OpCase sparse_product_case(bool transposed, bool training) {
   OpCase c;
   c.name = transposed ? "spmm_transposed" : "spmm";
+  c.kernels = {"spmm", "spmm_transposed"};
   c.shape = transposed ? "(256 x 2000, 2%)^T . (256 x 64)" : "(256 x 2000, 2%) . (2000 x 64)";
-  c.make = [transposed] {
-    const std::uint64_t seed = transposed ? 17 : 14;
+  if (training) c.shape = transposed ? "(800 x 1500, 1% + 700-long row and column)^T . (800 x 500)" : "(800 x 1500, 1% + 700-long row and column) . (1500 x 500)";
+  c.make = [transposed, training] {
+    const std::uint64_t seed = (transposed ? 17 : 14) + (training ? 100 : 0);
+    const std::int64_t rows = training ? kTrainingRows : kBatch, cols = training ? kTrainingCols : 2000;
+    const std::int64_t k = training ? kTrainingK : 64;
     Inputs in;
-    random_sparse(in, kBatch, 2000, 0.02, seed, 1.0, 5.0);
-    in.dense["b"] = random_dense(transposed ? kBatch : 2000, 64, seed + 1);
-    in.dense["upstream"] = random_dense(transposed ? 2000 : kBatch, 64, seed + 2);
+    if (training) {
+      training_sparse(in, kTrainingRows, kTrainingCols, seed, 1.0, 5.0);
+    } else {
+      random_sparse(in, kBatch, 2000, 0.02, seed, 1.0, 5.0);
+    }
+    in.dense["b"] = random_dense(transposed ? rows : cols, k, seed + 1);
+    in.dense["upstream"] = random_dense(transposed ? cols : rows, k, seed + 2);
     return in;
   };
   c.reference = [transposed](const Inputs& in) {
@@ -348,7 +408,7 @@ OpCase sparse_product_case(bool transposed) {
     return Outputs{{"out", product(upload_sparse(in, device), upload(in["b"], device), transposed, device)}};
   };
   c.rtol = 1e-5;
-  c.atol = 1e-4;
+  c.atol = training ? 3e-4 : 1e-4;  // sums of up to 700 terms of |a b| <= 5
   c.wrt = "b";
   c.objective = [ref = c.reference](const Inputs& in) { return linear_objective(ref(in), in); };
   c.gradient = [transposed, product](const Inputs& in, Device device) {
@@ -361,6 +421,7 @@ OpCase sparse_product_case(bool transposed) {
 OpCase sddmm_case() {
   OpCase c;
   c.name = "sddmm";
+  c.kernels = {"sddmm", "spmm"};
   c.shape = "(256 x 2000, 2%) pattern, k = 64";
   c.make = [] {
     Inputs in;
@@ -405,6 +466,7 @@ OpCase sddmm_case() {
 OpCase gemm_case(bool transpose_a) {
   OpCase c;
   c.name = transpose_a ? "gemm (A^T B)" : "gemm (A B)";
+  c.kernels = {"gemm"};
   c.shape = transpose_a ? "(200 x 128)^T . (200 x 96)" : "(128 x 200) . (200 x 96)";
   constexpr double alpha = 0.75, beta = 0.5;
   c.make = [transpose_a] {
@@ -453,6 +515,7 @@ OpCase gemm_case(bool transpose_a) {
 OpCase bias_activation_case(Activation g) {
   OpCase c;
   c.name = std::string("bias_activation_forward + activation_backward (") + activation_label(g) + ")";
+  c.kernels = {"bias_activation_forward", "activation_backward"};
   c.shape = "(256 x 128)";
   c.make = [] {
     Inputs in;
@@ -493,6 +556,7 @@ OpCase bias_activation_case(Activation g) {
 OpCase sums_case(bool columns, bool sparse) {
   OpCase c;
   c.name = std::string(sparse ? "sparse_" : "") + (columns ? "column_sums" : "row_sums");
+  c.kernels = {c.name};
   c.shape = sparse ? "(256 x 2000, 2%)" : "(300 x 200)";
   constexpr double alpha = 0.5, beta = 0.25;
   c.make = [columns, sparse] {
@@ -545,6 +609,7 @@ OpCase sums_case(bool columns, bool sparse) {
 OpCase sum_of_squares_case() {
   OpCase c;
   c.name = "sum_of_squares";
+  c.kernels = {"sum_of_squares"};
   c.shape = "(1000 x 100)";
   c.make = [] {
     Inputs in;
@@ -569,20 +634,35 @@ OpCase sum_of_squares_case() {
 
 // The fused output layer: o = <H_i, W_j> + c_j, y = sigmoid(o), sse = sum (y - r)^2, errors and
 // predictions; its gradient in H is sddmm_squared_error_backprop's dH (alpha = 2: d sse / d H).
-OpCase output_layer_case(bool backprop) {
+// `training`: AutoRec's shape (k = 500, a row of 700 nonzeros: the long-row segments); `bf16`: W gathered
+// from its bf16 copy (`--precision bf16`; the reference multiplies by W rounded to bf16).
+OpCase output_layer_case(bool backprop, bool training, bool bf16) {
   OpCase c;
   c.name = backprop ? "sddmm_squared_error_backprop" : "sddmm_squared_error";
-  c.shape = "(256 x 2000, 2%) targets, k = 64";
-  c.make = [] {
+  c.kernels = {c.name};
+  if (bf16) c.name += " (bf16 W)";
+  c.shape = training ? "(800 x 1500, 1% + a 700-long row) targets, k = 500" : "(256 x 2000, 2%) targets, k = 64";
+  c.make = [training] {
+    const std::int64_t rows = training ? kTrainingRows : kBatch, cols = training ? kTrainingCols : 2000;
+    const std::int64_t k = training ? kTrainingK : 64;
+    const double range = training ? 0.1 : 0.5;  // keeps o = <H_i, W_j> + c_j of order 1 at k = 500
     Inputs in;
-    random_sparse(in, kBatch, 2000, 0.02, 34, 0.0, 1.0);
-    in.dense["h"] = random_dense(kBatch, 64, 35, -0.5, 0.5);
-    in.dense["w"] = random_dense(2000, 64, 36, -0.5, 0.5);
-    in.dense["bias"] = random_dense(1, 2000, 37, -0.2, 0.2);
+    if (training) {
+      training_sparse(in, kTrainingRows, kTrainingCols, 134, 0.0, 1.0);
+    } else {
+      random_sparse(in, kBatch, 2000, 0.02, 34, 0.0, 1.0);
+    }
+    in.dense["h"] = random_dense(rows, k, 35, -range, range);
+    in.dense["w"] = random_dense(cols, k, 36, -range, range);
+    in.dense["bias"] = random_dense(1, cols, 37, -0.2, 0.2);
     return in;
   };
-  c.reference = [backprop](const Inputs& in) {
-    const Dense &h = in["h"], &w = in["w"], &bias = in["bias"];
+  c.reference = [backprop, bf16](const Inputs& in) {
+    const Dense &h = in["h"], &bias = in["bias"];
+    Dense w = in["w"];
+    if (bf16) {
+      for (double& x : w.values) x = bf16_reference(x);
+    }
     double sse = 0.0;
     std::vector<double> errors, predictions, dh(static_cast<std::size_t>(h.rows * h.cols), 0.0);
     for (std::size_t p = 0; p < in.sparse.values.size(); ++p) {
@@ -599,14 +679,19 @@ OpCase output_layer_case(bool backprop) {
     if (backprop) return Outputs{{"sse", {sse}}, {"errors", errors}, {"dh", dh}};
     return Outputs{{"sse", {sse}}, {"errors", errors}, {"predictions", predictions}};
   };
-  c.run = [backprop](const Inputs& in, Device device) {
+  c.run = [backprop, bf16](const Inputs& in, Device device) {
     const engine::SparseMatrix targets = upload_sparse(in, device);
     engine::Tensor h = upload(in["h"], device), w = upload(in["w"], device), bias = upload(in["bias"], device);
     engine::Tensor errors = engine::Tensor::zeros(1, targets.nnz(), device);
     engine::DeviceAccumulator sse(device);
     if (backprop) {
       engine::Tensor dh = engine::Tensor::zeros(h.rows(), h.cols(), device);
-      ops::sddmm_squared_error_backprop(targets, h, w, bias, Activation::Sigmoid, 0.5f, errors, dh, sse);
+      if (bf16) {
+        const Bf16Table table(in["w"], device);
+        ops::sddmm_squared_error_backprop(targets, h, w, table.view(), bias, Activation::Sigmoid, 0.5f, errors, dh, sse);
+      } else {
+        ops::sddmm_squared_error_backprop(targets, h, w, bias, Activation::Sigmoid, 0.5f, errors, dh, sse);
+      }
       return Outputs{{"sse", {sse.read()}}, {"errors", download(errors)}, {"dh", download(dh)}};
     }
     engine::Tensor predictions = engine::Tensor::zeros(1, targets.nnz(), device);
@@ -614,15 +699,17 @@ OpCase output_layer_case(bool backprop) {
     return Outputs{{"sse", {sse.read()}}, {"errors", download(errors)}, {"predictions", download(predictions)}};
   };
   c.rtol = 1e-5;
-  c.atol = 1e-6;
+  c.atol = training ? 1e-5 : 1e-6;
   c.wrt = "h";
   c.objective = [ref = c.reference](const Inputs& in) { return ref(in).at("sse")[0]; };
-  c.gradient = [](const Inputs& in, Device device) {
+  c.gradient = [bf16](const Inputs& in, Device device) {
     const engine::SparseMatrix targets = upload_sparse(in, device);
     engine::Tensor h = upload(in["h"], device), w = upload(in["w"], device), bias = upload(in["bias"], device);
     engine::Tensor errors = engine::Tensor::zeros(1, targets.nnz(), device), dh = engine::Tensor::zeros(h.rows(), h.cols(), device);
     engine::DeviceAccumulator sse(device);
-    ops::sddmm_squared_error_backprop(targets, h, w, bias, Activation::Sigmoid, 2.0f, errors, dh, sse);
+    const Bf16Table table(in["w"], device);
+    ops::sddmm_squared_error_backprop(targets, h, w, bf16 ? table.view() : engine::Bf16TableView(), bias, Activation::Sigmoid,
+                                      2.0f, errors, dh, sse);
     return download(dh);
   };
   return c;
@@ -632,6 +719,7 @@ OpCase output_layer_case(bool backprop) {
 OpCase flat_case(const std::string& which) {
   OpCase c;
   c.name = which;
+  c.kernels = {which};
   c.shape = "(1000 x 100)";
   c.make = [] {
     Inputs in;
@@ -665,6 +753,7 @@ OpCase flat_case(const std::string& which) {
 OpCase dropout_case() {
   OpCase c;
   c.name = "dropout";
+  c.kernels = {"dropout"};
   c.shape = "(256 x 300), p = 0.3";
   constexpr float p = 0.3f;
   constexpr std::uint64_t seed = 99;
@@ -692,17 +781,28 @@ OpCase dropout_case() {
 
 // Two fused steps of an optimizer from the registry inside the transposed product: W takes the step of
 // gradient alpha * A^T . B + l2 * W (set_l2) twice; the reference runs the optimizer's formula in double.
-OpCase fused_update_case(const std::string& optimizer) {
+// `training`: AutoRec's shape (k = 500, a CSC column of 700 nonzeros: the block-wide long-column phase).
+OpCase fused_update_case(const std::string& optimizer, bool training) {
   OpCase c;
   c.name = "spmm_transposed_update (" + optimizer + ", 2 steps)";
-  c.shape = "(256 x 2000, 2%)^T . (256 x 64) into W (2000 x 64)";
+  c.kernels = {"spmm_transposed_update"};
+  c.shape = training ? "(800 x 1500, 1% + a 700-long column)^T . (800 x 500) into W (1500 x 500)"
+                     : "(256 x 2000, 2%)^T . (256 x 64) into W (2000 x 64)";
   constexpr double alpha = 0.5, l2 = 0.01, lr = 0.01, momentum = 0.9, beta1 = 0.9, beta2 = 0.999, eps = 1e-8,
                    adagrad_eps = 1e-10;
-  c.make = [] {
+  c.make = [training] {
     Inputs in;
-    random_sparse(in, kBatch, 2000, 0.02, 41, 1.0, 5.0);
-    in.dense["b"] = random_dense(kBatch, 64, 42);
-    in.dense["w"] = random_dense(2000, 64, 43, -0.1, 0.1);
+    if (training) {
+      // B > 0: every touched row's data gradient is at least 0.5 * 1 * 0.25, far from cancelling its
+      // L2 term (|l2 w| <= 1e-3), which 750,000 weights with signed B would hit somewhere (see atol).
+      training_sparse(in, kTrainingRows, kTrainingCols, 141, 1.0, 5.0);
+      in.dense["b"] = random_dense(kTrainingRows, kTrainingK, 42, 0.25, 1.0);
+      in.dense["w"] = random_dense(kTrainingCols, kTrainingK, 43, -0.1, 0.1);
+    } else {
+      random_sparse(in, kBatch, 2000, 0.02, 41, 1.0, 5.0);
+      in.dense["b"] = random_dense(kBatch, 64, 42);
+      in.dense["w"] = random_dense(2000, 64, 43, -0.1, 0.1);
+    }
     return in;
   };
   c.reference = [optimizer](const Inputs& in) {
@@ -758,29 +858,123 @@ OpCase fused_update_case(const std::string& optimizer) {
   return c;
 }
 
-// A mini-batch formed on the device (engine::RowBatches: gather_rows for the CSR, csr_to_csc for its
-// twin), checked through what it feeds: its values in CSR order, A_batch . B (the CSR) and
-// A_batch^T . C (the CSC twin built on the device).
-OpCase row_batch_case() {
+// C = A . B with B a bf16 table (`--precision bf16`: each element widened, fp32 sums), at the training
+// shape; the reference multiplies by B rounded to bf16. B's gradient is spmm_transposed's (fp32, above).
+OpCase bf16_spmm_case() {
   OpCase c;
-  c.name = "row batch: gather_rows + csr_to_csc";
-  c.shape = "256 of (600 x 3000, 2%) rows, k = 32";
-  constexpr index_t kRows = 600, kFirst = 40, kCount = 256;
+  c.name = "spmm (bf16 B)";
+  c.kernels = {"spmm (bf16)", "round_to_bfloat16"};
+  c.shape = "(800 x 1500, 1% + 700-long row and column) . bf16 (1500 x 500)";
   c.make = [] {
     Inputs in;
-    random_sparse(in, kRows, 3000, 0.02, 44, -1.0, 1.0);
-    in.indices["order"] = random_indices(kRows, kRows, 45);  // with repeats: rows may appear twice
-    in.dense["b"] = random_dense(3000, 32, 46);
-    in.dense["c"] = random_dense(kCount, 32, 47);
+    training_sparse(in, kTrainingRows, kTrainingCols, 150, 1.0, 5.0);
+    in.dense["b"] = random_dense(kTrainingCols, kTrainingK, 151);
     return in;
   };
   c.reference = [](const Inputs& in) {
+    const Dense& b = in["b"];
+    std::vector<double> out(static_cast<std::size_t>(in.sparse_rows * b.cols), 0.0);
+    for (std::size_t p = 0; p < in.sparse.values.size(); ++p) {
+      for (std::int64_t j = 0; j < b.cols; ++j) {
+        out[in.sparse.rows[p] * b.cols + j] += in.sparse.values[p] * bf16_reference(b.at(in.sparse.cols[p], j));
+      }
+    }
+    return Outputs{{"out", out}};
+  };
+  c.run = [](const Inputs& in, Device device) {
+    const engine::SparseMatrix a = upload_sparse(in, device);
+    const Bf16Table table(in["b"], device);
+    engine::Tensor out = engine::Tensor::zeros(a.rows(), in["b"].cols, device);
+    ops::spmm(a, table.view(), out);
+    return Outputs{{"out", download(out)}};
+  };
+  c.rtol = 1e-5;
+  c.atol = 3e-4;
+  return c;
+}
+
+// round_to_bfloat16 (ParameterStore::keep_bf16_copy builds the copy with it), read back exactly through
+// spmm by a one-hot selection (row r of S . T is row r of the widened table): values over 40 binades,
+// and exact ties (the low 16 bits 0x8000) rounding to the even neighbour both ways.
+OpCase bf16_rounding_case() {
+  OpCase c;
+  c.name = "round_to_bfloat16 (read through spmm)";
+  c.kernels = {"round_to_bfloat16", "spmm (bf16)"};
+  c.shape = "(300 x 257) table";
+  c.make = [] {
+    Inputs in;
+    Dense table = random_dense(300, 257, 160);
+    const std::vector<double> scales = random_values(300 * 257, 161, -20.0, 20.0);
+    for (std::size_t e = 0; e < table.values.size(); ++e) {
+      table.values[e] = static_cast<float>(table.values[e] * std::ldexp(1.0, static_cast<int>(scales[e])));
+    }
+    for (std::size_t e = 0; e < 64; ++e) {  // ties: 1 + (2e + 1) 2^-8, times a power of two and a sign
+      const double tie = (1.0 + static_cast<double>(2 * e + 1) * std::ldexp(1.0, -8)) * std::ldexp(1.0, static_cast<int>(e % 9) - 4);
+      table.values[e * 37] = e % 2 == 0 ? tie : -tie;
+    }
+    in.dense["table"] = table;
+    for (index_t r = 0; r < 300; ++r) {
+      in.sparse.rows.push_back(r);
+      in.sparse.cols.push_back((r * 7) % 300);  // a permutation of the rows
+      in.sparse.values.push_back(1.0f);
+    }
+    in.sparse_rows = in.sparse_cols = 300;
+    return in;
+  };
+  c.reference = [](const Inputs& in) {
+    const Dense& table = in["table"];
+    std::vector<double> out;
+    for (index_t r = 0; r < 300; ++r) {
+      for (std::int64_t j = 0; j < table.cols; ++j) out.push_back(bf16_reference(table.at(in.sparse.cols[r], j)));
+    }
+    return Outputs{{"out", out}};
+  };
+  c.run = [](const Inputs& in, Device device) {
+    const engine::SparseMatrix selection = upload_sparse(in, device);
+    const Bf16Table table(in["table"], device);
+    engine::Tensor out = engine::Tensor::zeros(300, in["table"].cols, device);
+    ops::spmm(selection, table.view(), out);
+    return Outputs{{"out", download(out)}};
+  };
+  c.rtol = 0.0;
+  c.atol = 0.0;
+  return c;
+}
+
+// A mini-batch formed on the device (engine::RowBatches: gather_rows for the CSR, csr_to_csc for its
+// twin), checked through what it feeds: its values in CSR order, A_batch . B (the CSR) and
+// A_batch^T . C (the CSC twin built on the device).
+// `training`: 512 rows of the training-shape matrix at k = 500, the 700-long row among them and ~450
+// batch entries in the long column (a CSC column over several scan tiles).
+OpCase row_batch_case(bool training) {
+  OpCase c;
+  c.name = "row batch: gather_rows + csr_to_csc";
+  c.kernels = {"gather_rows", "csr_to_csc", "spmm", "spmm_transposed"};
+  c.shape = training ? "512 of (800 x 1500, 1% + 700-long row and column) rows, k = 500"
+                     : "256 of (600 x 3000, 2%) rows, k = 32";
+  const index_t rows = training ? kTrainingRows : 600, cols = training ? kTrainingCols : 3000;
+  const index_t first = 40, count = training ? 512 : 256;
+  const std::int64_t k = training ? kTrainingK : 32;
+  c.make = [=] {
+    Inputs in;
+    if (training) {
+      training_sparse(in, rows, cols, 144, -1.0, 1.0);
+    } else {
+      random_sparse(in, rows, cols, 0.02, 44, -1.0, 1.0);
+    }
+    in.indices["order"] = random_indices(rows, rows, 45);  // with repeats: rows may appear twice
+    if (training) in.indices["order"][first + 7] = kLongRow;
+    in.dense["b"] = random_dense(cols, k, 46);
+    in.dense["c"] = random_dense(count, k, 47);
+    return in;
+  };
+  c.reference = [=](const Inputs& in) {
     const Dense &b = in["b"], &cm = in["c"];
-    std::vector<std::vector<std::size_t>> by_row(kRows);
+    std::vector<std::vector<std::size_t>> by_row(static_cast<std::size_t>(rows));
     for (std::size_t p = 0; p < in.sparse.values.size(); ++p) by_row[in.sparse.rows[p]].push_back(p);
-    std::vector<double> values, ab(static_cast<std::size_t>(kCount * b.cols), 0.0), atc(static_cast<std::size_t>(3000 * cm.cols), 0.0);
-    for (index_t r = 0; r < kCount; ++r) {
-      for (std::size_t p : by_row[in.indices.at("order")[kFirst + r]]) {
+    std::vector<double> values, ab(static_cast<std::size_t>(count * b.cols), 0.0), atc(static_cast<std::size_t>(cols * cm.cols), 0.0);
+    for (index_t r = 0; r < count; ++r) {
+      for (std::size_t p : by_row[in.indices.at("order")[first + r]]) {
         const double v = in.sparse.values[p];
         values.push_back(v);
         for (std::int64_t j = 0; j < b.cols; ++j) ab[r * b.cols + j] += v * b.at(in.sparse.cols[p], j);
@@ -789,19 +983,19 @@ OpCase row_batch_case() {
     }
     return Outputs{{"values", values}, {"a.b", ab}, {"a^t.c", atc}};
   };
-  c.run = [](const Inputs& in, Device device) {
+  c.run = [=](const Inputs& in, Device device) {
     const engine::SparseMatrix a = upload_sparse(in, device);
     engine::RowBatches batches(a);
     batches.set_order(in.indices.at("order"));
-    const engine::SparseMatrix& batch = batches.batch(kFirst, kCount);
+    const engine::SparseMatrix& batch = batches.batch(first, count);
     engine::Tensor b = upload(in["b"], device), cm = upload(in["c"], device);
-    engine::Tensor ab = engine::Tensor::zeros(kCount, b.cols(), device), atc = engine::Tensor::zeros(3000, cm.cols(), device);
+    engine::Tensor ab = engine::Tensor::zeros(count, b.cols(), device), atc = engine::Tensor::zeros(cols, cm.cols(), device);
     ops::spmm(batch, b, ab);
     ops::spmm_transposed(batch, cm, atc);
     return Outputs{{"values", download(batch.values_view())}, {"a.b", download(ab)}, {"a^t.c", download(atc)}};
   };
   c.rtol = 1e-5;
-  c.atol = 1e-5;
+  c.atol = training ? 1e-4 : 1e-5;  // sums of up to 700 terms of |v b| <= 1 at the training shape
   return c;
 }
 
@@ -809,17 +1003,30 @@ OpCase row_batch_case() {
 
 std::vector<OpCase> all_cases() {
   std::vector<OpCase> cases = {mse_case(),         bce_case(),           softmax_case(),   index_select_case(),
-                               index_add_case(),   sparse_product_case(false),          sparse_product_case(true), sddmm_case(),
-                               gemm_case(false),   gemm_case(true),      sum_of_squares_case(), output_layer_case(false),
-                               output_layer_case(true), dropout_case()};
+                               index_add_case(),   sddmm_case(),         gemm_case(false), gemm_case(true),
+                               sum_of_squares_case(), dropout_case(),    bf16_spmm_case(), bf16_rounding_case()};
+  for (bool training : {false, true}) {
+    for (bool transposed : {false, true}) cases.push_back(sparse_product_case(transposed, training));
+    for (bool backprop : {false, true}) cases.push_back(output_layer_case(backprop, training, false));
+  }
+  cases.push_back(output_layer_case(true, true, true));
   for (const auto& [name, g] : engine::kActivationNames) cases.push_back(bias_activation_case(g));
   for (bool sparse : {false, true}) {
     for (bool columns : {true, false}) cases.push_back(sums_case(columns, sparse));
   }
   for (const char* which : {"axpy", "scale", "fill"}) cases.push_back(flat_case(which));
-  for (const char* optimizer : {"sgd", "adam", "adagrad", "lion"}) cases.push_back(fused_update_case(optimizer));
-  cases.push_back(row_batch_case());
+  for (const char* optimizer : {"sgd", "adam", "adagrad", "lion"}) cases.push_back(fused_update_case(optimizer, false));
+  cases.push_back(fused_update_case("adam", true));
+  for (bool training : {false, true}) cases.push_back(row_batch_case(training));
+  for (OpCase& c : update_cases()) cases.push_back(std::move(c));
   return cases;
+}
+
+const std::map<std::string, std::string>& kernel_functions_without_case() {
+  // Every function of kernels/cpu.h is an op today; a helper that is not one (a scratch-size query, a
+  // conversion) goes here with the reason no case can describe it.
+  static const std::map<std::string, std::string> none;
+  return none;
 }
 
 }  // namespace opcases

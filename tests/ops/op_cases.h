@@ -38,6 +38,9 @@ using Outputs = std::map<std::string, std::vector<double>>;
 struct OpCase {
   std::string name;   // "mse_loss"
   std::string shape;  // "(512 x 300)"
+  // The functions of kernels/cpu.h (and their kernels/cuda.h twins) that `run` and `gradient` reach:
+  // test_ops fails when a function declared in kernels/cpu.h is named by no case.
+  std::vector<std::string> kernels;
   std::function<Inputs()> make;
   std::function<Outputs(const Inputs&)> reference;        // double precision
   std::function<Outputs(const Inputs&, engine::Device)> run;  // the engine op on a device
@@ -50,7 +53,11 @@ struct OpCase {
   double grad_rtol = 1e-3, grad_atol = 1e-4;
 };
 
-// Every case, at shapes a research model would use (a batch of a few hundred rows).
+// Every case, at shapes a research model would use (a batch of a few hundred rows), and the training
+// ops again at the shapes AutoRec trains with (k = 500, a row and a column above 512 nonzeros).
 std::vector<OpCase> all_cases();
+
+// The functions of kernels/cpu.h that are not ops, so no case names them, each with its reason.
+const std::map<std::string, std::string>& kernel_functions_without_case();
 
 }  // namespace opcases

@@ -5,9 +5,13 @@
 //               central differences of the double reference's objective, at sampled elements.
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <cmath>
+#include <fstream>
+#include <set>
 #include <sstream>
 
+#include "engine/optimizers.h"
 #include "op_cases.h"
 
 namespace {
@@ -48,7 +52,78 @@ std::vector<std::size_t> sample_positions(std::size_t n, std::size_t count) {
   return positions;
 }
 
+// The functions declared in kernels/cpu.h (read from the source tree at test time, so a function added
+// there fails the coverage test below until a case names it). Comments and preprocessor lines are
+// dropped, then every declaration "type name(parameters);" inside namespace kernels::cpu gives `name`,
+// or "name (bf16)" for an overload taking a bf16 table (MatrixView<const bfloat16>).
+std::set<std::string> cpu_header_functions() {
+  std::ifstream file(OPS_KERNELS_CPU_H);
+  REQUIRE(file.good());
+  std::string text, line;
+  while (std::getline(file, line)) {
+    line = line.substr(0, line.find("//"));
+    if (line.find_first_not_of(" \t") != std::string::npos && line[line.find_first_not_of(" \t")] == '#') continue;
+    text += line + ' ';
+  }
+  const std::string opening = "namespace kernels::cpu {";
+  REQUIRE(text.find(opening) != std::string::npos);
+  text = text.substr(text.find(opening) + opening.size());
+  std::set<std::string> names;
+  std::istringstream declarations(text);
+  std::string declaration;
+  while (std::getline(declarations, declaration, ';')) {
+    const std::size_t open = declaration.find('(');
+    if (open == std::string::npos) continue;
+    std::size_t end = declaration.find_last_not_of(" ", open - 1) + 1, begin = end;
+    while (begin > 0 && (std::isalnum(static_cast<unsigned char>(declaration[begin - 1])) || declaration[begin - 1] == '_')) --begin;
+    std::string name = declaration.substr(begin, end - begin);
+    if (declaration.find("MatrixView<const bfloat16>", open) != std::string::npos) name += " (bf16)";
+    names.insert(name);
+  }
+  return names;
+}
+
 }  // namespace
+
+TEST_CASE(OPS_BACKEND " ops: every function of kernels/cpu.h has a case", "[ops][coverage]") {
+  const std::set<std::string> declared = cpu_header_functions();
+  // The parser must see the header's ops (a parser that finds nothing would pass everything).
+  REQUIRE(declared.size() >= 30);
+  REQUIRE(declared.count("spmm") == 1);
+  REQUIRE(declared.count("spmm (bf16)") == 1);
+  REQUIRE(declared.count("spmm_transposed_update") == 1);
+  std::set<std::string> named;
+  for (const opcases::OpCase& op : opcases::all_cases()) {
+    INFO(op.name << " " << op.shape);
+    CHECK_FALSE(op.kernels.empty());
+    named.insert(op.kernels.begin(), op.kernels.end());
+  }
+  for (const auto& [name, reason] : opcases::kernel_functions_without_case()) {
+    INFO(name << ": " << reason);
+    CHECK(declared.count(name) == 1);  // the allow-list names only functions that exist
+    CHECK_FALSE(reason.empty());
+    named.insert(name);
+  }
+  for (const std::string& name : declared) {
+    INFO("kernels/cpu.h declares " << name << ": no case of tests/ops/op_cases.cpp names it");
+    CHECK(named.count(name) == 1);
+  }
+  for (const std::string& name : named) {
+    INFO("a case names " << name << ", which kernels/cpu.h does not declare");
+    CHECK(declared.count(name) == 1);
+  }
+}
+
+TEST_CASE(OPS_BACKEND " ops: every optimizer of the registry has an apply_update case", "[ops][coverage]") {
+  for (const std::string& optimizer : engine::optimizer_names()) {
+    bool found = false;
+    for (const opcases::OpCase& op : opcases::all_cases()) {
+      found = found || (op.name.rfind("apply_update (" + optimizer, 0) == 0);
+    }
+    INFO("optimizer '" << optimizer << "'");
+    CHECK(found);
+  }
+}
 
 TEST_CASE(OPS_BACKEND " ops: every op matches its double-precision reference", "[ops][reference]") {
   for (const opcases::OpCase& op : opcases::all_cases()) {

@@ -22,7 +22,7 @@ class DeviceArray {
  public:
   DeviceArray() = default;
   DeviceArray(std::int64_t size, Device device) : device_(device), size_(size) {
-    ENGINE_CHECK(size >= 0, "DeviceArray: negative size ", size);
+    ENGINE_REQUIRE(size >= 0, "DeviceArray: negative size ", size);
     if (size > 0) data_ = static_cast<T*>(device_memory::allocate(device, bytes()));
   }
   static DeviceArray zeros(std::int64_t size, Device device) {
@@ -63,7 +63,7 @@ class DeviceArray {
   }
   // The first `count` elements (count <= size()).
   std::vector<T> to_host(std::int64_t count) const {
-    ENGINE_CHECK(count >= 0 && count <= size_, "DeviceArray::to_host: ", count, " elements of an array of ", size_);
+    ENGINE_REQUIRE(count >= 0 && count <= size_, "DeviceArray::to_host: ", count, " elements of an array of ", size_);
     std::vector<T> host(static_cast<std::size_t>(count));
     if (count > 0) {
       device_memory::copy_to_host(device_, host.data(), data_, static_cast<std::size_t>(count) * sizeof(T));
@@ -71,7 +71,7 @@ class DeviceArray {
     return host;
   }
   void copy_from_host(std::span<const T> host) {
-    ENGINE_CHECK(static_cast<std::int64_t>(host.size()) == size_, "DeviceArray::copy_from_host: ", host.size(),
+    ENGINE_REQUIRE(static_cast<std::int64_t>(host.size()) == size_, "DeviceArray::copy_from_host: ", host.size(),
                  " elements into an array of ", size_);
     if (size_ > 0) device_memory::copy_from_host(device_, data_, host.data(), bytes());
   }

@@ -10,7 +10,7 @@ using optimizer_unit::Field;
 // This step's constants for the group, the L2 term added to the coupled decay (AdamW keeps its decoupled
 // decay apart); moments from `m` and `v` on.
 kernels::WeightUpdate group_update(const AdamParams& p, std::int64_t step, float l2, bool lazy, float* m, float* v) {
-  ENGINE_CHECK(step >= 1, "adam: begin_step() must come before the first update");
+  ENGINE_REQUIRE(step >= 1, "adam: begin_step() must come before the first update");
   const kernels::AdamParams params{p.learning_rate, p.beta1,          p.beta2, p.epsilon,
                                    p.weight_decay,  p.decoupled_weight_decay, step};
   kernels::WeightUpdate update = kernels::WeightUpdate::adam_step(params, m, v);

@@ -19,7 +19,7 @@ void with_activation(Activation g, Body&& body) {
     KERNELS_ACTIVATIONS(KERNELS_ACTIVATION_CASE)
 #undef KERNELS_ACTIVATION_CASE
   }
-  KERNELS_REQUIRE(false, "unknown activation " << static_cast<int>(g));
+  KERNELS_REQUIRE(false, "unknown activation ", static_cast<int>(g));
 }
 
 }  // namespace kernels::detail

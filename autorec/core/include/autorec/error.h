@@ -3,8 +3,9 @@
 //   negative size); the caller's to fix. Derived from std::invalid_argument for code that catches that.
 // - CheckpointError (checkpoint.h) and DataError (autorec/data): a file is missing, unreadable, corrupt
 //   or malformed; the data's (or the disk's) problem.
-// - engine::Error / kernels::Error: a broken precondition inside the engine or the kernels, reached
-//   only through a bug in the code that called them.
+// - engine::PreconditionError / kernels::Error: a broken precondition inside the engine or the kernels,
+//   reached only through a bug in the code that called them; a plain engine::Error is the engine's
+//   data, record or resource error (engine/error.h).
 // AUTOREC_CONFIG_CHECK is the one check macro here, in the engine's style (ENGINE_CHECK: condition,
 // then the message's parts).
 #pragma once
