@@ -63,10 +63,10 @@ const Group kModel = {
 
 const Group kTrain = {
     {"optimizer", "NAME", "adam (default), adamw, sgd, rprop (full batch, the paper's choice)"},
-    {"lr", "RATE", "learning rate (default 0.001; the initial step size for rprop)"},
+    {"lr", "RATE", "learning rate (default 0.002 with adam/adamw, 0.001 with sgd, 0.01 for mf; the initial step size for rprop, default 0.001)"},
     {"momentum", "M", "SGD momentum (default 0.9)"},
     {"weight-decay", "D", "adamw only: decoupled decay per step, w -= lr * D * w (default 0)"},
-    {"batch-size", "N", "rows per mini-batch (default 256; 0 = full batch)"},
+    {"batch-size", "N", "rows per mini-batch (default 1024, 256 for mf; 0 = full batch)"},
     {"updates", "MODE", "exact (default): every weight row steps each batch; lazy: only the rows the batch touches"},
     {"lr-schedule", "KIND", "learning rate per epoch: constant (default), step, cosine (over --epochs) or plateau"},
     {"lr-factor", "F", "step, plateau: multiply the rate by F at each decay (default 0.5)"},

@@ -281,6 +281,16 @@ TrainConfig train_config_for(const Options& options, const std::string& kind, in
   TrainConfig train;
   train.optimizer = parse_named(options, "optimizer", optimizer_name(defaults.optimizer),
                                 [](const std::string& s) { return parse_optimizer(s); });
+  if (kind.rfind("mf", 0) != 0) {
+    // AutoRec: batches of 1024 rows, Adam's rate doubled with them (the square-root rule), chosen on
+    // validation RMSE against 256 / 0.001 (docs/benchmarks.md, "Accuracy against batch size"): as
+    // accurate, and the optimizer's pass over every weight row is paid a quarter as often. SGD's rate
+    // and RProp's initial step keep the library's 0.001.
+    defaults.batch_size = kAutoRecBatchSize;
+    if (train.optimizer == OptimizerKind::Adam || train.optimizer == OptimizerKind::AdamW) {
+      defaults.learning_rate = kAutoRecAdamRate;
+    }
+  }
   train.learning_rate = static_cast<float>(options.real("lr", defaults.learning_rate, 1e-12, 1e6));
   train.momentum = static_cast<float>(options.real("momentum", defaults.momentum, 0.0, 0.9999));
   train.lambda = static_cast<float>(options.real("lambda", defaults.lambda, 0.0, 1e9));

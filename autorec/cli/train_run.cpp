@@ -183,12 +183,22 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
       {"--lr-min", text_of(saved.train.lr_schedule.min_rate), text_of(t.lr_schedule.min_rate)},
       {"--precision", precision_name(saved.train.precision), precision_name(t.precision)},
   };
+  const bool same_model = options.front()[1] == options.front()[2];
   options.insert(options.end(), train_options.begin(), train_options.end());
+  // Every difference at once, and (for the same model) the flags that give the checkpoint's values: a
+  // default that changed since the checkpoint was written (the batch size and learning rate did) is
+  // then one copy-paste away, not one refusal per option.
+  std::string differences;
+  std::string flags;
   for (const auto& [name, before, now] : options) {
-    if (before != now) {
-      throw UsageError("--resume " + path + ": the checkpoint was trained with " + name + " " + before +
-                       ", this command gives " + now + " (only --epochs and --patience may change on resume)");
-    }
+    if (before == now) continue;
+    differences += (differences.empty() ? "" : "; ") + name + " " + before + ", this command gives " + now;
+    flags += " " + name + " " + before;
+  }
+  if (!differences.empty()) {
+    throw UsageError("--resume " + path + ": the checkpoint was trained with " + differences +
+                     " (only --epochs and --patience may change on resume" +
+                     (same_model ? "; to continue it, add:" + flags : std::string()) + ")");
   }
   // The cosine schedule runs over the epoch limit: another limit would change the rates still to come.
   if (t.lr_schedule.kind == LrScheduleKind::Cosine && saved.train.max_epochs != t.max_epochs) {

@@ -92,7 +92,7 @@ TEST_CASE("an ensemble works with --runs and refuses --resume and bad member lis
   const CliResult every = tiny.train({"--model", "item+user", "--checkpoint-every", "2"});
   CHECK(every.exit_code == 2);
   CHECK(every.err.find("--checkpoint-every") != std::string::npos);
-  // The schedule's floor is checked against every member's rate: MF's default is 0.01, AutoRec's 0.001.
+  // The schedule's floor is checked against every member's rate: MF's default is 0.01, AutoRec's 0.002.
   const CliResult floor = run_cli(tiny.dir.path(), {"train", "--data", tiny.data, "--model", "mf+item", "--lr-schedule",
                                                     "cosine", "--lr-min", "0.005"});
   CHECK(floor.exit_code == 2);

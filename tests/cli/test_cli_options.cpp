@@ -134,6 +134,15 @@ TEST_CASE("resume refuses any changed option that changes the numbers, naming bo
                 {"--precision", "fp32", "bf16"});
   require_error(tiny.train({"--epochs", "3", "--resume", "run.ckpt", "--default-rating", "2.5"}),
                 {"--default-rating", "2.5"});
+  // A checkpoint of older defaults (batch 256 before 1024): every difference is named at once, with the
+  // flags that continue it, and those flags do.
+  REQUIRE(tiny.train({"--epochs", "2", "--batch-size", "256", "--lambda", "50", "--checkpoint", "old.ckpt"}).exit_code == 0);
+  require_error(tiny.train({"--epochs", "3", "--resume", "old.ckpt"}),
+                {"--batch-size 256, this command gives 1024", "--lambda 50, this command gives 100",
+                 "to continue it, add: --lambda 50 --batch-size 256"});
+  const CliResult continued = tiny.train({"--epochs", "3", "--resume", "old.ckpt", "--lambda", "50", "--batch-size", "256"});
+  INFO(continued.err);
+  CHECK(continued.exit_code == 0);
   // Epochs and patience may change.
   const CliResult ok = tiny.train({"--epochs", "3", "--patience", "4", "--resume", "run.ckpt", "--json"});
   INFO(ok.err);
