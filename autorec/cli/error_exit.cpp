@@ -10,7 +10,6 @@
 #include "autorec/data/error.h"
 #include "autorec/error.h"
 #include "engine/error.h"
-#include "kernels/check.h"
 #include "usage_error.h"
 
 namespace autorec::cli {
@@ -25,16 +24,15 @@ int report(std::ostream& err, const std::string& message, int code) {
 }  // namespace
 
 int report_current_exception(std::ostream& err) {
-  // Most derived first: ConfigError is a std::invalid_argument, kernels::Error a std::logic_error,
-  // engine::PreconditionError (and its ShapeError) an engine::Error, itself a std::runtime_error.
+  // Most derived first: ConfigError is a std::invalid_argument, engine::PreconditionError (and its
+  // ShapeError) an engine::Error, itself a std::runtime_error. A kernel's precondition (kernels::Error)
+  // is a std::logic_error: internal, like every logic_error that is not a usage or a size limit.
   try {
     throw;
   } catch (const UsageError& error) {
     return report(err, error.what(), kExitUsage);
   } catch (const ConfigError& error) {
     return report(err, error.what(), kExitUsage);
-  } catch (const kernels::Error& error) {
-    return report(err, error.what(), kExitInternal);
   } catch (const engine::PreconditionError& error) {
     return report(err, error.what(), kExitInternal);
   } catch (const engine::Error& error) {  // the engine's data, record and resource errors

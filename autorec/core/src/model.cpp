@@ -6,7 +6,7 @@
 #include "autorec/error.h"
 
 #include "engine/ops.h"
-#include "kernels/random.h"
+#include "engine/random.h"
 
 namespace autorec {
 namespace {
@@ -42,7 +42,7 @@ engine::ConstTensorView AutoRecModel::forward_hidden(const engine::SparseMatrix&
   auto maybe_drop = [&](engine::ConstTensorView h, std::size_t layer) -> engine::ConstTensorView {
     if (!drop) return h;
     engine::TensorView dropped = dropped_[layer].rows(h.rows(), h.cols(), h.device());
-    engine::ops::dropout(h, dropped, config_.dropout, kernels::mix64(dropout_seed, layer));
+    engine::ops::dropout(h, dropped, config_.dropout, engine::mix64(dropout_seed, layer));
     return dropped;
   };
   activations_.push_back(maybe_drop(input_.forward(store_, inputs), 0));
@@ -60,7 +60,7 @@ void AutoRecModel::train_batch(const engine::SparseMatrix& batch, float loss_sca
   for (std::size_t layer = hidden_.size() + 1; layer-- > 0;) {
     if (config_.dropout > 0.0f) {
       engine::TensorView undropped = dropped_[layer].rows(grad.rows(), grad.cols(), grad.device());
-      engine::ops::dropout(grad, undropped, config_.dropout, kernels::mix64(dropout_seed, layer));
+      engine::ops::dropout(grad, undropped, config_.dropout, engine::mix64(dropout_seed, layer));
       grad = undropped;
     }
     if (layer == 0) {

@@ -7,7 +7,7 @@
 #include <numeric>
 
 #include "autorec/error.h"
-#include "kernels/random.h"
+#include "engine/random.h"
 
 namespace autorec {
 namespace {
@@ -18,9 +18,9 @@ constexpr double kNoValidation = std::numeric_limits<double>::quiet_NaN();
 std::vector<engine::index_t> shuffled_rows(engine::index_t n, std::uint64_t seed, int epoch) {
   std::vector<engine::index_t> rows(static_cast<std::size_t>(n));
   std::iota(rows.begin(), rows.end(), 0);
-  const std::uint64_t stream = kernels::mix64(seed, static_cast<std::uint64_t>(epoch));
+  const std::uint64_t stream = engine::mix64(seed, static_cast<std::uint64_t>(epoch));
   for (std::size_t i = rows.size(); i > 1; --i) {
-    const std::size_t j = kernels::mix64(stream, i) % i;
+    const std::size_t j = engine::mix64(stream, i) % i;
     std::swap(rows[i - 1], rows[j]);
   }
   return rows;
@@ -129,7 +129,7 @@ bool Trainer::run_epoch(engine::RowBatches& row_batches, const engine::SparseMat
     const std::int64_t begin = b * rows_per_batch;
     const std::int64_t end = std::min<std::int64_t>(begin + rows_per_batch, train.rows());
     const engine::SparseMatrix& batch = row_batches.batch(begin, static_cast<engine::index_t>(end - begin));
-    const std::uint64_t dropout_seed = kernels::mix64(config_.seed ^ 0xD0D0, static_cast<std::uint64_t>(epoch) << 32 | static_cast<std::uint64_t>(b));
+    const std::uint64_t dropout_seed = engine::mix64(config_.seed ^ 0xD0D0, static_cast<std::uint64_t>(epoch) << 32 | static_cast<std::uint64_t>(b));
     if (fused != nullptr) {
       set_l2_term(static_cast<double>(end - begin) / static_cast<double>(train.rows()));
       fused->begin_step();
