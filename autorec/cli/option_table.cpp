@@ -63,7 +63,7 @@ const Group kModel = {
 
 const Group kTrain = {
     {"optimizer", "NAME", "adam (default), adamw, sgd, rprop (full batch, the paper's choice)"},
-    {"lr", "RATE", "learning rate (default 0.002 with adam/adamw, 0.001 with sgd, 0.01 for mf; the initial step size for rprop, default 0.001)"},
+    {"lr", "RATE", "learning rate (default: AutoRec 0.002 with adam/adamw, 0.001 with sgd; mf 0.01 with any optimizer; the initial step size for rprop, default 0.001)"},
     {"momentum", "M", "SGD momentum (default 0.9)"},
     {"weight-decay", "D", "adamw only: decoupled decay per step, w -= lr * D * w (default 0)"},
     {"batch-size", "N", "rows per mini-batch (default 1024, 256 for mf; 0 = full batch)"},

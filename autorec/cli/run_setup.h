@@ -50,10 +50,6 @@ RunData prepare_run(const Options& options, const LoadedData& data, int run_inde
 // The model's record from --model and its options (shape 0 x 0: train_run sets it from the data).
 ModelRecord model_record(const Options& options, int run_index);
 TrainConfig train_config(const Options& options, int run_index);
-// AutoRec's (item, user) defaults on the command line, where they differ from TrainConfig{}'s: rows per
-// mini-batch, and the Adam/AdamW learning rate scaled with it (MF keeps 256 and 0.01).
-inline constexpr std::int64_t kAutoRecBatchSize = 1024;
-inline constexpr float kAutoRecAdamRate = 0.002f;
 // The same for one model kind (item, user, mf, mf-user): an ensemble's member. With `strict` false the
 // options of the other kinds are not refused (they belong to another member).
 ModelRecord model_record_for(const Options& options, const std::string& kind, int run_index, bool strict);

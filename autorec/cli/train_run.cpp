@@ -184,7 +184,12 @@ void check_resume_settings(const std::string& path, const Checkpoint& saved, con
       {"--precision", precision_name(saved.train.precision), precision_name(t.precision)},
   };
   const bool same_model = options.front()[1] == options.front()[2];
-  options.insert(options.end(), train_options.begin(), train_options.end());
+  // RProp always trains on the full batch: its batch size and update mode are no options (the rules
+  // refuse them), so a checkpoint's values there, older defaults included, never stop a resume.
+  const bool full_batch = saved.train.optimizer == OptimizerKind::Rprop && t.optimizer == OptimizerKind::Rprop;
+  for (const auto& option : train_options) {
+    if (!(full_batch && (option[0] == "--batch-size" || option[0] == "--updates"))) options.push_back(option);
+  }
   // Every difference at once, and (for the same model) the flags that give the checkpoint's values: a
   // default that changed since the checkpoint was written (the batch size and learning rate did) is
   // then one copy-paste away, not one refusal per option.

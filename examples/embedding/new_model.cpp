@@ -137,7 +137,7 @@ int main() {
 
   auto model = autorec::make_model({"baseline", orientation, fit_rows.rows(), fit_rows.cols(), {}},
                                    engine::Device::cpu());
-  autorec::TrainConfig train_config;  // Adam, mini-batches of 256 rows, early stopping
+  autorec::TrainConfig train_config;  // Adam, mini-batches of 256 rows (TrainConfig{}), early stopping
   train_config.learning_rate = 0.05f;
   train_config.max_epochs = 40;
   autorec::Trainer trainer(*model, train_config);

@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "engine/layers.h"
@@ -31,21 +32,23 @@ class ClippedMomentum final : public engine::Optimizer {
 
   std::string name() const override { return "clipped_momentum"; }
 
-  // v = momentum * v + c * (g + l2 * w), w -= rate * v, where c scales the whole gradient to a norm
-  // of at most max_norm (one reduction over every group, read once per step).
+  // g += l2 * w (the L2 term of set_l2), then v = momentum * v + c * g and w -= rate * v, where c
+  // scales the whole gradient to a norm of at most max_norm (one reduction over every group, read once).
   void step(engine::ParameterStore& store) override {
     engine::DeviceAccumulator squares(store.device());
-    for (const engine::GroupRange& g : store.groups()) engine::ops::sum_of_squares(store.group_grads(g), squares);
+    for (std::size_t i = 0; i < store.groups().size(); ++i) {
+      const engine::GroupRange& g = store.groups()[i];
+      engine::TensorView grad = store.group_grads(g);
+      if (l2_at(i) != 0.0f) engine::ops::axpy(l2_at(i), std::as_const(store).group_values(g), grad);
+      engine::ops::sum_of_squares(grad, squares);
+    }
     const double norm = std::sqrt(squares.read());
     const float clip = norm > max_norm_ ? static_cast<float>(max_norm_ / norm) : 1.0f;
     for (std::size_t i = 0; i < store.groups().size(); ++i) {
       const engine::GroupRange& g = store.groups()[i];
-      engine::TensorView grad = store.group_grads(g);
-      engine::TensorView weights = store.group_values(g);
-      if (l2_at(i) != 0.0f) engine::ops::axpy(l2_at(i), weights, grad);  // the L2 term of set_l2
       engine::ops::scale(velocity_[i], momentum_);
-      engine::ops::axpy(clip, grad, velocity_[i]);
-      engine::ops::axpy(-rate_, velocity_[i], weights);
+      engine::ops::axpy(clip, store.group_grads(g), velocity_[i]);
+      engine::ops::axpy(-rate_, velocity_[i], store.group_values(g));
     }
   }
 

@@ -20,6 +20,8 @@ int main() {
   autorec::ModelConfig model_config;  // I-AutoRec, 500 sigmoid units, identity output
   model_config.hidden = {64};
   autorec::TrainConfig train_config;  // Adam, lambda 100, early stopping
+  train_config.batch_size = autorec::kAutoRecBatchSize;  // the CLI's AutoRec defaults: 1024 rows, lr 0.002
+  train_config.learning_rate = autorec::kAutoRecAdamRate;
   train_config.max_epochs = 30;
 
   const engine::SparseMatrix fit_rows = autorec::to_matrix(inner.train, model_config.orientation);

@@ -20,6 +20,7 @@ struct DeviceRun {
   std::vector<float> predictions;
   RankingMetrics ranking;
   std::vector<float> rows_backwards;  // predict_rows of rows given in descending order
+  std::vector<float> row_repeated;    // predict_rows of a block that names a row twice
 };
 
 DeviceRun run_on(engine::Device device, const Split& split, bool keep_decoded_matrix = true) {
@@ -34,7 +35,7 @@ DeviceRun run_on(engine::Device device, const Split& split, bool keep_decoded_ma
                                             true, item_rows.rows(), item_rows.cols());
   EnsembleModel ensemble(record, device);  // untrained members: the same initial weights on both devices
   ensemble.bind_inputs(train);
-  if (!keep_decoded_matrix) ensemble.set_transposed_cache_limit(0);
+  if (!keep_decoded_matrix) ensemble.set_transposed_cache_limit(0, 100);  // chunks of a few member rows
   BlendWeights w;
   w.intercept = 0.1f;
   w.members = {0.6f, 0.3f};
@@ -45,8 +46,11 @@ DeviceRun run_on(engine::Device device, const Split& split, bool keep_decoded_ma
   std::iota(backwards.rbegin(), backwards.rend(), 0);
   engine::Tensor rows(item_rows.rows(), item_rows.cols(), device);
   ensemble.predict_rows(RowBlock{item_rows.slice_rows(backwards).to(device), backwards}, rows);
+  const std::vector<engine::index_t> repeated = {3, 1, 3};
+  engine::Tensor repeated_rows(3, item_rows.cols(), device);
+  ensemble.predict_rows(RowBlock{item_rows.slice_rows(repeated).to(device), repeated}, repeated_rows);
   return {predict_pairs(ensemble, item_rows, split.test, rules, 16), ranking_metrics(ensemble, item_rows, split.test, 5, 16),
-          rows.to_host()};
+          rows.to_host(), repeated_rows.to_host()};
 }
 
 Split small_split() {
@@ -67,6 +71,8 @@ void require_same(const DeviceRun& a, const DeviceRun& b) {
   CHECK(b.ranking.hit_rate == Approx(a.ranking.hit_rate).margin(1e-6));
   REQUIRE(a.rows_backwards.size() == b.rows_backwards.size());
   for (std::size_t e = 0; e < a.rows_backwards.size(); ++e) CHECK(b.rows_backwards[e] == Approx(a.rows_backwards[e]).margin(1e-4));
+  REQUIRE(a.row_repeated.size() == b.row_repeated.size());
+  for (std::size_t e = 0; e < a.row_repeated.size(); ++e) CHECK(b.row_repeated[e] == Approx(a.row_repeated[e]).margin(1e-4));
 }
 
 TEST_CASE("an I+U+baseline ensemble predicts and ranks the same on emulated CUDA and the CPU", "[ensemble][cuda]") {

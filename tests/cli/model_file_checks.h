@@ -21,6 +21,7 @@ inline void check_model_file_commands(const TinyData& tiny, const std::string& m
   const CliResult eval = run_cli(tiny.dir.path(), {"eval", "--model-file", model_file, "--json", "--ranking-k", "5"});
   INFO(eval.err);
   REQUIRE(eval.exit_code == 0);
+  REQUIRE(json_value(trained_json, "test_rmse"));
   CHECK(json_value(eval.out, "test_rmse") == json_value(trained_json, "test_rmse"));
   CHECK(json_number(eval.out, "hit_rate") >= 0.0);
 

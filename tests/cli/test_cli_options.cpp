@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "autorec/checkpoint.h"
 #include "cli_fixture.h"
 
 namespace autorec::test {
@@ -143,6 +144,15 @@ TEST_CASE("resume refuses any changed option that changes the numbers, naming bo
   const CliResult continued = tiny.train({"--epochs", "3", "--resume", "old.ckpt", "--lambda", "50", "--batch-size", "256"});
   INFO(continued.err);
   CHECK(continued.exit_code == 0);
+  // RProp ignores the batch size (always full batch; the flag is refused with it): a checkpoint that
+  // holds another batch size, as one written before the default became 1024 does, still resumes.
+  REQUIRE(tiny.train({"--epochs", "2", "--optimizer", "rprop", "--checkpoint", "rprop.ckpt"}).exit_code == 0);
+  Checkpoint rprop = load_checkpoint(tiny.dir.path() / "rprop.ckpt");
+  rprop.train.batch_size = 256;
+  save_checkpoint(tiny.dir.path() / "rprop.ckpt", rprop);
+  const CliResult rprop_resumed = tiny.train({"--epochs", "3", "--optimizer", "rprop", "--resume", "rprop.ckpt"});
+  INFO(rprop_resumed.err);
+  CHECK(rprop_resumed.exit_code == 0);
   // Epochs and patience may change.
   const CliResult ok = tiny.train({"--epochs", "3", "--patience", "4", "--resume", "run.ckpt", "--json"});
   INFO(ok.err);

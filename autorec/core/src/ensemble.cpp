@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <numeric>
 
 #include <unistd.h>
@@ -282,13 +283,15 @@ void EnsembleModel::predict_rows(const RowBlock& block, engine::TensorView out) 
 }
 
 const std::vector<float>& EnsembleModel::decoded_whole(std::size_t m) {
-  std::vector<float>& full = transposed_rows_[m];
+  std::vector<float>& kept = transposed_rows_[m];
   const engine::SparseMatrix& rows = *member_rows_[m];
   const auto bytes = static_cast<std::size_t>(rows.rows()) * static_cast<std::size_t>(rows.cols()) * sizeof(float);
-  if (!full.empty() || bytes > transposed_cache_limit_) return full;  // kept, or too large to keep
+  std::size_t kept_bytes = 0;  // by every member: the limit is the ensemble's
+  for (const std::vector<float>& other : transposed_rows_) kept_bytes += other.size() * sizeof(float);
+  if (!kept.empty() || kept_bytes + bytes > transposed_cache_limit_) return kept;  // kept, or too large to keep
   RatingModel& member = *members_[m];
   const std::int64_t width = rows.cols();
-  full.resize(bytes / sizeof(float));
+  std::vector<float> full(bytes / sizeof(float));  // kept only once whole: a failure leaves nothing half-filled
   const engine::Device device = member.parameters().device();
   for (std::int64_t begin = 0; begin < rows.rows(); begin += 256) {
     std::vector<engine::index_t> ids(static_cast<std::size_t>(std::min<std::int64_t>(256, rows.rows() - begin)));
@@ -298,23 +301,24 @@ const std::vector<float>& EnsembleModel::decoded_whole(std::size_t m) {
     const std::vector<float> host = scores.to_host();
     std::copy(host.begin(), host.end(), full.begin() + begin * width);
   }
-  return full;
+  kept = std::move(full);
+  return kept;
 }
 
 std::vector<float> EnsembleModel::decoded_columns(std::size_t m, std::span<const engine::index_t> columns) {
   RatingModel& member = *members_[m];
   const engine::SparseMatrix& rows = *member_rows_[m];
-  const auto b = static_cast<std::int64_t>(columns.size());
-  // A pattern's rows list their columns in ascending order: `order` sorts the block's rows.
-  std::vector<std::size_t> order(columns.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t c) { return columns[a] < columns[c]; });
-  std::vector<engine::index_t> sorted(columns.size());
-  for (std::size_t j = 0; j < order.size(); ++j) sorted[j] = columns[order[j]];
-  AUTOREC_CONFIG_CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(),
-                       "ensemble: predict_rows was given a row twice");
-  // Member rows per predict_at call: about 4 M pairs, so the pattern and the scores stay small.
-  const std::int64_t chunk = std::max<std::int64_t>(1, (std::int64_t{1} << 22) / std::max<std::int64_t>(b, 1));
+  // A pattern's rows list distinct columns in ascending order: `sorted` holds the block's rows so, and
+  // `slot` where each of them (a row given twice included) sits there.
+  std::vector<engine::index_t> sorted(columns.begin(), columns.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::vector<std::size_t> slot(columns.size());
+  for (std::size_t j = 0; j < columns.size(); ++j) {
+    slot[j] = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), columns[j]) - sorted.begin());
+  }
+  const auto u = static_cast<std::int64_t>(sorted.size()), b = static_cast<std::int64_t>(columns.size());
+  const std::int64_t chunk = std::max<std::int64_t>(1, pairs_per_call_ / std::max<std::int64_t>(u, 1));
   const engine::Device device = member.parameters().device();
   std::vector<float> out(static_cast<std::size_t>(rows.rows() * b));
   for (std::int64_t begin = 0; begin < rows.rows(); begin += chunk) {
@@ -322,19 +326,19 @@ std::vector<float> EnsembleModel::decoded_columns(std::size_t m, std::span<const
     std::vector<engine::index_t> ids(static_cast<std::size_t>(n));
     std::iota(ids.begin(), ids.end(), static_cast<engine::index_t>(begin));
     std::vector<engine::offset_t> offsets(static_cast<std::size_t>(n + 1));
-    for (std::int64_t i = 0; i <= n; ++i) offsets[static_cast<std::size_t>(i)] = i * b;
+    for (std::int64_t i = 0; i <= n; ++i) offsets[static_cast<std::size_t>(i)] = i * u;
     std::vector<engine::index_t> indices;
-    indices.reserve(static_cast<std::size_t>(n * b));
+    indices.reserve(static_cast<std::size_t>(n * u));
     for (std::int64_t i = 0; i < n; ++i) indices.insert(indices.end(), sorted.begin(), sorted.end());
     const engine::SparseMatrix pattern = engine::SparseMatrix::from_csr(
         static_cast<engine::index_t>(n), rows.cols(), std::move(offsets), std::move(indices),
-        std::vector<float>(static_cast<std::size_t>(n * b)), device);
+        std::vector<float>(static_cast<std::size_t>(n * u)), device);
     engine::Tensor scores(1, pattern.nnz(), device);
     member.predict_at(RowBlock{rows.slice_rows(ids).to(device), ids}, pattern, scores);
     const std::vector<float> host = scores.to_host();
     for (std::int64_t i = 0; i < n; ++i) {
-      for (std::size_t j = 0; j < order.size(); ++j) {
-        out[static_cast<std::size_t>((begin + i) * b) + order[j]] = host[static_cast<std::size_t>(i * b) + j];
+      for (std::size_t j = 0; j < slot.size(); ++j) {
+        out[static_cast<std::size_t>((begin + i) * b) + j] = host[static_cast<std::size_t>(i * u) + slot[j]];
       }
     }
   }
@@ -343,12 +347,17 @@ std::vector<float> EnsembleModel::decoded_columns(std::size_t m, std::span<const
 
 std::size_t EnsembleModel::default_transposed_cache_limit() {
   const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
-  const std::size_t physical = pages > 0 && page_size > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size) : 0;
-  return std::min<std::size_t>(std::size_t{8} << 30, physical / 4);
+  std::size_t memory = pages > 0 && page_size > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page_size) : 0;
+  // A container's own limit (cgroup v2), when it is below the machine's.
+  std::ifstream cgroup("/sys/fs/cgroup/memory.max");
+  std::size_t limit = 0;
+  if (cgroup >> limit && limit > 0) memory = std::min(memory, limit);
+  return std::min<std::size_t>(std::size_t{8} << 30, memory / 4);
 }
 
-void EnsembleModel::set_transposed_cache_limit(std::size_t bytes) {
+void EnsembleModel::set_transposed_cache_limit(std::size_t bytes, std::int64_t pairs_per_call) {
   transposed_cache_limit_ = bytes;
+  pairs_per_call_ = std::max<std::int64_t>(1, pairs_per_call);
   transposed_rows_.assign(members_.size(), {});
 }
 

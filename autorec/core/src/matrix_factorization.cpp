@@ -84,12 +84,12 @@ MatrixFactorization::MatrixFactorization(const MatrixFactorizationConfig& config
 
 void MatrixFactorization::look_up(const RowBlock& block) {
   const auto count = static_cast<engine::index_t>(block.rows.size());
-  ENGINE_REQUIRE(count == block.ratings.rows(), "matrix factorisation: ", block.rows.size(), " row ids for ",
-               block.ratings.rows(), " rows of ratings");
-  ENGINE_REQUIRE(block.ratings.cols() == inputs_, "matrix factorisation: ratings of ", block.ratings.cols(),
-               " columns, the model has ", inputs_);
+  AUTOREC_CONFIG_CHECK(count == block.ratings.rows(), "matrix factorisation: ", block.rows.size(), " row ids for ",
+                       block.ratings.rows(), " rows of ratings");
+  AUTOREC_CONFIG_CHECK(block.ratings.cols() == inputs_, "matrix factorisation: ratings of ", block.ratings.cols(),
+                       " columns, the model has ", inputs_);
   for (const engine::index_t row : block.rows) {
-    ENGINE_REQUIRE(row >= 0 && row < rows_, "matrix factorisation: row id ", row, " outside [0, ", rows_, ")");
+    AUTOREC_CONFIG_CHECK(row >= 0 && row < rows_, "matrix factorisation: row id ", row, " outside [0, ", rows_, ")");
   }
   const engine::Device device = store_.device();
   row_ids_ = engine::DeviceArray<engine::index_t>::from_host(block.rows, device);

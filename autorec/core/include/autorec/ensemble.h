@@ -61,11 +61,12 @@ class EnsembleModel : public RatingModel {
   void predict_at(const RowBlock& block, const engine::SparseMatrix& pattern, engine::TensorView out) override;
   std::int64_t prediction_block_rows() const override { return std::numeric_limits<std::int64_t>::max(); }
   // A member of the other orientation predicts the block's rows as its columns: from its whole decoded
-  // matrix (its rows x this ensemble's rows, decoded once per binding) while that takes at most the
-  // cache limit, else at the block's pairs (the member encodes all its rows once per block: slower,
-  // memory bounded by the block). The limit defaults to a quarter of the machine's memory, at most 8 GiB.
+  // matrix (its rows x this ensemble's rows, decoded once per binding) while the members' kept matrices
+  // stay within the cache limit, else at the block's pairs, `pairs_per_call` at a time (the member
+  // encodes all its rows once per block: slower, memory bounded by the block). The limit defaults to a
+  // quarter of the memory (the machine's, or the container's cgroup limit when lower), at most 8 GiB.
   void predict_rows(const RowBlock& block, engine::TensorView out) override;
-  void set_transposed_cache_limit(std::size_t bytes);
+  void set_transposed_cache_limit(std::size_t bytes, std::int64_t pairs_per_call = std::int64_t{1} << 22);
   // Throws ConfigError: an ensemble has no single representation of a row.
   engine::ConstTensorView encode(const RowBlock& block) override;
   void start_at_mean(float) override {}
@@ -112,6 +113,7 @@ class EnsembleModel : public RatingModel {
   // binding (rows of the member's orientation x its inputs).
   std::vector<std::vector<float>> transposed_rows_;
   std::size_t transposed_cache_limit_ = default_transposed_cache_limit();
+  std::int64_t pairs_per_call_ = std::int64_t{1} << 22;  // about 4 M: the pattern and the scores stay small
   static std::size_t default_transposed_cache_limit();
   // Member m's decoded matrix (empty when above the limit); its predictions at (all its rows) x
   // `columns`, laid out (member rows, columns.size()).

@@ -33,6 +33,13 @@ Precision parse_precision(const std::string& name);             // throws Config
 OptimizerKind parse_optimizer(const std::string& name);  // "adam", "adamw", "sgd", "rprop"
 std::string optimizer_name(OptimizerKind kind);
 
+// AutoRec's recommended mini-batch settings, the CLI's defaults for --model item and user: batches of
+// 1024 rows, Adam/AdamW at 0.002 (chosen on validation RMSE against 256 / 0.001: docs/benchmarks.md,
+// "The default batch size"). TrainConfig{} keeps 256 / 0.001, so that code written against it
+// reproduces; set these two fields to train as the CLI does. (MF keeps 256, with its own rate 0.01.)
+inline constexpr std::int64_t kAutoRecBatchSize = 1024;
+inline constexpr float kAutoRecAdamRate = 0.002f;
+
 struct TrainConfig {
   OptimizerKind optimizer = OptimizerKind::Adam;
   float learning_rate = 1e-3f;
