@@ -1,7 +1,10 @@
 // Ranking metrics and recommendations against hand-computed cases.
 #include <catch2/catch.hpp>
 
+#include <numeric>
+
 #include "autorec/error.h"
+#include "autorec/trainer.h"
 #include "model_fixtures.h"
 
 using autorec::AutoRecModel;
@@ -68,4 +71,26 @@ TEST_CASE("ranking refuses k < 1 and ignores held-out users outside the data", "
   const auto m = autorec::ranking_metrics(model, rows, odd, 1);
   CHECK(m.users == 1);
   CHECK(m.hit_rate == Approx(1.0));  // user 1's best unseen item is 2
+}
+
+TEST_CASE("an item-based model ranks a few users at their pairs as it ranks them from whole rows", "[ranking]") {
+  // 120 users: ranking every user decodes whole item rows; one user of them (at most 1 in 8) is
+  // ranked from the scores at its pairs only. A trained model, so that scores are distinct.
+  const fixtures::Problem p = fixtures::small_problem(Orientation::ItemBased);
+  autorec::ModelConfig config;
+  config.hidden = {16};
+  AutoRecModel model(config, p.train_rows.cols(), engine::Device::cpu());
+  autorec::TrainConfig train;
+  train.max_epochs = 5;
+  autorec::Trainer(model, train).fit(p.train_rows, nullptr, {});
+  std::vector<std::int32_t> everyone(static_cast<std::size_t>(p.train_rows.cols()));
+  std::iota(everyone.begin(), everyone.end(), 0);
+  for (std::int64_t block : {7, 256}) {
+    const auto all = autorec::recommend(model, p.train_rows, everyone, 10, block);
+    for (const std::int32_t user : {0, 17, 119}) {
+      INFO("user " << user << ", block rows " << block);
+      const auto alone = autorec::recommend(model, p.train_rows, {user}, 10, block);
+      CHECK(alone[0] == all[static_cast<std::size_t>(user)]);
+    }
+  }
 }
